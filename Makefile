@@ -1,0 +1,39 @@
+# Two commands for a new user: `make demo` runs the service with an example team;
+# `make test` runs every check. Both set up the virtualenv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= sqlite:///dutydesk-demo.sqlite3
+export DUTYDESK_DATABASE_URL ?= $(DEMO_DB)
+
+.PHONY: demo test lint bench clean install
+
+$(BIN)/dutydesk: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/dutydesk
+
+install: $(BIN)/dutydesk
+
+demo: install
+	$(BIN)/dutydesk db upgrade
+	$(BIN)/dutydesk apply examples/team.yaml
+	$(BIN)/dutydesk user list --json | grep -q '"demo"' || $(BIN)/dutydesk user add demo --role admin
+	@echo "API token for the demo admin (use as: Authorization: Bearer <token>):"
+	@$(BIN)/dutydesk token create demo --name demo
+	$(BIN)/dutydesk serve
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) dutydesk-demo.sqlite3* .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,121 @@
+"""Users, roles and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dutydesk.auth.models import ApiToken, User
+from dutydesk.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from dutydesk.people.service import get_person
+
+ROLES = ("viewer", "responder", "admin")
+_RANK = {role: rank for rank, role in enumerate(ROLES)}
+TOKEN_PREFIX = "ddk_"
+_USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_hasher = PasswordHasher()
+
+
+def token_digest(token: str) -> str:
+    """The stored form of a token. Tokens are 256 random bits, so a plain SHA-256 suffices."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    role: str,
+    person_id: str | None,
+    password: str | None,
+    now: datetime,
+) -> User:
+    """Create a user with a role (viewer, responder, admin), optionally linked to a person."""
+    if not _USERNAME_RE.match(username):
+        raise Invalid(f"{username!r} is not a username: lower-case letters, digits, . _ -")
+    if role not in ROLES:
+        raise Invalid(f"{role!r} is not a role (roles: {', '.join(ROLES)})")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise Conflict(f"user {username!r} already exists")
+    if person_id is not None:
+        get_person(session, person_id)
+    if password is not None and len(password) < 10:
+        raise Invalid("password: at least 10 characters")
+    user = User(
+        username=username,
+        role=role,
+        person_id=person_id,
+        password_hash=_hasher.hash(password) if password else None,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    """The user with this name, or NotFound."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+def list_users(session: Session) -> Sequence[User]:
+    """All users by name."""
+    return session.scalars(select(User).order_by(User.username)).all()
+
+
+def create_token(session: Session, username: str, name: str, now: datetime) -> tuple[ApiToken, str]:
+    """Issue a bearer token for a user; the plain token is returned once and never stored."""
+    user = get_user(session, username)
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_digest=token_digest(plain), created_at=now)
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def list_tokens(session: Session, username: str) -> Sequence[ApiToken]:
+    """A user's tokens (digests only)."""
+    user = get_user(session, username)
+    return session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    ).all()
+
+
+def revoke_token(session: Session, token_id: int, now: datetime) -> ApiToken:
+    """Stop a token working."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"no token {token_id}")
+    token.revoked_at = token.revoked_at or now
+    session.flush()
+    return token
+
+
+def authenticate(session: Session, presented: str, now: datetime) -> User:
+    """The user behind a bearer token; Unauthorized for an unknown or revoked token."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_digest == token_digest(presented)))
+    if token is None or token.revoked_at is not None:
+        raise Unauthorized("the bearer token is not valid")
+    user = session.get(User, token.user_id)
+    if user is None:
+        raise Unauthorized("the bearer token is not valid")
+    # Record use at most once a minute, so reads stay cheap.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now
+    return user
+
+
+def require_role(user: User, role: str) -> None:
+    """Forbidden unless the user's role is at least `role`."""
+    if _RANK[user.role] < _RANK[role]:
+        raise Forbidden(f"this needs the {role} role; {user.username} is a {user.role}")

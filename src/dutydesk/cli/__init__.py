@@ -1,0 +1,44 @@
+"""The `dutydesk` command line. Errors are one line on stderr and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+
+from dutydesk.cli import access, oncall, server, team
+from dutydesk.cli.common import app, err
+from dutydesk.errors import DutydeskError
+
+for module in (access, oncall, server, team):
+    module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script."""
+    try:
+        code = app(args=argv, prog_name="dutydesk", standalone_mode=False)
+    except click.exceptions.Abort:
+        err("aborted")
+        sys.exit(1)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except DutydeskError as error:
+        err(error.message)
+        sys.exit(2)
+    except ValidationError as error:  # a DUTYDESK_* setting that does not parse
+        first = error.errors()[0]
+        where = "DUTYDESK_" + "_".join(str(p) for p in first["loc"]).upper()
+        err(f"{where}: {first['msg']}")
+        sys.exit(2)
+    except OperationalError as error:
+        err(f"cannot use the database: {str(error.orig).strip().splitlines()[0]}")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+__all__ = ["app", "main", "typer"]

@@ -1,0 +1,155 @@
+"""`dutydesk user …`, `dutydesk token …` and `dutydesk feed …`: who may use Dutydesk."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from dutydesk.auth import service as auth
+from dutydesk.calendars import service as calendars
+from dutydesk.cli.common import print_json, runtime_of, stdout
+from dutydesk.db import unit_of_work
+from dutydesk.errors import Invalid
+from dutydesk.people.service import get_person
+from dutydesk.rotas.service import get_rota
+
+user_app = typer.Typer(help="Accounts for the API (and, later, the web pages).")
+token_app = typer.Typer(help="API bearer tokens.")
+feed_app = typer.Typer(help="Secret calendar feed URLs.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")
+    app.add_typer(feed_app, name="feed")
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="viewer, responder or admin.")] = "viewer",
+    person: Annotated[str | None, typer.Option(help="The team member this user is.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read a password from standard input.")
+    ] = False,
+) -> None:
+    """Create a user with a role."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        user = auth.add_user(
+            session, username=username, role=role, person_id=person, password=password,
+            now=runtime.clock.now(),
+        )
+        session.commit()
+    stdout.print(f"Created user {user.username} ({user.role}).", markup=False)
+
+
+@user_app.command("list")
+def user_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """All users and their roles."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        users = [(u.username, u.role, u.person_id) for u in auth.list_users(session)]
+    if as_json:
+        print_json([{"username": u, "role": r, "person": p} for u, r, p in users])
+        return
+    table = Table(title="Users")
+    for column in ("User", "Role", "Person"):
+        table.add_column(column)
+    for username, role, person_id in users:
+        table.add_row(username, role, person_id or "")
+    stdout.print(table)
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose token.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+) -> None:
+    """Issue an API token; it is shown once, only its hash is kept."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        token, plain = auth.create_token(session, username, name, runtime.clock.now())
+        session.commit()
+    stderr_note = f"Token {token.id} for {username} ({name}). It is shown once; keep it safe:"
+    typer.echo(stderr_note, err=True)
+    typer.echo(plain)
+
+
+@token_app.command("list")
+def token_list(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(help="Whose tokens.")]
+) -> None:
+    """A user's tokens (never the tokens themselves)."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        tokens = auth.list_tokens(session, username)
+    table = Table(title=f"Tokens of {username}")
+    for column in ("Id", "Name", "Created", "Last used", "Revoked"):
+        table.add_column(column)
+    for t in tokens:
+        table.add_row(
+            str(t.id), t.name, t.created_at.isoformat(timespec="seconds"),
+            t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "",
+            t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else "",
+        )
+    stdout.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    ctx: typer.Context, token_id: Annotated[int, typer.Argument(help="The token's id.")]
+) -> None:
+    """Stop a token working."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        auth.revoke_token(session, token_id, runtime.clock.now())
+        session.commit()
+    stdout.print(f"Revoked token {token_id}.")
+
+
+def _feed_subject(rota: str | None, person: str | None) -> tuple[str, str]:
+    if (rota is None) == (person is None):
+        raise Invalid("give exactly one of --rota or --person")
+    return ("rota", rota) if rota is not None else ("person", person or "")
+
+
+@feed_app.command("url")
+def feed_url(
+    ctx: typer.Context,
+    rota: Annotated[str | None, typer.Option(help="A rota's feed.")] = None,
+    person: Annotated[str | None, typer.Option(help="A person's feed.")] = None,
+) -> None:
+    """Print the secret iCal URL of a rota or a person, to subscribe to in a calendar."""
+    kind, subject = _feed_subject(rota, person)
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        if kind == "rota":
+            path = calendars.rota_feed_path(runtime.secret_key(), get_rota(session, subject))
+        else:
+            path = calendars.person_feed_path(runtime.secret_key(), get_person(session, subject))
+    typer.echo(runtime.settings.base_url + path)
+
+
+@feed_app.command("reset")
+def feed_reset(
+    ctx: typer.Context,
+    rota: Annotated[str | None, typer.Option(help="A rota's feed.")] = None,
+    person: Annotated[str | None, typer.Option(help="A person's feed.")] = None,
+) -> None:
+    """Give a feed a new secret URL; the old URL stops working."""
+    kind, subject = _feed_subject(rota, person)
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        calendars.reset_feed_url(session, kind, subject)
+        session.commit()
+    stdout.print(f"The {kind} feed of {subject} has a new URL: see `dutydesk feed url`.")

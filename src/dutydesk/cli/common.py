@@ -1,0 +1,54 @@
+"""What every command shares: the Typer app, the runtime, output helpers."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+
+from dutydesk.errors import DutydeskError
+from dutydesk.migrate import current_revision, head_revision
+from dutydesk.runtime import Runtime, bootstrap
+
+app = typer.Typer(
+    help="Dutydesk: who is on support now and next.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stdout = Console()
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def err(message: str) -> None:
+    """Print one error line on stderr."""
+    stderr.print(f"dutydesk: error: {message}", markup=False)
+
+
+def runtime_of(ctx: typer.Context, *, check_schema: bool = True) -> Runtime:
+    """The runtime: one given by the caller (tests pass `obj`), or one built from settings."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Runtime):
+        root.obj = bootstrap()
+    runtime: Runtime = root.obj
+    if check_schema and current_revision(runtime.engine) != head_revision():
+        raise DutydeskError(
+            "the database schema is not up to date: run `dutydesk db upgrade` first"
+        )
+    return runtime
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output on stdout."""
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def local_text(instant: datetime | None, zone: ZoneInfo) -> str:
+    """A time for people: 'Mon 05 Jan 2026 09:30 GMT'."""
+    if instant is None:
+        return "—"
+    return instant.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")

@@ -1,0 +1,170 @@
+"""`dutydesk who`, `dutydesk schedule` and `dutydesk override …`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from dutydesk.cli.common import local_text, print_json, runtime_of, stdout
+from dutydesk.db import unit_of_work
+from dutydesk.overrides import service as overrides
+from dutydesk.overrides.schemas import override_read
+from dutydesk.rotas import service as rotas
+from dutydesk.rotas.schemas import oncall_read, shift_read
+from dutydesk.team.service import get_team
+from dutydesk.timeparse import parse_time, parse_zone
+
+TIME_HELP = "ISO 8601; without an offset it is the team's local time."
+override_app = typer.Typer(help="Put someone on a rota in place of whoever is scheduled.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("who")(who)
+    app.command("schedule")(schedule)
+    app.add_typer(override_app, name="override")
+
+
+def who(
+    ctx: typer.Context,
+    rota: Annotated[list[str] | None, typer.Argument(help="Rotas to show (default: all).")] = None,
+    at: Annotated[str | None, typer.Option(help=f"When to ask about. {TIME_HELP}")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """Who is on call now (or at --at), on every rota or the ones named."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        zone = parse_zone(get_team(session).timezone)
+        now = runtime.clock.now()
+        instant = parse_time(at, zone, now, field="--at") if at else now
+        answers = rotas.who(session, rota or [], instant)
+        names = {r.id: r.name for r in rotas.list_rotas(session)}
+    reads = [
+        oncall_read(a.rota_id, a.now.person, a.now.start, a.now.end, a.now.source, zone)
+        for a in answers
+    ]
+    if as_json:
+        print_json([r.model_dump(mode="json", by_alias=True) for r in reads])
+        return
+    table = Table(title=f"On call at {local_text(instant, zone)}")
+    for column in ("Rota", "On call", "From", "Until", "Source"):
+        table.add_column(column)
+    for answer in answers:
+        now_ = answer.now
+        table.add_row(
+            names.get(answer.rota_id, answer.rota_id),
+            now_.person or "nobody",
+            local_text(now_.start, zone),
+            local_text(now_.end, zone),
+            now_.source or "",
+        )
+    stdout.print(table)
+
+
+def schedule(
+    ctx: typer.Context,
+    rota: Annotated[str, typer.Argument(help="The rota.")],
+    from_: Annotated[str, typer.Option("--from", help=f"Start. {TIME_HELP}")],
+    to: Annotated[str, typer.Option("--to", help=f"End (exclusive). {TIME_HELP}")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """The final schedule of a rota between two times."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        zone = parse_zone(get_team(session).timezone)
+        now = runtime.clock.now()
+        start = parse_time(from_, zone, now, field="--from")
+        end = parse_time(to, zone, now, field="--to")
+        segments = rotas.shifts(session, rota, start, end)
+    if as_json:
+        print_json([shift_read(s, zone).model_dump(mode="json", by_alias=True) for s in segments])
+        return
+    table = Table(title=f"{rota}: {local_text(start, zone)} – {local_text(end, zone)}")
+    for column in ("On call", "From", "Until", "Source"):
+        table.add_column(column)
+    for segment in segments:
+        table.add_row(
+            segment.person,
+            local_text(segment.start, zone),
+            local_text(segment.end, zone),
+            segment.source,
+        )
+    stdout.print(table)
+
+
+@override_app.command("add")
+def override_add(
+    ctx: typer.Context,
+    rota: Annotated[str, typer.Argument(help="The rota.")],
+    person: Annotated[str, typer.Option("--person", "-p", help="Who goes on call.")],
+    from_: Annotated[str, typer.Option("--from", help=f"Start. {TIME_HELP}")],
+    until: Annotated[str, typer.Option("--until", "--to", help=f"End. {TIME_HELP}")],
+    note: Annotated[str | None, typer.Option(help="Why (shown to the team).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """Put PERSON on ROTA between two times, whatever the layers say."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        zone = parse_zone(get_team(session).timezone)
+        now = runtime.clock.now()
+        created = overrides.add_override(
+            session,
+            rota_id=rota,
+            person_id=person,
+            start=parse_time(from_, zone, now, field="--from"),
+            end=parse_time(until, zone, now, field="--until"),
+            note=note,
+            actor="cli",
+            now=now,
+        )
+        session.commit()
+    if as_json:
+        print_json(override_read(created, zone).model_dump(mode="json", by_alias=True))
+        return
+    stdout.print(
+        f"Override {created.id}: {person} on {rota} from {local_text(created.start_at, zone)}"
+        f" until {local_text(created.end_at, zone)}",
+        markup=False,
+    )
+
+
+@override_app.command("list")
+def override_list(
+    ctx: typer.Context,
+    rota: Annotated[str, typer.Argument(help="The rota.")],
+    include_past: Annotated[bool, typer.Option("--all", help="Include overrides already over.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """A rota's overrides (those not yet over, unless --all)."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        zone = parse_zone(get_team(session).timezone)
+        start = None if include_past else runtime.clock.now()
+        found = overrides.list_overrides(session, rota, start=start)
+    if as_json:
+        print_json([override_read(o, zone).model_dump(mode="json", by_alias=True) for o in found])
+        return
+    table = Table(title=f"Overrides on {rota}")
+    for column in ("Id", "Person", "From", "Until", "Note"):
+        table.add_column(column)
+    for o in found:
+        table.add_row(
+            str(o.id), o.person_id, local_text(o.start_at, zone), local_text(o.end_at, zone),
+            o.note or "",
+        )
+    stdout.print(table)
+
+
+@override_app.command("remove")
+def override_remove(
+    ctx: typer.Context,
+    rota: Annotated[str, typer.Argument(help="The rota.")],
+    override_id: Annotated[int, typer.Argument(help="The override's id (see `override list`).")],
+) -> None:
+    """Remove an override."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        removed = overrides.remove_override(session, rota, override_id)
+        session.commit()
+    stdout.print(f"Removed override {removed.id} ({removed.person_id} on {rota}).", markup=False)

@@ -1,0 +1,84 @@
+"""Override use cases: add, list and remove."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dutydesk.errors import Invalid, NotFound
+from dutydesk.overrides.models import Override
+from dutydesk.people.service import get_person
+from dutydesk.rotas.service import get_rota
+from dutydesk.timeparse import check_range
+
+LONGEST_OVERRIDE = timedelta(days=366)
+
+
+def add_override(
+    session: Session,
+    *,
+    rota_id: str,
+    person_id: str,
+    start: datetime,
+    end: datetime,
+    note: str | None,
+    actor: str,
+    now: datetime,
+) -> Override:
+    """Put a person on a rota between two instants; it wins over the layers and older overrides."""
+    get_rota(session, rota_id)
+    get_person(session, person_id)
+    check_range(start, end, longest=LONGEST_OVERRIDE)
+    if end <= now:
+        raise Invalid(f"the override ends in the past ({end.isoformat()})")
+    if note is not None and len(note) > 500:
+        raise Invalid("note: at most 500 characters")
+    override = Override(
+        rota_id=rota_id,
+        person_id=person_id,
+        start_at=start,
+        end_at=end,
+        note=note,
+        created_at=now,
+        created_by=actor,
+    )
+    session.add(override)
+    session.flush()
+    return override
+
+
+def list_overrides(
+    session: Session,
+    rota_id: str,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Sequence[Override]:
+    """A rota's overrides, optionally only those touching [start, end), by start time."""
+    get_rota(session, rota_id)
+    query = select(Override).where(Override.rota_id == rota_id)
+    if start is not None:
+        query = query.where(Override.end_at > start)
+    if end is not None:
+        query = query.where(Override.start_at < end)
+    return session.scalars(query.order_by(Override.start_at, Override.id)).all()
+
+
+def get_override(session: Session, rota_id: str, override_id: int) -> Override:
+    """One override of a rota, or NotFound."""
+    get_rota(session, rota_id)
+    override = session.get(Override, override_id)
+    if override is None or override.rota_id != rota_id:
+        raise NotFound(f"no override {override_id} on rota {rota_id!r}")
+    return override
+
+
+def remove_override(session: Session, rota_id: str, override_id: int) -> Override:
+    """Delete an override; returns what was removed."""
+    override = get_override(session, rota_id, override_id)
+    session.delete(override)
+    session.flush()
+    return override

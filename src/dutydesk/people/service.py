@@ -1,0 +1,24 @@
+"""People use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dutydesk.errors import NotFound
+from dutydesk.people.models import Person
+
+
+def list_people(session: Session) -> Sequence[Person]:
+    """Everyone, in the team file's order."""
+    return session.scalars(select(Person).order_by(Person.position, Person.id)).all()
+
+
+def get_person(session: Session, person_id: str) -> Person:
+    """The person with this id, or NotFound."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person {person_id!r} in the team")
+    return person

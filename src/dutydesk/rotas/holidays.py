@@ -1,0 +1,61 @@
+"""Bank-holiday calendars, offline, from the `holidays` package."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
+
+import holidays as holidays_lib
+
+
+class HolidayCalendar:
+    """The bank holidays of one country (and optional subdivision), plus any extra days."""
+
+    def __init__(self, code: str | None, extra_days: Iterable[date] = ()) -> None:
+        self.code = code
+        self.extra_days = frozenset(extra_days)
+        self._country: str | None = None
+        self._subdivision: str | None = None
+        if code is not None:
+            self._country, self._subdivision = _split_and_check(code)
+
+    def is_holiday(self, day: date) -> bool:
+        """True when `day` is a bank holiday or an extra day off."""
+        if day in self.extra_days:
+            return True
+        if self._country is None:
+            return False
+        return day in _holidays_of_year(self._country, self._subdivision, day.year)
+
+    def name_of(self, day: date) -> str | None:
+        """The holiday's name, or None on an ordinary day."""
+        if day in self.extra_days:
+            return "Team holiday"
+        if self._country is None:
+            return None
+        return _holidays_of_year(self._country, self._subdivision, day.year).get(day)
+
+
+def check_calendar_code(code: str) -> str:
+    """Validate "GB-ENG", "GB-SCT", "DE-BY", "FR" … and return it in canonical form."""
+    country, subdivision = _split_and_check(code)
+    return country if subdivision is None else f"{country}-{subdivision}"
+
+
+def _split_and_check(code: str) -> tuple[str, str | None]:
+    country, _, subdivision = code.strip().upper().partition("-")
+    supported = holidays_lib.list_supported_countries()
+    if country not in supported:
+        raise ValueError(f"{code!r} is not a known holiday calendar (try GB-ENG, GB-SCT, US, DE-BY)")
+    if subdivision and subdivision not in supported[country]:
+        known = ", ".join(f"{country}-{s}" for s in supported[country][:8])
+        raise ValueError(f"{code!r} is not a known holiday calendar; {country} has {known}")
+    return country, subdivision or None
+
+
+@lru_cache(maxsize=256)
+def _holidays_of_year(country: str, subdivision: str | None, year: int) -> dict[date, str]:
+    # The package computes a year's holidays on first use (a few milliseconds); keep them.
+    calendar = holidays_lib.country_holidays(country, subdiv=subdivision, years=year)
+    return {day: str(name) for day, name in calendar.items()}

@@ -1,0 +1,104 @@
+"""JSON shapes of rotas and on-call answers (the `who` and `schedule` contract)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dutydesk.rotas.models import Rota
+from dutydesk.rotas.oncall import Segment
+from dutydesk.timeparse import in_zone
+
+
+class OnCallRead(BaseModel):
+    """Who is on a rota at an instant. For nobody, from/until bound the gap."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    rota: str
+    person: str | None
+    from_: datetime | None = Field(
+        alias="from", description="Start of the current stretch; null if over 400 days ago."
+    )
+    until: datetime | None = Field(
+        description="End of the current stretch; null if more than 400 days ahead."
+    )
+    source: Literal["layer", "override"] | None
+
+
+class ShiftRead(BaseModel):
+    """One stretch of a rota's final schedule."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    person: str
+    from_: datetime = Field(alias="from")
+    until: datetime
+    source: Literal["layer", "override"]
+
+
+class LayerRead(BaseModel):
+    """A rota layer as configured."""
+
+    members: list[str]
+    shift: str
+    handoff: str
+    start: date
+    end: date | None
+    hours: list[str]
+
+
+class RotaRead(BaseModel):
+    """A rota as configured."""
+
+    id: str
+    name: str
+    hours: list[str]
+    skip_holidays: bool
+    layers: list[LayerRead]
+
+
+def oncall_read(rota_id: str, person: str | None, start: datetime | None,
+                end: datetime | None, source: str | None, zone: ZoneInfo) -> OnCallRead:
+    """An on-call answer with times in the team's zone."""
+    return OnCallRead(
+        rota=rota_id,
+        person=person,
+        from_=in_zone(start, zone),
+        until=in_zone(end, zone),
+        source=source,  # type: ignore[arg-type]
+    )
+
+
+def shift_read(segment: Segment, zone: ZoneInfo) -> ShiftRead:
+    """A schedule segment with times in the team's zone."""
+    return ShiftRead(
+        person=segment.person,
+        from_=segment.start.astimezone(zone),
+        until=segment.end.astimezone(zone),
+        source=segment.source,  # type: ignore[arg-type]
+    )
+
+
+def rota_read(rota: Rota) -> RotaRead:
+    """A stored rota as JSON."""
+    return RotaRead(
+        id=rota.id,
+        name=rota.name,
+        hours=list(rota.hours),
+        skip_holidays=rota.skip_holidays,
+        layers=[
+            LayerRead(
+                members=[m.person_id for m in layer.members],
+                shift=layer.shift,
+                handoff=layer.handoff,
+                start=layer.start,
+                end=layer.end,
+                hours=list(layer.hours),
+            )
+            for layer in rota.layers
+        ],
+    )

@@ -1,0 +1,124 @@
+"""Rota use cases: list rotas, and say who is on call now, at a time, or over a range."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dutydesk.errors import NotFound
+from dutydesk.overrides.models import Override
+from dutydesk.rotas.holidays import HolidayCalendar
+from dutydesk.rotas.models import Rota
+from dutydesk.rotas.oncall import (
+    LayerPlan,
+    OnCallNow,
+    OverridePlan,
+    RotaPlan,
+    Segment,
+    on_call_at,
+    schedule,
+)
+from dutydesk.rotas.timespec import parse_handoff, parse_hours, parse_shift
+from dutydesk.team.models import Team
+from dutydesk.team.service import get_team
+from dutydesk.timeparse import check_range, parse_zone
+
+LONGEST_SCHEDULE = timedelta(days=800)
+# on_call_at looks at most this far either side of the instant (see oncall._SEARCH_WINDOWS).
+_WHO_REACH = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class RotaOnCall:
+    """Who is on one rota at an instant."""
+
+    rota_id: str
+    now: OnCallNow
+
+
+def list_rotas(session: Session) -> Sequence[Rota]:
+    """All rotas in the team file's order."""
+    return session.scalars(select(Rota).order_by(Rota.position, Rota.id)).all()
+
+
+def get_rota(session: Session, rota_id: str) -> Rota:
+    """The rota with this id; NotFound names the rotas that do exist."""
+    rota = session.get(Rota, rota_id)
+    if rota is None:
+        known = ", ".join(r.id for r in list_rotas(session)) or "none yet"
+        raise NotFound(f"no rota {rota_id!r} (rotas: {known})")
+    return rota
+
+
+def team_zone(team: Team) -> ZoneInfo:
+    """The team's time zone."""
+    return parse_zone(team.timezone)
+
+
+def team_calendar(team: Team) -> HolidayCalendar:
+    """The team's bank holidays and extra days off."""
+    return HolidayCalendar(team.holidays, [date.fromisoformat(d) for d in team.extra_holidays])
+
+
+def rota_plan(rota: Rota, zone: ZoneInfo, calendar: HolidayCalendar) -> RotaPlan:
+    """Compile a stored rota into the pure on-call maths' input."""
+    return RotaPlan(
+        timezone=zone,
+        hours=tuple(parse_hours(h) for h in rota.hours),
+        skip_holidays=rota.skip_holidays,
+        holidays=calendar,
+        layers=tuple(
+            LayerPlan(
+                members=tuple(m.person_id for m in layer.members),
+                shift=parse_shift(layer.shift),
+                handoff=parse_handoff(layer.handoff),
+                start=layer.start,
+                end=layer.end,
+                hours=tuple(parse_hours(h) for h in layer.hours),
+            )
+            for layer in rota.layers
+        ),
+    )
+
+
+def overrides_between(
+    session: Session, rota_ids: Sequence[str], start: datetime, end: datetime
+) -> dict[str, list[OverridePlan]]:
+    """Overrides touching [start, end) per rota, oldest first (so later ones win)."""
+    rows = session.scalars(
+        select(Override)
+        .where(Override.rota_id.in_(rota_ids), Override.end_at > start, Override.start_at < end)
+        .order_by(Override.created_at, Override.id)
+    )
+    found: dict[str, list[OverridePlan]] = {rota_id: [] for rota_id in rota_ids}
+    for row in rows:
+        found[row.rota_id].append(OverridePlan(row.person_id, row.start_at, row.end_at))
+    return found
+
+
+def who(session: Session, rota_ids: Sequence[str], at: datetime) -> list[RotaOnCall]:
+    """Who is on call at `at` on each named rota (all rotas when none are named)."""
+    team = get_team(session)
+    rotas = [get_rota(session, r) for r in rota_ids] if rota_ids else list(list_rotas(session))
+    zone, calendar = team_zone(team), team_calendar(team)
+    overrides = overrides_between(
+        session, [r.id for r in rotas], at - _WHO_REACH, at + _WHO_REACH
+    )
+    return [
+        RotaOnCall(rota.id, on_call_at(rota_plan(rota, zone, calendar), overrides[rota.id], at))
+        for rota in rotas
+    ]
+
+
+def shifts(session: Session, rota_id: str, start: datetime, end: datetime) -> list[Segment]:
+    """The final schedule of one rota in [start, end)."""
+    check_range(start, end, longest=LONGEST_SCHEDULE)
+    team = get_team(session)
+    rota = get_rota(session, rota_id)
+    plan = rota_plan(rota, team_zone(team), team_calendar(team))
+    return schedule(plan, overrides_between(session, [rota.id], start, end)[rota.id], start, end)

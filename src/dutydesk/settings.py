@@ -1,0 +1,56 @@
+"""Every DUTYDESK_* setting, declared once with its default and help text."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration read from the environment (prefix ``DUTYDESK_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="DUTYDESK_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///dutydesk.sqlite3",
+        description=(
+            "SQLAlchemy URL of the database. The default is an SQLite file in the working"
+            " directory; use postgresql+psycopg://user:pass@host/db for PostgreSQL."
+        ),
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Key that signs calendar feed URLs and, later, sessions and action links. When unset,"
+            " a random key is generated once and kept in the database."
+        ),
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public URL of this service, used to build links (calendar feeds, e-mails).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `dutydesk serve` listens on.")
+    port: int = Field(default=8000, description="Port `dutydesk serve` listens on.")
+    migrate_on_start: bool = Field(
+        default=True,
+        description="Run database migrations when `dutydesk serve` starts.",
+    )
+    log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
+    feed_days_back: int = Field(
+        default=90, description="How many days of past shifts the iCal feeds include."
+    )
+    feed_days_ahead: int = Field(
+        default=366, description="How many days of future shifts the iCal feeds include."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.lower() not in {"debug", "info", "warning", "error"}:
+            raise ValueError("must be one of debug, info, warning, error")
+        return value.lower()

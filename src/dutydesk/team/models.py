@@ -1,0 +1,31 @@
+"""The team this instance serves, and instance-wide values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dutydesk.db import Base
+
+
+class Team(Base):
+    """The one team an instance serves: its name, time zone and bank-holiday calendar."""
+
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    timezone: Mapped[str] = mapped_column(String(64))
+    holidays: Mapped[str | None] = mapped_column(String(32))
+    extra_holidays: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class InstanceValue(Base):
+    """A value the instance generates once and keeps, such as its secret key."""
+
+    __tablename__ = "instance_values"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(512))

@@ -1,0 +1,234 @@
+"""Team as code: compare a team file with the database, apply the difference, export it back."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from dutydesk.errors import Conflict, NotFound
+from dutydesk.overrides.models import Override
+from dutydesk.people.models import Person
+from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
+from dutydesk.team.models import Team
+from dutydesk.team.spec import LayerSpec, PersonSpec, RotaSpec, TeamSpec
+
+_TEAM_ROW = 1
+
+
+@dataclass
+class Change:
+    """One line of a plan: what happens to which thing, and which fields change."""
+
+    action: str  # "create", "update" or "remove"
+    kind: str  # "team", "person" or "rota"
+    id: str
+    fields: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        detail = f" ({', '.join(self.fields)})" if self.fields else ""
+        return f"{self.action} {self.kind} {self.id}{detail}"
+
+
+def find_team(session: Session) -> Team | None:
+    """The team, or None before the first apply."""
+    return session.get(Team, _TEAM_ROW)
+
+
+def get_team(session: Session) -> Team:
+    """The team; NotFound before the first apply."""
+    team = find_team(session)
+    if team is None:
+        raise NotFound("no team is set up yet: run `dutydesk apply TEAM.yaml` first")
+    return team
+
+
+def plan(session: Session, spec: TeamSpec) -> list[Change]:
+    """What applying `spec` would change, in order; empty when the database already matches."""
+    current = export_spec(session)
+    changes: list[Change] = []
+    if current is None:
+        changes.append(Change("create", "team", spec.team))
+    else:
+        if current.team != spec.team:
+            raise Conflict(
+                f"this instance serves team {current.team!r}; the file declares {spec.team!r}"
+            )
+        team_fields = _changed_fields(current, spec, ("timezone", "holidays", "extra_holidays"))
+        if team_fields:
+            changes.append(Change("update", "team", spec.team, team_fields))
+    old_people = {p.id: (i, p) for i, p in enumerate(current.people if current else [])}
+    new_people = {p.id: (i, p) for i, p in enumerate(spec.people)}
+    for person_id, (index, person) in new_people.items():
+        if person_id not in old_people:
+            changes.append(Change("create", "person", person_id))
+        else:
+            old_index, old = old_people[person_id]
+            fields = _changed_fields(old, person, ("name", "email", "slack", "phone"))
+            if old_index != index:
+                fields.append("order")
+            if fields:
+                changes.append(Change("update", "person", person_id, fields))
+    old_rotas = {r.id: (i, r) for i, r in enumerate(current.rotas if current else [])}
+    new_rotas = {r.id: (i, r) for i, r in enumerate(spec.rotas)}
+    for rota_id, (index, rota) in new_rotas.items():
+        if rota_id not in old_rotas:
+            changes.append(Change("create", "rota", rota_id))
+        else:
+            old_index, old_rota = old_rotas[rota_id]
+            fields = _changed_fields(old_rota, rota, ("name", "hours", "skip_holidays", "layers"))
+            if old_index != index:
+                fields.append("order")
+            if fields:
+                changes.append(Change("update", "rota", rota_id, fields))
+    changes += [Change("remove", "rota", r) for r in old_rotas if r not in new_rotas]
+    changes += [Change("remove", "person", p) for p in old_people if p not in new_people]
+    return changes
+
+
+def apply(session: Session, spec: TeamSpec, now: datetime) -> list[Change]:
+    """Make the database match `spec`; returns the changes made (none on a second apply)."""
+    changes = plan(session, spec)
+    if not changes:
+        return changes
+    removed_people = {c.id for c in changes if c.kind == "person" and c.action == "remove"}
+    _refuse_removing_people_still_needed(session, removed_people, now)
+
+    team = find_team(session) or Team(id=_TEAM_ROW, slug=spec.team)
+    team.timezone = spec.timezone
+    team.holidays = spec.holidays
+    team.extra_holidays = [day.isoformat() for day in spec.extra_holidays]
+    session.add(team)
+
+    people = {p.id: p for p in session.scalars(select(Person))}
+    for position, person_spec in enumerate(spec.people):
+        person = people.get(person_spec.id) or Person(
+            id=person_spec.id, feed_salt=secrets.token_hex(16)
+        )
+        person.name = person_spec.name
+        person.email = person_spec.email
+        person.slack = person_spec.slack
+        person.phone = person_spec.phone
+        person.position = position
+        session.add(person)
+    session.flush()
+
+    rotas = {r.id: r for r in session.scalars(select(Rota))}
+    changed_rotas = {c.id for c in changes if c.kind == "rota"}
+    for position, rota_spec in enumerate(spec.rotas):
+        if rota_spec.id not in changed_rotas:
+            continue
+        rota = rotas.get(rota_spec.id) or Rota(id=rota_spec.id, feed_salt=secrets.token_hex(16))
+        rota.name = rota_spec.name
+        rota.hours = list(rota_spec.hours)
+        rota.skip_holidays = rota_spec.skip_holidays
+        rota.position = position
+        rota.layers = [_layer_row(i, layer) for i, layer in enumerate(rota_spec.layers)]
+        session.add(rota)
+    for rota_id in rotas.keys() - {r.id for r in spec.rotas}:
+        session.delete(rotas[rota_id])
+    session.flush()
+
+    if removed_people:
+        # Past overrides of someone who has left go with them; future ones were refused above.
+        session.execute(delete(Override).where(Override.person_id.in_(removed_people)))
+        for person_id in removed_people:
+            session.delete(people[person_id])
+    session.flush()
+    return changes
+
+
+def export_spec(session: Session) -> TeamSpec | None:
+    """The team in the database as a TeamSpec (None before the first apply)."""
+    team = find_team(session)
+    if team is None:
+        return None
+    people = session.scalars(select(Person).order_by(Person.position, Person.id)).all()
+    rotas = session.scalars(select(Rota).order_by(Rota.position, Rota.id)).all()
+    return TeamSpec(
+        team=team.slug,
+        timezone=team.timezone,
+        holidays=team.holidays,
+        extra_holidays=[date.fromisoformat(day) for day in team.extra_holidays],
+        people=[
+            PersonSpec(id=p.id, name=p.name, email=p.email, slack=p.slack, phone=p.phone)
+            for p in people
+        ],
+        rotas=[_rota_spec(rota) for rota in rotas],
+    )
+
+
+def export_document(spec: TeamSpec) -> dict[str, Any]:
+    """The plain data of a team file, leaving out empty optional fields."""
+    # Python mode keeps dates as dates, so YAML writes them unquoted like people do.
+    document = spec.model_dump(mode="python", exclude_none=True)
+    if not document["extra_holidays"]:
+        del document["extra_holidays"]
+    for rota in document["rotas"]:
+        for key in ("hours",):
+            if not rota[key]:
+                del rota[key]
+        if not rota["skip_holidays"]:
+            del rota["skip_holidays"]
+        for layer in rota["layers"]:
+            if not layer["hours"]:
+                del layer["hours"]
+    return document
+
+
+def _rota_spec(rota: Rota) -> RotaSpec:
+    return RotaSpec(
+        id=rota.id,
+        name=rota.name,
+        hours=list(rota.hours),
+        skip_holidays=rota.skip_holidays,
+        layers=[
+            LayerSpec(
+                members=[m.person_id for m in layer.members],
+                shift=layer.shift,
+                handoff=layer.handoff,
+                start=layer.start,
+                end=layer.end,
+                hours=list(layer.hours),
+            )
+            for layer in rota.layers
+        ],
+    )
+
+
+def _layer_row(position: int, layer: LayerSpec) -> RotaLayer:
+    return RotaLayer(
+        position=position,
+        shift=layer.shift,
+        handoff=layer.handoff,
+        start=layer.start,
+        end=layer.end,
+        hours=list(layer.hours),
+        members=[LayerMember(position=i, person_id=m) for i, m in enumerate(layer.members)],
+    )
+
+
+def _changed_fields(old: Any, new: Any, names: tuple[str, ...]) -> list[str]:
+    return [name for name in names if getattr(old, name) != getattr(new, name)]
+
+
+def _refuse_removing_people_still_needed(
+    session: Session, person_ids: set[str], now: datetime
+) -> None:
+    if not person_ids:
+        return
+    upcoming = session.execute(
+        select(Override.person_id, func.count())
+        .where(Override.person_id.in_(person_ids), Override.end_at > now)
+        .group_by(Override.person_id)
+    ).all()
+    if upcoming:
+        person_id, count = upcoming[0]
+        raise Conflict(
+            f"cannot remove {person_id}: they have {count} override(s) still to come;"
+            " remove those first (dutydesk override list ROTA)"
+        )

@@ -1,0 +1,146 @@
+"""The team file's shape: people, rotas and layers, validated with pydantic."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from dutydesk.rotas.holidays import check_calendar_code
+from dutydesk.rotas.timespec import DAY_NAMES, parse_handoff, parse_hours, parse_shift
+from dutydesk.timeparse import parse_zone
+
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _slug(value: str) -> str:
+    if not _SLUG_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not an id: use lower-case letters, digits, '-' and '_' (at most 64)"
+        )
+    return value
+
+
+def _email(value: str) -> str:
+    if not _EMAIL_RE.match(value):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value
+
+
+def _clock_from_yaml(value: Any) -> Any:
+    # YAML 1.1 reads an unquoted 10:00 as the base-60 integer 600; turn it back into 10:00.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return value
+
+
+def _check_with(parser: Any) -> Any:
+    def check(value: str) -> str:
+        return str(parser(value))
+
+    return check
+
+
+def _check_zone(value: str) -> str:
+    try:
+        parse_zone(value)
+    except Exception as error:
+        raise ValueError(str(error)) from None
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+Email = Annotated[str, AfterValidator(_email)]
+ShiftText = Annotated[str, BeforeValidator(str), AfterValidator(_check_with(parse_shift))]
+HandoffText = Annotated[
+    str, BeforeValidator(_clock_from_yaml), AfterValidator(_check_with(parse_handoff))
+]
+HoursText = Annotated[str, AfterValidator(_check_with(parse_hours))]
+ZoneName = Annotated[str, AfterValidator(_check_zone)]
+CalendarCode = Annotated[str, AfterValidator(check_calendar_code)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PersonSpec(_Strict):
+    """A person as the team file declares them."""
+
+    id: Slug
+    name: str = Field(min_length=1, max_length=200)
+    email: Email | None = None
+    slack: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, max_length=32)
+
+
+class LayerSpec(_Strict):
+    """A layer: members in rotation order, the shift length, the handoff and the first day."""
+
+    members: list[Slug] = Field(default_factory=list)
+    shift: ShiftText
+    handoff: HandoffText
+    start: date
+    end: date | None = None
+    hours: list[HoursText] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _start_matches_handoff(self) -> LayerSpec:
+        weekday = parse_handoff(self.handoff).weekday
+        if weekday is not None and self.start.weekday() != weekday:
+            raise ValueError(
+                f"start {self.start.isoformat()} is a {DAY_NAMES[self.start.weekday()]},"
+                f" but the handoff is on {DAY_NAMES[weekday]}"
+            )
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end {self.end.isoformat()} must be after start")
+        return self
+
+
+class RotaSpec(_Strict):
+    """A rota: covered hours (none = 24x7), bank holidays skipped or not, and its layers."""
+
+    id: Slug
+    name: str = Field(min_length=1, max_length=200)
+    hours: list[HoursText] = Field(default_factory=list)
+    skip_holidays: bool = False
+    layers: list[LayerSpec] = Field(default_factory=list)
+
+
+class TeamSpec(_Strict):
+    """The whole team file."""
+
+    team: Slug
+    timezone: ZoneName = "Europe/London"
+    holidays: CalendarCode | None = None
+    extra_holidays: list[date] = Field(default_factory=list)
+    people: list[PersonSpec] = Field(default_factory=list)
+    rotas: list[RotaSpec] = Field(default_factory=list)
+
+
+def cross_check(spec: TeamSpec) -> list[tuple[tuple[str | int, ...], str]]:
+    """Rules that span the file: unique ids, members who are people. Returns (path, message)."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    seen_people: set[str] = set()
+    for index, person in enumerate(spec.people):
+        if person.id in seen_people:
+            problems.append((("people", index, "id"), f"duplicate person id {person.id!r}"))
+        seen_people.add(person.id)
+    seen_rotas: set[str] = set()
+    for r, rota in enumerate(spec.rotas):
+        if rota.id in seen_rotas:
+            problems.append((("rotas", r, "id"), f"duplicate rota id {rota.id!r}"))
+        seen_rotas.add(rota.id)
+        for layer_index, layer in enumerate(rota.layers):
+            for m, member in enumerate(layer.members):
+                if member not in seen_people:
+                    problems.append(
+                        (
+                            ("rotas", r, "layers", layer_index, "members", m),
+                            f"{member!r} is not one of the people in this file",
+                        )
+                    )
+    return problems

@@ -1,0 +1,94 @@
+"""Reading a team file: YAML with line numbers, so every error can name the line and field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from dutydesk.errors import Invalid
+from dutydesk.team.spec import TeamSpec, cross_check
+
+Path = tuple[str | int, ...]
+
+
+def read_team_file(text: str, filename: str) -> TeamSpec:
+    """Parse and validate a team file; raise Invalid naming the file, line and field."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = error.problem or error.context or "not valid YAML"
+        raise Invalid(f"{filename}:{line}: YAML syntax error: {problem}") from None
+    except yaml.YAMLError as error:
+        raise Invalid(f"{filename}: YAML error: {error}") from None
+    if root is None:
+        raise Invalid(f"{filename}:1: the file is empty; it needs at least 'team:'")
+    lines: dict[Path, int] = {}
+    _index_lines(root, (), lines, filename)
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise Invalid(f"{filename}:1: the file must be a mapping with 'team:', 'people:', 'rotas:'")
+    try:
+        spec = TeamSpec.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        path = tuple(part for part in first["loc"] if part != "__root__")
+        raise Invalid(_located(filename, lines, path, _message(first), error.error_count())) from None
+    problems = cross_check(spec)
+    if problems:
+        path, message = problems[0]
+        raise Invalid(_located(filename, lines, path, message, len(problems)))
+    return spec
+
+
+def _index_lines(node: yaml.Node, path: Path, lines: dict[Path, int], filename: str) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                raise Invalid(
+                    f"{filename}:{key_node.start_mark.line + 1}: {_dotted(path + (key,))}:"
+                    " appears twice"
+                )
+            seen.add(key)
+            _index_lines(value_node, (*path, key), lines, filename)
+            # A key with an empty value has no useful line of its own; use the key's.
+            lines[(*path, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, (*path, index), lines, filename)
+
+
+def _located(filename: str, lines: dict[Path, int], path: Path, message: str, count: int) -> str:
+    probe = path
+    while probe not in lines and probe:
+        probe = probe[:-1]
+    line = lines.get(probe, 1)
+    more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+    field = _dotted(path)
+    return f"{filename}:{line}: {field + ': ' if field else ''}{message}{more}"
+
+
+def _dotted(path: Sequence[str | int]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _message(error: Any) -> str:
+    message = str(error["msg"])
+    # pydantic prefixes messages from our validators; the rest of the text is ours.
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if error["type"] == "extra_forbidden":
+        return "is not a known field"
+    if error["type"] == "missing":
+        return "is required"
+    return message

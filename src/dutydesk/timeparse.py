@@ -1,0 +1,65 @@
+"""Times at the edges: reading what people type and writing what they read."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dutydesk.errors import Invalid
+
+_DURATION_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """An IANA time zone such as Europe/London."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"{name!r} is not a time zone (use an IANA name like Europe/London)") from None
+
+
+def parse_time(text: str, zone: ZoneInfo, now: datetime, *, field: str = "time") -> datetime:
+    """Read an ISO 8601 time; without an offset it is local time in `zone`. Returns UTC.
+
+    Also accepts "now" and a bare date (local midnight).
+    """
+    value = text.strip()
+    if value.lower() == "now":
+        return now.astimezone(UTC)
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            parsed = datetime(day.year, day.month, day.day)
+        else:
+            parsed = datetime.fromisoformat(value.replace(" ", "T", 1))
+    except ValueError:
+        raise Invalid(
+            f"{field}: {text!r} is not a time; use ISO 8601 like 2026-03-29T09:30"
+            " (team local time) or 2026-03-29T08:30Z"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(UTC)
+
+
+def parse_duration(text: str, *, field: str = "duration") -> timedelta:
+    """Read "45m", "2h", "1h30m", "1d"."""
+    match = _DURATION_RE.match(text.strip().lower())
+    if not text.strip() or not match or not any(match.groups()):
+        raise Invalid(f"{field}: {text!r} is not a duration like 45m, 2h, 1h30m or 1d")
+    days, hours, minutes = (int(part) if part else 0 for part in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def check_range(start: datetime, end: datetime, *, longest: timedelta | None = None) -> None:
+    """Refuse an empty, backwards or (optionally) overlong range."""
+    if end <= start:
+        raise Invalid(f"'from' ({start.isoformat()}) must be before 'until' ({end.isoformat()})")
+    if longest is not None and end - start > longest:
+        raise Invalid(f"the range is longer than the {longest.days} days allowed")
+
+
+def in_zone(instant: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """An instant as the team's local time, with its offset (RFC 3339 when serialised)."""
+    return None if instant is None else instant.astimezone(zone)
