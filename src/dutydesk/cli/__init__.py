@@ -12,15 +12,16 @@ from sqlalchemy.exc import OperationalError
 from dutydesk.cli import access, oncall, server, team
 from dutydesk.cli.common import app, err
 from dutydesk.errors import DutydeskError
+from dutydesk.runtime import Runtime
 
 for module in (access, oncall, server, team):
     module.register(app)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script."""
+def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> None:
+    """Entry point of the console script; tests may hand in a runtime (with a frozen clock)."""
     try:
-        code = app(args=argv, prog_name="dutydesk", standalone_mode=False)
+        code = app(args=argv, prog_name="dutydesk", standalone_mode=False, obj=runtime)
     except click.exceptions.Abort:
         err("aborted")
         sys.exit(1)

@@ -1,0 +1,149 @@
+"""Shared fixtures: a migrated database on SQLite (always) and PostgreSQL (when configured)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from dutydesk import migrate
+from dutydesk.app import create_app
+from dutydesk.cli import main as cli_main
+from dutydesk.clock import FrozenClock
+from dutydesk.db import make_engine, unit_of_work
+from dutydesk.models import Base
+from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.settings import Settings
+from dutydesk.team.service import apply
+from dutydesk.team.teamfile import read_team_file
+
+POSTGRES_URL = os.environ.get("DUTYDESK_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+EXAMPLE_TEAM = Path(__file__).parent.parent / "examples" / "team.yaml"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    """The PostgreSQL test database, emptied and migrated once per run."""
+    assert POSTGRES_URL is not None
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database: a fresh SQLite file, or PostgreSQL with its tables emptied."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "dutydesk.sqlite3"
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_migrated")
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """Time stands still at a Wednesday morning in January 2026 until a test moves it."""
+    return FrozenClock(datetime(2026, 1, 14, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def runtime(database_url: str, clock: FrozenClock) -> Iterator[Runtime]:
+    """The composition root on the test database with the frozen clock."""
+    built = bootstrap(
+        Settings(database_url=database_url, base_url="http://dutydesk.test", secret_key="k" * 32),
+        clock,
+    )
+    yield built
+    built.engine.dispose()
+
+
+@pytest.fixture
+def make_team(runtime: Runtime) -> Callable[[str], None]:
+    """Apply a team file given as YAML text."""
+
+    def make(yaml_text: str) -> None:
+        spec = read_team_file(yaml_text, "team.yaml")
+        with unit_of_work(runtime.sessions) as session:
+            apply(session, spec, runtime.clock.now())
+            session.commit()
+
+    return make
+
+
+@pytest.fixture
+def example_team(make_team: Callable[[str], None]) -> None:
+    """The README's example team (examples/team.yaml)."""
+    make_team(EXAMPLE_TEAM.read_text())
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(runtime: Runtime, capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run `dutydesk ARGS…` in process against the test runtime; returns code, stdout, stderr."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exited:
+            cli_main(list(args), runtime)
+        captured = capsys.readouterr()
+        code = exited.value.code
+        return CliResult(code if isinstance(code, int) else 1, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def token_for(cli: Callable[..., CliResult]) -> Callable[[str, str], str]:
+    """Create a user with a role and return a bearer token for them."""
+
+    def make(username: str, role: str) -> str:
+        assert cli("user", "add", username, "--role", role).code == 0
+        created = cli("token", "create", username)
+        assert created.code == 0, created.err
+        return created.out.strip()
+
+    return make
+
+
+@pytest.fixture
+def api(runtime: Runtime, token_for: Callable[[str, str], str]) -> Iterator[TestClient]:
+    """An in-process HTTP client signed in as a responder."""
+    with TestClient(create_app(runtime)) as client:
+        client.headers["Authorization"] = f"Bearer {token_for('rhea', 'responder')}"
+        yield client
