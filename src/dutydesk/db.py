@@ -12,6 +12,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+READ_ONLY_OPTION = "dutydesk_read_only"
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -65,7 +66,7 @@ def make_engine(database_url: str) -> Engine:
     engine = create_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -80,15 +81,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    # A plain BEGIN upgrades to a write lock mid-transaction and can fail with "database is
-    # locked" under concurrency; BEGIN IMMEDIATE waits for the lock up front (busy_timeout).
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _sqlite_begin(connection: Any) -> None:
+    # A deferred BEGIN that later writes must upgrade its lock mid-transaction, which fails at
+    # once ("database is locked") if another writer got there first; so a unit of work that may
+    # write takes the write lock up front (BEGIN IMMEDIATE waits for it, up to busy_timeout).
+    # Read-only units of work keep a deferred BEGIN: under WAL they never wait for writers.
+    read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit."""
+    """Sessions for units of work that may write; loaded objects stay usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for units of work that only read (no write lock on SQLite)."""
+    return sessionmaker(engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
 
 
 @contextmanager

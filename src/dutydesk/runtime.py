@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dutydesk.clock import Clock, SystemClock
-from dutydesk.db import make_engine, make_session_factory, unit_of_work
+from dutydesk.db import make_engine, make_read_session_factory, make_session_factory, unit_of_work
 from dutydesk.settings import Settings
 from dutydesk.team.models import InstanceValue
 
@@ -22,6 +22,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
     clock: Clock
     _secret_key: str | None = field(default=None, repr=False)
 
@@ -58,5 +59,6 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> R
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
+        read_sessions=make_read_session_factory(engine),
         clock=clock or SystemClock(),
     )

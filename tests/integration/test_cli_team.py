@@ -68,3 +68,58 @@ def test_a_file_with_another_team_name_is_refused(cli, tmp_path: Path):
     result = cli("apply", str(other))
     assert result.code == 2
     assert "serves team 'paas'" in result.err
+
+
+def test_the_installed_command_exits_2_with_one_line_and_changes_nothing(
+    database_url, tmp_path: Path
+):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DUTYDESK_DATABASE_URL": database_url}
+    dutydesk = [sys.executable, "-m", "dutydesk"]
+    good = subprocess.run([*dutydesk, "apply", str(EXAMPLE_TEAM)], env=env, capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(EXAMPLE_TEAM.read_text().replace("shift: 1w  ", "shift: 7x  "))
+    bad = subprocess.run([*dutydesk, "apply", str(broken)], env=env, capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines() == [
+        f"dutydesk: error: {broken}:18: rotas[0].layers[0].shift: '7x' is not a shift length"
+        " like 12h, 1d, 1w or 2w"
+    ]
+    assert "Traceback" not in bad.stderr
+    again = subprocess.run([*dutydesk, "apply", str(EXAMPLE_TEAM)], env=env, capture_output=True, text=True)
+    assert "No changes" in again.stdout
+
+
+def test_an_unreadable_file_is_a_clear_error(cli, tmp_path: Path):
+    result = cli("apply", str(tmp_path / "missing.yaml"))
+    assert result.code == 2
+    assert result.err.startswith("dutydesk: error: ")
+    assert "missing.yaml: cannot read" in result.err
+
+
+def test_removing_someone_with_an_override_still_to_come_is_refused_and_nothing_changes(
+    cli, tmp_path: Path
+):
+    cli("apply", str(EXAMPLE_TEAM))
+    added = cli(
+        "override", "add", "engineering", "--person", "erin",
+        "--from", "2026-02-02T09:30", "--until", "2026-02-02T12:00",
+    )
+    assert added.code == 0, added.err
+    smaller = tmp_path / "team.yaml"
+    smaller.write_text(
+        EXAMPLE_TEAM.read_text()
+        .replace("  - {id: erin, name: Erin Evans, email: erin@example.org}\n", "")
+        .replace("members: [dan, erin]", "members: [dan]")
+        .replace("name: Escalation", "name: Escalation rota")
+    )
+    refused = cli("apply", str(smaller))
+    assert refused.code == 2
+    assert "cannot remove erin: they have 1 override(s) still to come" in refused.err
+    exported = cli("export").out
+    assert "id: erin" in exported
+    assert "name: Escalation\n" in exported

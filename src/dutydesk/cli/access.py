@@ -56,7 +56,7 @@ def user_list(
 ) -> None:
     """All users and their roles."""
     runtime = runtime_of(ctx)
-    with unit_of_work(runtime.sessions) as session:
+    with unit_of_work(runtime.read_sessions) as session:
         users = [(u.username, u.role, u.person_id) for u in auth.list_users(session)]
     if as_json:
         print_json([{"username": u, "role": r, "person": p} for u, r, p in users])
@@ -91,7 +91,7 @@ def token_list(
 ) -> None:
     """A user's tokens (never the tokens themselves)."""
     runtime = runtime_of(ctx)
-    with unit_of_work(runtime.sessions) as session:
+    with unit_of_work(runtime.read_sessions) as session:
         tokens = auth.list_tokens(session, username)
     table = Table(title=f"Tokens of {username}")
     for column in ("Id", "Name", "Created", "Last used", "Revoked"):
@@ -111,7 +111,7 @@ def token_revoke(
 ) -> None:
     """Stop a token working."""
     runtime = runtime_of(ctx)
-    with unit_of_work(runtime.sessions) as session:
+    with unit_of_work(runtime.read_sessions) as session:
         auth.revoke_token(session, token_id, runtime.clock.now())
         session.commit()
     stdout.print(f"Revoked token {token_id}.")

@@ -48,7 +48,7 @@ def print_json(data: Any) -> None:
 
 
 def local_text(instant: datetime | None, zone: ZoneInfo) -> str:
-    """A time for people: 'Mon 05 Jan 2026 09:30 GMT'."""
+    """A time for people: 'Mon 05 Jan 2026 09:30' (tables name the zone in their title)."""
     if instant is None:
         return "—"
-    return instant.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")
+    return instant.astimezone(zone).strftime("%a %d %b %Y %H:%M")

@@ -34,7 +34,7 @@ def who(
 ) -> None:
     """Who is on call now (or at --at), on every rota or the ones named."""
     runtime = runtime_of(ctx)
-    with unit_of_work(runtime.sessions) as session:
+    with unit_of_work(runtime.read_sessions) as session:
         zone = parse_zone(get_team(session).timezone)
         now = runtime.clock.now()
         instant = parse_time(at, zone, now, field="--at") if at else now
@@ -47,7 +47,7 @@ def who(
     if as_json:
         print_json([r.model_dump(mode="json", by_alias=True) for r in reads])
         return
-    table = Table(title=f"On call at {local_text(instant, zone)}")
+    table = Table(title=f"On call at {local_text(instant, zone)} ({zone.key})")
     for column in ("Rota", "On call", "From", "Until", "Source"):
         table.add_column(column)
     for answer in answers:
@@ -71,7 +71,7 @@ def schedule(
 ) -> None:
     """The final schedule of a rota between two times."""
     runtime = runtime_of(ctx)
-    with unit_of_work(runtime.sessions) as session:
+    with unit_of_work(runtime.read_sessions) as session:
         zone = parse_zone(get_team(session).timezone)
         now = runtime.clock.now()
         start = parse_time(from_, zone, now, field="--from")
@@ -80,7 +80,7 @@ def schedule(
     if as_json:
         print_json([shift_read(s, zone).model_dump(mode="json", by_alias=True) for s in segments])
         return
-    table = Table(title=f"{rota}: {local_text(start, zone)} – {local_text(end, zone)}")
+    table = Table(title=f"{rota}: {local_text(start, zone)} – {local_text(end, zone)} ({zone.key})")
     for column in ("On call", "From", "Until", "Source"):
         table.add_column(column)
     for segment in segments:
@@ -138,14 +138,14 @@ def override_list(
 ) -> None:
     """A rota's overrides (those not yet over, unless --all)."""
     runtime = runtime_of(ctx)
-    with unit_of_work(runtime.sessions) as session:
+    with unit_of_work(runtime.read_sessions) as session:
         zone = parse_zone(get_team(session).timezone)
         start = None if include_past else runtime.clock.now()
         found = overrides.list_overrides(session, rota, start=start)
     if as_json:
         print_json([override_read(o, zone).model_dump(mode="json", by_alias=True) for o in found])
         return
-    table = Table(title=f"Overrides on {rota}")
+    table = Table(title=f"Overrides on {rota} ({zone.key})")
     for column in ("Id", "Person", "From", "Until", "Note"):
         table.add_column(column)
     for o in found:

@@ -58,7 +58,7 @@ def export(
 ) -> None:
     """Write the current team as a team file that `dutydesk apply` takes back unchanged."""
     runtime = runtime_of(ctx)
-    with unit_of_work(runtime.sessions) as session:
+    with unit_of_work(runtime.read_sessions) as session:
         spec = service.export_spec(session)
     if spec is None:
         raise Invalid("no team is set up yet: run `dutydesk apply TEAM.yaml` first")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from dutydesk.errors import NotFound
 from dutydesk.overrides.models import Override
 from dutydesk.rotas.holidays import HolidayCalendar
 from dutydesk.rotas.models import Rota
+from dutydesk.rotas.plans import compiled_rotas, team_calendar
 from dutydesk.rotas.oncall import (
     LayerPlan,
     OnCallNow,
@@ -60,11 +61,6 @@ def team_zone(team: Team) -> ZoneInfo:
     return parse_zone(team.timezone)
 
 
-def team_calendar(team: Team) -> HolidayCalendar:
-    """The team's bank holidays and extra days off."""
-    return HolidayCalendar(team.holidays, [date.fromisoformat(d) for d in team.extra_holidays])
-
-
 def rota_plan(rota: Rota, zone: ZoneInfo, calendar: HolidayCalendar) -> RotaPlan:
     """Compile a stored rota into the pure on-call maths' input."""
     return RotaPlan(
@@ -87,38 +83,51 @@ def rota_plan(rota: Rota, zone: ZoneInfo, calendar: HolidayCalendar) -> RotaPlan
 
 
 def overrides_between(
-    session: Session, rota_ids: Sequence[str], start: datetime, end: datetime
+    session: Session,
+    rota_ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    *,
+    every_rota: bool = False,
 ) -> dict[str, list[OverridePlan]]:
-    """Overrides touching [start, end) per rota, oldest first (so later ones win)."""
-    rows = session.scalars(
-        select(Override)
-        .where(Override.rota_id.in_(rota_ids), Override.end_at > start, Override.start_at < end)
-        .order_by(Override.created_at, Override.id)
+    """Overrides touching [start, end) per rota, oldest first (so later ones win).
+
+    With `every_rota`, the rota filter is left out of the query (it would list every id).
+    """
+    query = select(Override.rota_id, Override.person_id, Override.start_at, Override.end_at)
+    if not every_rota:
+        query = query.where(Override.rota_id.in_(rota_ids))
+    rows = session.execute(
+        query.where(Override.end_at > start, Override.start_at < end).order_by(
+            Override.created_at, Override.id
+        )
     )
     found: dict[str, list[OverridePlan]] = {rota_id: [] for rota_id in rota_ids}
-    for row in rows:
-        found[row.rota_id].append(OverridePlan(row.person_id, row.start_at, row.end_at))
+    for rota_id, person_id, start_at, end_at in rows:
+        if rota_id in found:
+            found[rota_id].append(OverridePlan(person_id, start_at, end_at))
     return found
 
 
 def who(session: Session, rota_ids: Sequence[str], at: datetime) -> list[RotaOnCall]:
     """Who is on call at `at` on each named rota (all rotas when none are named)."""
-    team = get_team(session)
-    rotas = [get_rota(session, r) for r in rota_ids] if rota_ids else list(list_rotas(session))
-    zone, calendar = team_zone(team), team_calendar(team)
+    compiled = compiled_rotas(session, get_team(session))
+    for rota_id in rota_ids:
+        if rota_id not in compiled:
+            get_rota(session, rota_id)  # raises NotFound naming the rotas that exist
+    chosen = [compiled[r] for r in rota_ids] if rota_ids else list(compiled.values())
     overrides = overrides_between(
-        session, [r.id for r in rotas], at - _WHO_REACH, at + _WHO_REACH
+        session, [r.id for r in chosen], at - _WHO_REACH, at + _WHO_REACH, every_rota=not rota_ids
     )
-    return [
-        RotaOnCall(rota.id, on_call_at(rota_plan(rota, zone, calendar), overrides[rota.id], at))
-        for rota in rotas
-    ]
+    return [RotaOnCall(r.id, on_call_at(r.plan, overrides[r.id], at)) for r in chosen]
 
 
 def shifts(session: Session, rota_id: str, start: datetime, end: datetime) -> list[Segment]:
     """The final schedule of one rota in [start, end)."""
     check_range(start, end, longest=LONGEST_SCHEDULE)
-    team = get_team(session)
-    rota = get_rota(session, rota_id)
-    plan = rota_plan(rota, team_zone(team), team_calendar(team))
-    return schedule(plan, overrides_between(session, [rota.id], start, end)[rota.id], start, end)
+    rota = compiled_rotas(session, get_team(session)).get(rota_id)
+    if rota is None:
+        get_rota(session, rota_id)  # raises NotFound naming the rotas that exist
+        raise AssertionError("unreachable")
+    overrides = overrides_between(session, [rota_id], start, end)[rota_id]
+    return schedule(rota.plan, overrides, start, end)

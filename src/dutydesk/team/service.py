@@ -102,6 +102,7 @@ def apply(session: Session, spec: TeamSpec, now: datetime) -> list[Change]:
     team.timezone = spec.timezone
     team.holidays = spec.holidays
     team.extra_holidays = [day.isoformat() for day in spec.extra_holidays]
+    team.revision = secrets.token_hex(16)
     session.add(team)
 
     people = {p.id: p for p in session.scalars(select(Person))}

@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('holidays', sa.String(length=32), nullable=True),
     sa.Column('extra_holidays', sa.JSON(), nullable=False),
+    sa.Column('revision', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_team'))
     )
     op.create_table('overrides',

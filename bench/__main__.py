@@ -1,0 +1,17 @@
+"""Run every benchmark and print the figures."""
+
+from __future__ import annotations
+
+import platform
+import sys
+
+from bench import oncall
+
+
+def main() -> None:
+    print(f"python {platform.python_version()} on {platform.machine()}, {platform.platform()}")
+    oncall.run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

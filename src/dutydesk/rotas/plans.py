@@ -1,0 +1,123 @@
+"""Compiled rotas, loaded with plain queries and cached per team revision.
+
+Answering "who is on call" for every rota is on the hot path of the API, the CLI and (later)
+every page. Building ORM objects for each rota, layer and member costs far more than the maths,
+so plans are read as rows and kept in memory, keyed by the team's revision: every change to the
+team file gives the team a new revision, so a cached plan is never stale, in any process.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dutydesk.rotas.holidays import HolidayCalendar
+from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
+from dutydesk.rotas.oncall import LayerPlan, RotaPlan
+from dutydesk.rotas.timespec import (
+    Handoff,
+    ShiftLength,
+    WeeklyHours,
+    parse_handoff,
+    parse_hours,
+    parse_shift,
+)
+from dutydesk.team.models import Team
+from dutydesk.timeparse import parse_zone
+
+_CACHED_REVISIONS = 4
+_cache: OrderedDict[str, dict[str, CompiledRota]] = OrderedDict()
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRota:
+    """A rota's id and name with its plan, ready for the on-call maths."""
+
+    id: str
+    name: str
+    plan: RotaPlan
+
+
+def team_calendar(team: Team) -> HolidayCalendar:
+    """The team's bank holidays and extra days off."""
+    return HolidayCalendar(team.holidays, [date.fromisoformat(d) for d in team.extra_holidays])
+
+
+def compiled_rotas(session: Session, team: Team) -> dict[str, CompiledRota]:
+    """Every rota of the team, compiled, in the team file's order."""
+    cached = _cache.get(team.revision)
+    if cached is not None:
+        _cache.move_to_end(team.revision)
+        return cached
+    compiled = _load(session, team)
+    _cache[team.revision] = compiled
+    while len(_cache) > _CACHED_REVISIONS:
+        _cache.popitem(last=False)
+    return compiled
+
+
+def _load(session: Session, team: Team) -> dict[str, CompiledRota]:
+    zone, calendar = parse_zone(team.timezone), team_calendar(team)
+    members: dict[int, list[str]] = {}
+    for layer_id, person_id in session.execute(
+        select(LayerMember.layer_id, LayerMember.person_id).order_by(
+            LayerMember.layer_id, LayerMember.position
+        )
+    ):
+        members.setdefault(layer_id, []).append(person_id)
+    layers: dict[str, list[LayerPlan]] = {}
+    for row in session.execute(
+        select(
+            RotaLayer.id,
+            RotaLayer.rota_id,
+            RotaLayer.shift,
+            RotaLayer.handoff,
+            RotaLayer.start,
+            RotaLayer.end,
+            RotaLayer.hours,
+        ).order_by(RotaLayer.rota_id, RotaLayer.position)
+    ):
+        layers.setdefault(row.rota_id, []).append(
+            LayerPlan(
+                members=tuple(members.get(row.id, ())),
+                shift=_shift(row.shift),
+                handoff=_handoff(row.handoff),
+                start=row.start,
+                end=row.end,
+                hours=_hours(tuple(row.hours)),
+            )
+        )
+    compiled: dict[str, CompiledRota] = {}
+    for rota_id, name, hours, skip_holidays in session.execute(
+        select(Rota.id, Rota.name, Rota.hours, Rota.skip_holidays).order_by(Rota.position, Rota.id)
+    ):
+        plan = RotaPlan(
+            timezone=zone,
+            hours=_hours(tuple(hours)),
+            skip_holidays=skip_holidays,
+            holidays=calendar,
+            layers=tuple(layers.get(rota_id, ())),
+        )
+        compiled[rota_id] = CompiledRota(rota_id, name, plan)
+    return compiled
+
+
+# The same few strings recur across rotas; parse each once.
+@lru_cache(maxsize=1024)
+def _shift(text: str) -> ShiftLength:
+    return parse_shift(text)
+
+
+@lru_cache(maxsize=1024)
+def _handoff(text: str) -> Handoff:
+    return parse_handoff(text)
+
+
+@lru_cache(maxsize=1024)
+def _hours(texts: tuple[str, ...]) -> tuple[WeeklyHours, ...]:
+    return tuple(parse_hours(text) for text in texts)
