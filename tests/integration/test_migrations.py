@@ -1,0 +1,27 @@
+"""The migrations build exactly the schema the models describe, on every backend."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from dutydesk import migrate
+from dutydesk.db import make_engine
+from dutydesk.models import Base
+
+
+def test_migrated_schema_matches_the_models(database_url):
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_the_database_is_at_the_newest_revision(database_url):
+    engine = make_engine(database_url)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    migrate.upgrade(engine)  # a second upgrade is a no-op
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    engine.dispose()

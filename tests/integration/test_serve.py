@@ -1,0 +1,63 @@
+"""`dutydesk serve` as a new user runs it: a real process, migrations on start, HTTP on a port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import EXAMPLE_TEAM
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_migrates_an_empty_database_and_answers_with_a_token(tmp_path: Path):
+    env = {**os.environ, "DUTYDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dutydesk", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # Uvicorn reports readiness on stderr; reading blocks until it does (or the process dies).
+        assert server.stderr is not None
+        for line in server.stderr:
+            if "Uvicorn running on" in line:
+                break
+        else:
+            raise AssertionError("the server exited before it was ready")
+        cli = [sys.executable, "-m", "dutydesk"]
+        run = {"env": env, "capture_output": True, "text": True, "check": True}
+        subprocess.run([*cli, "apply", str(EXAMPLE_TEAM)], **run)
+        subprocess.run([*cli, "user", "add", "ops", "--role", "viewer"], **run)
+        token = subprocess.run([*cli, "token", "create", "ops"], **run).stdout.strip()
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"{base}/api/v1/oncall").status_code == 401
+        answer = httpx.get(
+            f"{base}/api/v1/oncall",
+            params={"at": "2026-01-14T10:00"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert answer.status_code == 200
+        assert [(r["rota"], r["person"]) for r in answer.json()] == [
+            ("engineering", "bob"),
+            ("comms", "erin"),
+            ("escalation", "carol"),
+        ]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stderr is not None:
+            server.stderr.close()
