@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dutydesk import __version__
@@ -47,11 +49,17 @@ def create_app(runtime: Runtime) -> FastAPI:
     _install_error_mapper(app)
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
-        """Liveness and database reachability."""
-        with runtime.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return {"status": "ok"}
+    def healthz() -> JSONResponse:
+        """Liveness and database reachability: 200 when the database answers, else 503."""
+        try:
+            with runtime.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as error:
+            log.warning("health check: the database did not answer: %s", error)
+            return JSONResponse(
+                {"status": "unavailable", "message": "the database did not answer"}, 503
+            )
+        return JSONResponse({"status": "ok"})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
@@ -66,6 +74,17 @@ def error_body(error: DutydeskError) -> dict[str, Any]:
 
 
 def _install_error_mapper(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def refuse_nul_characters(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # PostgreSQL cannot store or even compare text with NUL in it; no id or time has one.
+        if "\x00" in request.url.path:
+            return JSONResponse(error_body(NotFound("nothing here has that name")), 404)
+        if any("\x00" in key + value for key, value in request.query_params.multi_items()):
+            return JSONResponse(error_body(Invalid("query: NUL characters are not allowed")), 422)
+        return await call_next(request)
+
     @app.exception_handler(DutydeskError)
     async def domain_error(_request: Request, error: DutydeskError) -> JSONResponse:
         status = next((s for kind, s in STATUS_OF.items() if isinstance(error, kind)), 400)
@@ -74,15 +93,11 @@ def _install_error_mapper(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
-        message = str(first.get("msg", "invalid input")).removeprefix("Value error, ")
-        body = {"error": "invalid", "message": f"{where}: {message}" if where else message}
-        return JSONResponse(body, status_code=422)
+        return JSONResponse(error_body(Invalid(validation_message(error))), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = "not_found" if error.status_code == 404 else "http_error"
+        code = _HTTP_CODES.get(error.status_code, "http_error")
         return JSONResponse(
             {"error": code, "message": str(error.detail)},
             status_code=error.status_code,
@@ -98,10 +113,27 @@ def _install_error_mapper(app: FastAPI) -> None:
         )
 
 
+def validation_message(error: RequestValidationError) -> str:
+    """One line naming the first bad field: "from: Field required", "body: not valid JSON …"."""
+    first = error.errors()[0]
+    location = [str(part) for part in first.get("loc", ())]
+    # The first part says where the field was (body, query, path, header); the rest names it.
+    where = ".".join(location[1:]) if len(location) > 1 else (location[0] if location else "")
+    if first.get("type") == "json_invalid":
+        reason = first.get("ctx", {}).get("error", "")
+        return f"body: not valid JSON ({reason})" if reason else "body: not valid JSON"
+    message = str(first.get("msg", "invalid input")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
 _HOME_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Dutydesk</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; line-height: 1.5">
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto;
+ line-height: 1.5">
 <h1>Dutydesk</h1>
 <p>Who is on support now and next.</p>
 <ul>

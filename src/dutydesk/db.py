@@ -107,5 +107,6 @@ def unit_of_work(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     try:
         yield session
     finally:
-        session.rollback()
+        # close() rolls back whatever was not committed; unlike rollback() it leaves loaded
+        # objects readable (detached), so callers can render them after the transaction.
         session.close()

@@ -1,9 +1,12 @@
-"""FastAPI dependencies as Annotated aliases: the runtime, a session, the current user."""
+"""FastAPI dependencies as Annotated aliases: the runtime, sessions, the team's clock, the user."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -14,11 +17,17 @@ from dutydesk.auth.service import authenticate, require_role
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Unauthorized
 from dutydesk.runtime import Runtime
+from dutydesk.team.service import get_team
+from dutydesk.timeparse import parse_time, parse_zone
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `dutydesk token create`.")
 
+# The rota maths looks up to a few hundred days either side of an instant; far-off years would
+# overflow Python's datetime range, and no rota means anything there.
+
 
 def get_runtime(request: Request) -> Runtime:
+    """The runtime the application was built around."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -27,12 +36,45 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 def get_session(runtime: RuntimeDep) -> Iterator[Session]:
-    """One unit of work per request; routes that write commit it themselves."""
+    """One unit of work per request that writes; the route commits it."""
     with unit_of_work(runtime.sessions) as session:
         yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_read_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """One unit of work per request that only reads (no write lock on SQLite)."""
+    with unit_of_work(runtime.read_sessions) as session:
+        yield session
+
+
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+
+
+@dataclass(frozen=True)
+class TeamTime:
+    """The team's time zone and the current instant, to read the times a request carries."""
+
+    zone: ZoneInfo
+    now: datetime
+
+    def parse(self, text: str, *, field: str) -> datetime:
+        """An ISO 8601 time (team local time without an offset) as UTC; Invalid names `field`."""
+        return parse_time(text, self.zone, self.now, field=field)
+
+    def parse_or_now(self, text: str | None, *, field: str) -> datetime:
+        """Like `parse`, with now when the parameter was not given."""
+        return self.now if text is None else self.parse(text, field=field)
+
+
+def get_team_time(session: ReadSessionDep, runtime: RuntimeDep) -> TeamTime:
+    """The team's zone and now; NotFound before a team is set up."""
+    return TeamTime(parse_zone(get_team(session).timezone), runtime.clock.now())
+
+
+TeamTimeDep = Annotated[TeamTime, Depends(get_team_time)]
 
 
 def get_current_user(

@@ -9,6 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dutydesk.errors import Invalid
 
 _DURATION_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+# "2026-03-29T09:30 01:00": a '+' sent unencoded in a URL query arrives as a space.
+_SPACE_FOR_PLUS_RE = re.compile(r"^(\S+T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+# Times outside these years are typing mistakes, and would overflow date arithmetic.
+EARLIEST_TIME = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(3000, 1, 1, tzinfo=UTC)
 
 
 def parse_zone(name: str) -> ZoneInfo:
@@ -16,7 +21,9 @@ def parse_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"{name!r} is not a time zone (use an IANA name like Europe/London)") from None
+        raise Invalid(
+            f"{name!r} is not a time zone (use an IANA name like Europe/London)"
+        ) from None
 
 
 def parse_time(text: str, zone: ZoneInfo, now: datetime, *, field: str = "time") -> datetime:
@@ -24,7 +31,7 @@ def parse_time(text: str, zone: ZoneInfo, now: datetime, *, field: str = "time")
 
     Also accepts "now" and a bare date (local midnight).
     """
-    value = text.strip()
+    value = _SPACE_FOR_PLUS_RE.sub(r"\1+\2", text.strip())
     if value.lower() == "now":
         return now.astimezone(UTC)
     try:
@@ -38,6 +45,8 @@ def parse_time(text: str, zone: ZoneInfo, now: datetime, *, field: str = "time")
             f"{field}: {text!r} is not a time; use ISO 8601 like 2026-03-29T09:30"
             " (team local time) or 2026-03-29T08:30Z"
         ) from None
+    if not EARLIEST_TIME.year <= parsed.year < LATEST_TIME.year:
+        raise Invalid(f"{field}: {text!r} is out of range (years 1900 to 2999)")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
@@ -52,10 +61,18 @@ def parse_duration(text: str, *, field: str = "duration") -> timedelta:
     return timedelta(days=days, hours=hours, minutes=minutes)
 
 
-def check_range(start: datetime, end: datetime, *, longest: timedelta | None = None) -> None:
-    """Refuse an empty, backwards or (optionally) overlong range."""
+def check_range(
+    start: datetime,
+    end: datetime,
+    *,
+    longest: timedelta | None = None,
+    names: tuple[str, str] = ("from", "until"),
+) -> None:
+    """Refuse an empty, backwards or (optionally) overlong range; `names` are the fields."""
     if end <= start:
-        raise Invalid(f"'from' ({start.isoformat()}) must be before 'until' ({end.isoformat()})")
+        raise Invalid(
+            f"{names[0]!r} ({start.isoformat()}) must be before {names[1]!r} ({end.isoformat()})"
+        )
     if longest is not None and end - start > longest:
         raise Invalid(f"the range is longer than the {longest.days} days allowed")
 

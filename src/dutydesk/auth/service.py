@@ -19,6 +19,7 @@ from dutydesk.people.service import get_person
 ROLES = ("viewer", "responder", "admin")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 TOKEN_PREFIX = "ddk_"
+TOKEN_NAME_LENGTH = 120
 _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _hasher = PasswordHasher()
 
@@ -76,6 +77,8 @@ def list_users(session: Session) -> Sequence[User]:
 def create_token(session: Session, username: str, name: str, now: datetime) -> tuple[ApiToken, str]:
     """Issue a bearer token for a user; the plain token is returned once and never stored."""
     user = get_user(session, username)
+    if not name.strip() or len(name) > TOKEN_NAME_LENGTH:
+        raise Invalid(f"token name: say what it is for in 1 to {TOKEN_NAME_LENGTH} characters")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_digest=token_digest(plain), created_at=now)
     session.add(token)
@@ -93,7 +96,8 @@ def list_tokens(session: Session, username: str) -> Sequence[ApiToken]:
 
 def revoke_token(session: Session, token_id: int, now: datetime) -> ApiToken:
     """Stop a token working."""
-    token = session.get(ApiToken, token_id)
+    # Ids are 32-bit integers in the database; PostgreSQL refuses to compare with larger ones.
+    token = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None:
         raise NotFound(f"no token {token_id}")
     token.revoked_at = token.revoked_at or now

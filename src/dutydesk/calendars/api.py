@@ -6,12 +6,16 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from dutydesk.calendars import service
-from dutydesk.deps import CurrentUser, RuntimeDep, SessionDep
+from dutydesk.deps import CurrentUser, ReadSessionDep, RuntimeDep
 from dutydesk.people.service import get_person
 from dutydesk.rotas.service import get_rota
 
 router = APIRouter(tags=["calendars"])
 _ICS = "text/calendar; charset=utf-8"
+_FEED_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": {"text/calendar": {}}, "description": "An iCalendar (RFC 5545) document."},
+    404: {"description": "No such feed: an unknown rota or person, or a wrong or reset token."},
+}
 
 
 class FeedRead(BaseModel):
@@ -20,30 +24,42 @@ class FeedRead(BaseModel):
     url: str
 
 
-@router.get("/ical/rotas/{rota}/{token}.ics", response_class=Response, include_in_schema=True)
-def rota_feed(rota: str, token: str, session: SessionDep, runtime: RuntimeDep) -> Response:
+@router.get("/ical/rotas/{rota}/{token}.ics", response_class=Response, responses=_FEED_RESPONSES)
+def rota_feed(rota: str, token: str, session: ReadSessionDep, runtime: RuntimeDep) -> Response:
     """A rota's final schedule as iCalendar, 90 days back and a year ahead (secret URL)."""
     settings = runtime.settings
     body = service.rota_feed(
-        session, runtime.secret_key(), rota, token, runtime.clock.now(),
-        days_back=settings.feed_days_back, days_ahead=settings.feed_days_ahead,
+        session,
+        runtime.secret_key(),
+        rota,
+        token,
+        runtime.clock.now(),
+        days_back=settings.feed_days_back,
+        days_ahead=settings.feed_days_ahead,
     )
     return Response(body, media_type=_ICS, headers={"Cache-Control": "private, max-age=300"})
 
 
-@router.get("/ical/people/{person}/{token}.ics", response_class=Response)
-def person_feed(person: str, token: str, session: SessionDep, runtime: RuntimeDep) -> Response:
+@router.get("/ical/people/{person}/{token}.ics", response_class=Response, responses=_FEED_RESPONSES)
+def person_feed(person: str, token: str, session: ReadSessionDep, runtime: RuntimeDep) -> Response:
     """One person's shifts on every rota as iCalendar (secret URL)."""
     settings = runtime.settings
     body = service.person_feed(
-        session, runtime.secret_key(), person, token, runtime.clock.now(),
-        days_back=settings.feed_days_back, days_ahead=settings.feed_days_ahead,
+        session,
+        runtime.secret_key(),
+        person,
+        token,
+        runtime.clock.now(),
+        days_back=settings.feed_days_back,
+        days_ahead=settings.feed_days_ahead,
     )
     return Response(body, media_type=_ICS, headers={"Cache-Control": "private, max-age=300"})
 
 
 @router.get("/api/v1/rotas/{rota}/feed", response_model=FeedRead, tags=["rotas"])
-def rota_feed_url(rota: str, session: SessionDep, runtime: RuntimeDep, _user: CurrentUser) -> FeedRead:
+def rota_feed_url(
+    rota: str, _user: CurrentUser, session: ReadSessionDep, runtime: RuntimeDep
+) -> FeedRead:
     """The secret iCal URL of a rota's schedule."""
     path = service.rota_feed_path(runtime.secret_key(), get_rota(session, rota))
     return FeedRead(url=runtime.settings.base_url + path)
@@ -51,7 +67,7 @@ def rota_feed_url(rota: str, session: SessionDep, runtime: RuntimeDep, _user: Cu
 
 @router.get("/api/v1/people/{person}/feed", response_model=FeedRead, tags=["people"])
 def person_feed_url(
-    person: str, session: SessionDep, runtime: RuntimeDep, _user: CurrentUser
+    person: str, _user: CurrentUser, session: ReadSessionDep, runtime: RuntimeDep
 ) -> FeedRead:
     """The secret iCal URL of a person's shifts."""
     path = service.person_feed_path(runtime.secret_key(), get_person(session, person))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 
@@ -25,8 +25,7 @@ class FeedEvent:
 def uid_of(event: FeedEvent) -> str:
     """A UID that stays the same for the same shift every time the feed is fetched."""
     return (
-        f"{event.rota_id}.{event.person_id}.{event.start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-        "@dutydesk"
+        f"{event.rota_id}.{event.person_id}.{event.start.astimezone(UTC):%Y%m%dT%H%M%SZ}@dutydesk"
     )
 
 
@@ -42,7 +41,7 @@ def render_feed(
     calendar.add("x-wr-calname", title)
     # Ask subscribers to refresh hourly; Outlook and Apple read the first, others the second.
     calendar.add("x-published-ttl", "PT1H")
-    calendar.add("refresh-interval", "PT1H", parameters={"VALUE": "DURATION"})
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for item in events:
         event = Event()
         event.add("uid", uid_of(item))

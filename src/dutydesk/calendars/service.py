@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -14,16 +16,13 @@ from dutydesk.errors import NotFound
 from dutydesk.people.models import Person
 from dutydesk.people.service import get_person, list_people
 from dutydesk.rotas.models import Rota
-from dutydesk.rotas.oncall import schedule
-from dutydesk.rotas.service import (
-    get_rota,
-    list_rotas,
-    overrides_between,
-    rota_plan,
-    team_calendar,
-    team_zone,
-)
+from dutydesk.rotas.oncall import OverridePlan, RotaPlan, Segment, on_call_at, schedule
+from dutydesk.rotas.plans import CompiledRota, compiled_rotas
+from dutydesk.rotas.service import get_rota, overrides_between
 from dutydesk.team.service import get_team
+
+# How far on_call_at may look either side of an instant (see rotas.oncall._SEARCH_WINDOWS).
+_REACH = timedelta(days=400)
 
 
 def feed_token(secret_key: str, kind: str, subject_id: str, salt: str) -> str:
@@ -54,51 +53,87 @@ def reset_feed_url(session: Session, kind: str, subject_id: str) -> None:
 
 def _check(secret_key: str, kind: str, subject_id: str, salt: str, presented: str) -> None:
     expected = feed_token(secret_key, kind, subject_id, salt)
-    if not hmac.compare_digest(expected, presented):
+    # Bytes, because compare_digest refuses str with non-ASCII characters.
+    if not hmac.compare_digest(expected.encode(), presented.encode()):
         # Same answer as an unknown rota: a wrong token must not reveal what exists.
         raise NotFound("no such calendar feed")
 
 
 def rota_feed(
-    session: Session, secret_key: str, rota_id: str, presented: str, now: datetime, *,
-    days_back: int, days_ahead: int,
+    session: Session,
+    secret_key: str,
+    rota_id: str,
+    presented: str,
+    now: datetime,
+    *,
+    days_back: int,
+    days_ahead: int,
 ) -> bytes:
     """The iCal document of a rota's final schedule, if the token matches."""
     rota = session.get(Rota, rota_id)
     if rota is None:
         raise NotFound("no such calendar feed")
     _check(secret_key, "rota", rota.id, rota.feed_salt, presented)
-    team = get_team(session)
+    compiled = compiled_rotas(session, get_team(session))[rota.id]
     names = {p.id: p.name for p in list_people(session)}
     start, end = now - timedelta(days=days_back), now + timedelta(days=days_ahead)
-    plan = rota_plan(rota, team_zone(team), team_calendar(team))
-    segments = schedule(plan, overrides_between(session, [rota.id], start, end)[rota.id], start, end)
+    overrides = overrides_between(session, [rota.id], start - _REACH, end + _REACH)[rota.id]
     events = [
-        FeedEvent(rota.id, rota.name, s.person, names.get(s.person, s.person), s.start, s.end, s.source)
-        for s in segments
+        FeedEvent(
+            rota.id, rota.name, s.person, names.get(s.person, s.person), s.start, s.end, s.source
+        )
+        for s in feed_segments(compiled.plan, overrides, start, end)
     ]
     return render_feed(rota.name, events, summary_for="rota", generated_at=now)
 
 
 def person_feed(
-    session: Session, secret_key: str, person_id: str, presented: str, now: datetime, *,
-    days_back: int, days_ahead: int,
+    session: Session,
+    secret_key: str,
+    person_id: str,
+    presented: str,
+    now: datetime,
+    *,
+    days_back: int,
+    days_ahead: int,
 ) -> bytes:
     """The iCal document of one person's shifts on every rota, if the token matches."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("no such calendar feed")
     _check(secret_key, "person", person.id, person.feed_salt, presented)
-    team = get_team(session)
-    zone, calendar = team_zone(team), team_calendar(team)
+    rotas: list[CompiledRota] = list(compiled_rotas(session, get_team(session)).values())
     start, end = now - timedelta(days=days_back), now + timedelta(days=days_ahead)
-    rotas = list(list_rotas(session))
-    overrides = overrides_between(session, [r.id for r in rotas], start, end)
+    overrides = overrides_between(session, [r.id for r in rotas], start - _REACH, end + _REACH)
     events = [
         FeedEvent(rota.id, rota.name, person.id, person.name, s.start, s.end, s.source)
         for rota in rotas
-        for s in schedule(rota_plan(rota, zone, calendar), overrides[rota.id], start, end)
+        for s in feed_segments(rota.plan, overrides[rota.id], start, end)
         if s.person == person.id
     ]
     events.sort(key=lambda e: (e.start, e.rota_id))
     return render_feed(f"{person.name}: on call", events, summary_for="person", generated_at=now)
+
+
+def feed_segments(
+    plan: RotaPlan, overrides: Sequence[OverridePlan], start: datetime, end: datetime
+) -> list[Segment]:
+    """The schedule overlapping [start, end), with the first and last stretch left whole.
+
+    The window moves with the clock; cutting shifts at its edges would give the first and last
+    event a new start or end (and a new UID) on every fetch.
+    """
+    segments = schedule(plan, overrides, start, end)
+    for index in {0, len(segments) - 1} if segments else set():
+        segment = segments[index]
+        if segment.start > start and segment.end < end:
+            continue
+        whole = on_call_at(plan, overrides, segment.start)
+        if whole.person != segment.person or whole.source != segment.source:
+            continue
+        segments[index] = replace(
+            segment,
+            start=whole.start if whole.start is not None else segment.start,
+            end=whole.end if whole.end is not None else segment.end,
+        )
+    return segments

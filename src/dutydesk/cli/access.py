@@ -111,7 +111,7 @@ def token_revoke(
 ) -> None:
     """Stop a token working."""
     runtime = runtime_of(ctx)
-    with unit_of_work(runtime.read_sessions) as session:
+    with unit_of_work(runtime.sessions) as session:
         auth.revoke_token(session, token_id, runtime.clock.now())
         session.commit()
     stdout.print(f"Revoked token {token_id}.")
@@ -132,7 +132,7 @@ def feed_url(
     """Print the secret iCal URL of a rota or a person, to subscribe to in a calendar."""
     kind, subject = _feed_subject(rota, person)
     runtime = runtime_of(ctx)
-    with unit_of_work(runtime.sessions) as session:
+    with unit_of_work(runtime.read_sessions) as session:
         if kind == "rota":
             path = calendars.rota_feed_path(runtime.secret_key(), get_rota(session, subject))
         else:

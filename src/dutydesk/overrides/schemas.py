@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from dutydesk.overrides.models import Override
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters; say so instead of failing on insert.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class OverrideCreate(BaseModel):
@@ -15,10 +26,10 @@ class OverrideCreate(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    person: str = Field(min_length=1, max_length=64)
-    from_: str = Field(alias="from", min_length=1, max_length=64, examples=["2026-03-02T09:30"])
-    until: str = Field(min_length=1, max_length=64, examples=["2026-03-02T17:30"])
-    note: str | None = Field(default=None, max_length=500)
+    person: Text = Field(min_length=1, max_length=64, examples=["alice"])
+    from_: Text = Field(alias="from", min_length=1, max_length=64, examples=["2026-03-02T09:30"])
+    until: Text = Field(min_length=1, max_length=64, examples=["2026-03-02T17:30"])
+    note: Text | None = Field(default=None, max_length=500)
 
 
 class OverrideRead(BaseModel):

@@ -15,6 +15,10 @@ from dutydesk.rotas.service import get_rota
 from dutydesk.timeparse import check_range
 
 LONGEST_OVERRIDE = timedelta(days=366)
+NOTE_LENGTH = 500
+# Ids are 32-bit integers in the database; a larger one cannot exist (and PostgreSQL would
+# refuse to compare with it).
+_LARGEST_ID = 2**31 - 1
 
 
 def add_override(
@@ -30,12 +34,16 @@ def add_override(
 ) -> Override:
     """Put a person on a rota between two instants; it wins over the layers and older overrides."""
     get_rota(session, rota_id)
-    get_person(session, person_id)
+    try:
+        get_person(session, person_id)
+    except NotFound:
+        # The rota in the path exists; what is wrong is a field of the request.
+        raise Invalid(f"person: no person {person_id!r} in the team") from None
     check_range(start, end, longest=LONGEST_OVERRIDE)
     if end <= now:
-        raise Invalid(f"the override ends in the past ({end.isoformat()})")
-    if note is not None and len(note) > 500:
-        raise Invalid("note: at most 500 characters")
+        raise Invalid(f"until: the override ends in the past ({end.isoformat()})")
+    if note is not None and len(note) > NOTE_LENGTH:
+        raise Invalid(f"note: at most {NOTE_LENGTH} characters")
     override = Override(
         rota_id=rota_id,
         person_id=person_id,
@@ -70,7 +78,7 @@ def list_overrides(
 def get_override(session: Session, rota_id: str, override_id: int) -> Override:
     """One override of a rota, or NotFound."""
     get_rota(session, rota_id)
-    override = session.get(Override, override_id)
+    override = session.get(Override, override_id) if 0 < override_id <= _LARGEST_ID else None
     if override is None or override.rota_id != rota_id:
         raise NotFound(f"no override {override_id} on rota {rota_id!r}")
     return override

@@ -61,15 +61,21 @@ class RotaRead(BaseModel):
     layers: list[LayerRead]
 
 
-def oncall_read(rota_id: str, person: str | None, start: datetime | None,
-                end: datetime | None, source: str | None, zone: ZoneInfo) -> OnCallRead:
+def oncall_read(
+    rota_id: str,
+    person: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    source: str | None,
+    zone: ZoneInfo,
+) -> OnCallRead:
     """An on-call answer with times in the team's zone."""
     return OnCallRead(
         rota=rota_id,
         person=person,
         from_=in_zone(start, zone),
         until=in_zone(end, zone),
-        source=source,  # type: ignore[arg-type]
+        source=source,
     )
 
 
@@ -79,7 +85,7 @@ def shift_read(segment: Segment, zone: ZoneInfo) -> ShiftRead:
         person=segment.person,
         from_=segment.start.astimezone(zone),
         until=segment.end.astimezone(zone),
-        source=segment.source,  # type: ignore[arg-type]
+        source=segment.source,
     )
 
 

@@ -124,7 +124,7 @@ def who(session: Session, rota_ids: Sequence[str], at: datetime) -> list[RotaOnC
 
 def shifts(session: Session, rota_id: str, start: datetime, end: datetime) -> list[Segment]:
     """The final schedule of one rota in [start, end)."""
-    check_range(start, end, longest=LONGEST_SCHEDULE)
+    check_range(start, end, longest=LONGEST_SCHEDULE, names=("from", "to"))
     rota = compiled_rotas(session, get_team(session)).get(rota_id)
     if rota is None:
         get_rota(session, rota_id)  # raises NotFound naming the rotas that exist
