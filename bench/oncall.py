@@ -22,16 +22,21 @@ from dutydesk.overrides.models import Override
 from dutydesk.rotas import service as rotas
 from dutydesk.rotas.holidays import HolidayCalendar
 from dutydesk.rotas.oncall import LayerPlan, OverridePlan, RotaPlan, on_call_at, schedule
+from dutydesk.rotas.plans import compiled_rotas
 from dutydesk.rotas.timespec import parse_handoff, parse_hours, parse_shift
-from dutydesk.team.service import apply
+from dutydesk.team.service import apply, get_team
 from dutydesk.team.spec import LayerSpec, PersonSpec, RotaSpec, TeamSpec
 
 ZONE = ZoneInfo("Europe/London")
 AT = datetime(2026, 6, 17, 11, 0, tzinfo=UTC)
 YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)
 HOURS_CHOICES = [[], ["Mon-Fri 09:30-17:30"], ["Mon-Fri 17:30-09:30", "Sat-Sun 00:00-24:00"]]
-SHIFTS = [("1w", "Mon 09:30", date(2026, 1, 5)), ("1d", "09:00", date(2026, 1, 1)),
-          ("12h", "08:00", date(2026, 1, 1)), ("2w", "Wed 10:00", date(2026, 1, 7))]
+SHIFTS = [
+    ("1w", "Mon 09:30", date(2026, 1, 5)),
+    ("1d", "09:00", date(2026, 1, 1)),
+    ("12h", "08:00", date(2026, 1, 1)),
+    ("2w", "Wed 10:00", date(2026, 1, 7)),
+]
 
 
 def median_ms(action: Callable[[], object], repeats: int = 15) -> float:
@@ -57,11 +62,17 @@ def make_team_spec(rota_count: int, seed: int = 7) -> TeamSpec:
             members = chooser.sample([p.id for p in people], chooser.randint(2, 6))
             layers.append(LayerSpec(members=members, shift=shift, handoff=handoff, start=start))
         rota_specs.append(
-            RotaSpec(id=f"rota{r}", name=f"Rota {r}", hours=chooser.choice(HOURS_CHOICES),
-                     skip_holidays=chooser.random() < 0.5, layers=layers)
+            RotaSpec(
+                id=f"rota{r}",
+                name=f"Rota {r}",
+                hours=chooser.choice(HOURS_CHOICES),
+                skip_holidays=chooser.random() < 0.5,
+                layers=layers,
+            )
         )
-    return TeamSpec(team="bench", timezone="Europe/London", holidays="GB-ENG",
-                    people=people, rotas=rota_specs)
+    return TeamSpec(
+        team="bench", timezone="Europe/London", holidays="GB-ENG", people=people, rotas=rota_specs
+    )
 
 
 def busy_rota() -> tuple[RotaPlan, list[OverridePlan]]:
@@ -73,20 +84,39 @@ def busy_rota() -> tuple[RotaPlan, list[OverridePlan]]:
         skip_holidays=False,
         holidays=calendar,
         layers=(
-            LayerPlan(("a", "b", "c", "d"), parse_shift("1w"), parse_handoff("Mon 09:30"),
-                      date(2026, 1, 5)),
-            LayerPlan(("e", "f", "g"), parse_shift("1d"), parse_handoff("17:30"), date(2026, 1, 1),
-                      hours=(parse_hours("Mon-Fri 17:30-09:30"),)),
-            LayerPlan(("h", "i"), parse_shift("1w"), parse_handoff("Sat 00:00"), date(2026, 1, 3),
-                      hours=(parse_hours("Sat-Sun 00:00-24:00"),)),
+            LayerPlan(
+                ("a", "b", "c", "d"),
+                parse_shift("1w"),
+                parse_handoff("Mon 09:30"),
+                date(2026, 1, 5),
+            ),
+            LayerPlan(
+                ("e", "f", "g"),
+                parse_shift("1d"),
+                parse_handoff("17:30"),
+                date(2026, 1, 1),
+                hours=(parse_hours("Mon-Fri 17:30-09:30"),),
+            ),
+            LayerPlan(
+                ("h", "i"),
+                parse_shift("1w"),
+                parse_handoff("Sat 00:00"),
+                date(2026, 1, 3),
+                hours=(parse_hours("Sat-Sun 00:00-24:00"),),
+            ),
         ),
     )
     chooser = random.Random(11)
     overrides = []
     for _ in range(200):
         start = YEAR_START + timedelta(minutes=15 * chooser.randrange(365 * 96))
-        overrides.append(OverridePlan(chooser.choice("abcdefghi"), start,
-                                      start + timedelta(minutes=15 * chooser.randint(2, 48))))
+        overrides.append(
+            OverridePlan(
+                chooser.choice("abcdefghi"),
+                start,
+                start + timedelta(minutes=15 * chooser.randint(2, 48)),
+            )
+        )
     return plan, overrides
 
 
@@ -100,8 +130,8 @@ def run() -> None:
             apply(session, spec, AT)
             session.commit()
         with unit_of_work(sessions) as session:
-            calendar = HolidayCalendar("GB-ENG")
-            plans = [rotas.rota_plan(r, ZONE, calendar) for r in rotas.list_rotas(session)]
+            compiled = compiled_rotas(session, get_team(session))
+            plans = [rota.plan for rota in compiled.values()]
 
         pure = median_ms(lambda: [on_call_at(p, [], AT) for p in plans])
         print(f"who, 1,000 rotas, pure maths:                {pure:7.2f} ms  (target < 50 ms)")
@@ -118,13 +148,24 @@ def run() -> None:
         year_end = YEAR_START + timedelta(days=365)
         segments = schedule(plan, overrides, YEAR_START, year_end)
         year_ms = median_ms(lambda: schedule(plan, overrides, YEAR_START, year_end))
-        print(f"schedule, 1 year, 3 layers, 200 overrides:   {year_ms:7.2f} ms  (target < 20 ms;"
-              f" {len(segments)} segments)")
+        print(
+            f"schedule, 1 year, 3 layers, 200 overrides:   {year_ms:7.2f} ms  (target < 20 ms;"
+            f" {len(segments)} segments)"
+        )
 
         with unit_of_work(sessions) as session:
             for o in overrides:
-                session.add(Override(rota_id="rota0", person_id="p1", start_at=o.start,
-                                     end_at=o.end, note=None, created_at=AT, created_by="bench"))
+                session.add(
+                    Override(
+                        rota_id="rota0",
+                        person_id="p1",
+                        start_at=o.start,
+                        end_at=o.end,
+                        note=None,
+                        created_at=AT,
+                        created_by="bench",
+                    )
+                )
             session.commit()
 
         def year_through_service() -> None:
@@ -132,5 +173,7 @@ def run() -> None:
                 rotas.shifts(fresh, "rota0", YEAR_START, year_end)
 
         year_service_ms = median_ms(year_through_service, repeats=7)
-        print(f"schedule, 1 year, rota0 + 200 overrides, service + SQLite: {year_service_ms:7.2f} ms")
+        print(
+            f"schedule, 1 year, rota0 + 200 overrides, service + SQLite: {year_service_ms:7.2f} ms"
+        )
         engine.dispose()

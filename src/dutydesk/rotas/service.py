@@ -5,29 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dutydesk.errors import NotFound
 from dutydesk.overrides.models import Override
-from dutydesk.rotas.holidays import HolidayCalendar
 from dutydesk.rotas.models import Rota
-from dutydesk.rotas.plans import compiled_rotas, team_calendar
 from dutydesk.rotas.oncall import (
-    LayerPlan,
     OnCallNow,
     OverridePlan,
-    RotaPlan,
     Segment,
     on_call_at,
     schedule,
 )
-from dutydesk.rotas.timespec import parse_handoff, parse_hours, parse_shift
-from dutydesk.team.models import Team
+from dutydesk.rotas.plans import compiled_rotas
 from dutydesk.team.service import get_team
-from dutydesk.timeparse import check_range, parse_zone
+from dutydesk.timeparse import check_range
 
 LONGEST_SCHEDULE = timedelta(days=800)
 # on_call_at looks at most this far either side of the instant (see oncall._SEARCH_WINDOWS).
@@ -54,32 +48,6 @@ def get_rota(session: Session, rota_id: str) -> Rota:
         known = ", ".join(r.id for r in list_rotas(session)) or "none yet"
         raise NotFound(f"no rota {rota_id!r} (rotas: {known})")
     return rota
-
-
-def team_zone(team: Team) -> ZoneInfo:
-    """The team's time zone."""
-    return parse_zone(team.timezone)
-
-
-def rota_plan(rota: Rota, zone: ZoneInfo, calendar: HolidayCalendar) -> RotaPlan:
-    """Compile a stored rota into the pure on-call maths' input."""
-    return RotaPlan(
-        timezone=zone,
-        hours=tuple(parse_hours(h) for h in rota.hours),
-        skip_holidays=rota.skip_holidays,
-        holidays=calendar,
-        layers=tuple(
-            LayerPlan(
-                members=tuple(m.person_id for m in layer.members),
-                shift=parse_shift(layer.shift),
-                handoff=parse_handoff(layer.handoff),
-                start=layer.start,
-                end=layer.end,
-                hours=tuple(parse_hours(h) for h in layer.hours),
-            )
-            for layer in rota.layers
-        ),
-    )
 
 
 def overrides_between(
