@@ -37,3 +37,24 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """The newest revision this version of Dutydesk ships."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """What is wrong with the database's schema for this version, or None when it is current."""
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return None
+    if current is None:
+        return "the database has no Dutydesk schema yet: run `dutydesk db upgrade` first"
+    known = {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+    if current not in known:
+        return (
+            f"the database schema (revision {current}) is newer than this Dutydesk knows"
+            f" (newest {head}): upgrade Dutydesk"
+        )
+    return (
+        f"the database schema (revision {current}) is older than this Dutydesk (revision {head}):"
+        " run `dutydesk db upgrade`"
+    )

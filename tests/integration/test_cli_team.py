@@ -119,7 +119,47 @@ def test_removing_someone_with_an_override_still_to_come_is_refused_and_nothing_
     )
     refused = cli("apply", str(smaller))
     assert refused.code == 2
-    assert "cannot remove erin: they have 1 override(s) still to come" in refused.err
+    assert "cannot remove person erin: 1 override(s) for it are still to come" in refused.err
     exported = cli("export").out
     assert "id: erin" in exported
     assert "name: Escalation\n" in exported
+
+
+def test_usage_mistakes_are_one_line_and_exit_code_2(cli):
+    missing = cli("schedule", "engineering", "--to", "2026-02-01")
+    assert missing.code == 2
+    assert missing.err.strip().splitlines() == [
+        "dutydesk: error: dutydesk schedule: Missing option '--from'."
+        " (see dutydesk schedule --help)"
+    ]
+    unknown = cli("who", "--bogus")
+    assert (unknown.code, unknown.err.count("\n")) == (2, 1)
+    assert "No such option: --bogus" in unknown.err
+    not_a_number = cli("token", "revoke", "abc")
+    assert not_a_number.code == 2
+    assert "token_id" in not_a_number.err
+
+
+def test_asking_for_help_is_not_an_error(cli):
+    assert cli("override").code == 0
+    assert cli("who", "--help").code == 0
+
+
+def test_removing_a_rota_with_an_override_still_to_come_is_refused(cli, tmp_path: Path):
+    cli("apply", str(EXAMPLE_TEAM))
+    added = cli(
+        "override", "add", "comms", "--person", "alice",
+        "--from", "2026-02-02T09:30", "--until", "2026-02-02T12:00",
+    )
+    assert added.code == 0, added.err
+    text = EXAMPLE_TEAM.read_text()
+    without_comms = text[: text.index("  - id: comms")] + text[text.index("  - id: escalation") :]
+    smaller = tmp_path / "team.yaml"
+    smaller.write_text(without_comms)
+    refused = cli("apply", str(smaller))
+    assert refused.code == 2
+    assert "cannot remove rota comms: 1 override(s) for it are still to come" in refused.err
+    assert "id: comms" in cli("export").out
+    assert cli("override", "remove", "comms", "1").code == 0
+    assert cli("apply", str(smaller)).code == 0
+    assert "id: comms" not in cli("export").out

@@ -22,10 +22,12 @@ def free_port() -> int:
 def test_serve_migrates_an_empty_database_and_answers_with_a_token(tmp_path: Path):
     env = {**os.environ, "DUTYDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
     port = free_port()
+    access_log = tmp_path / "access.log"
+    access_log_file = access_log.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "dutydesk", "serve", "--port", str(port)],
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=access_log_file,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -56,8 +58,16 @@ def test_serve_migrates_an_empty_database_and_answers_with_a_token(tmp_path: Pat
             ("comms", "erin"),
             ("escalation", "carol"),
         ]
+        feed_url = subprocess.run([*cli, "feed", "url", "--rota", "engineering"], **run).stdout
+        feed_path = feed_url.strip().removeprefix("http://127.0.0.1:8000")
+        secret = feed_path.rsplit("/", 1)[1].removesuffix(".ics")
+        assert httpx.get(f"{base}{feed_path}").text.startswith("BEGIN:VCALENDAR")
     finally:
         server.terminate()
         server.wait(timeout=10)
         if server.stderr is not None:
             server.stderr.close()
+        access_log_file.close()
+    logged = access_log.read_text()
+    assert "GET /ical/rotas/engineering/….ics" in logged
+    assert secret not in logged

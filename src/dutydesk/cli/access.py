@@ -16,9 +16,11 @@ from dutydesk.errors import Invalid
 from dutydesk.people.service import get_person
 from dutydesk.rotas.service import get_rota
 
-user_app = typer.Typer(help="Accounts for the API (and, later, the web pages).")
-token_app = typer.Typer(help="API bearer tokens.")
-feed_app = typer.Typer(help="Secret calendar feed URLs.")
+user_app = typer.Typer(
+    no_args_is_help=True, help="Accounts for the API (and, later, the web pages)."
+)
+token_app = typer.Typer(no_args_is_help=True, help="API bearer tokens.")
+feed_app = typer.Typer(no_args_is_help=True, help="Secret calendar feed URLs.")
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +44,11 @@ def user_add(
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.sessions) as session:
         user = auth.add_user(
-            session, username=username, role=role, person_id=person, password=password,
+            session,
+            username=username,
+            role=role,
+            person_id=person,
+            password=password,
             now=runtime.clock.now(),
         )
         session.commit()
@@ -98,7 +104,9 @@ def token_list(
         table.add_column(column)
     for t in tokens:
         table.add_row(
-            str(t.id), t.name, t.created_at.isoformat(timespec="seconds"),
+            str(t.id),
+            t.name,
+            t.created_at.isoformat(timespec="seconds"),
             t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "",
             t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else "",
         )

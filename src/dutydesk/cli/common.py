@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from dutydesk.errors import DutydeskError
-from dutydesk.migrate import current_revision, head_revision
+from dutydesk.migrate import schema_problem
 from dutydesk.runtime import Runtime, bootstrap
 
 app = typer.Typer(
@@ -35,10 +35,9 @@ def runtime_of(ctx: typer.Context, *, check_schema: bool = True) -> Runtime:
     if not isinstance(root.obj, Runtime):
         root.obj = bootstrap()
     runtime: Runtime = root.obj
-    if check_schema and current_revision(runtime.engine) != head_revision():
-        raise DutydeskError(
-            "the database schema is not up to date: run `dutydesk db upgrade` first"
-        )
+    problem = schema_problem(runtime.engine) if check_schema else None
+    if problem is not None:
+        raise DutydeskError(problem)
     return runtime
 
 

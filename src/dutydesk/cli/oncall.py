@@ -17,7 +17,9 @@ from dutydesk.team.service import get_team
 from dutydesk.timeparse import parse_time, parse_zone
 
 TIME_HELP = "ISO 8601; without an offset it is the team's local time."
-override_app = typer.Typer(help="Put someone on a rota in place of whoever is scheduled.")
+override_app = typer.Typer(
+    no_args_is_help=True, help="Put someone on a rota in place of whoever is scheduled."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -133,7 +135,9 @@ def override_add(
 def override_list(
     ctx: typer.Context,
     rota: Annotated[str, typer.Argument(help="The rota.")],
-    include_past: Annotated[bool, typer.Option("--all", help="Include overrides already over.")] = False,
+    include_past: Annotated[
+        bool, typer.Option("--all", help="Include overrides already over.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
 ) -> None:
     """A rota's overrides (those not yet over, unless --all)."""
@@ -150,7 +154,10 @@ def override_list(
         table.add_column(column)
     for o in found:
         table.add_row(
-            str(o.id), o.person_id, local_text(o.start_at, zone), local_text(o.end_at, zone),
+            str(o.id),
+            o.person_id,
+            local_text(o.start_at, zone),
+            local_text(o.end_at, zone),
             o.note or "",
         )
     stdout.print(table)

@@ -11,8 +11,9 @@ import uvicorn
 from dutydesk import migrate
 from dutydesk.app import create_app
 from dutydesk.cli.common import runtime_of, stdout
+from dutydesk.logs import RedactFeedSecrets, configure_logging
 
-db_app = typer.Typer(help="The database schema.")
+db_app = typer.Typer(no_args_is_help=True, help="The database schema.")
 
 
 def register(app: typer.Typer) -> None:
@@ -28,17 +29,20 @@ def serve(
     """Run the web service (API, calendar feeds, pages)."""
     runtime = runtime_of(ctx, check_schema=False)
     settings = runtime.settings
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     if settings.migrate_on_start:
         migrate.upgrade(runtime.engine)
     elif migrate.current_revision(runtime.engine) != migrate.head_revision():
         runtime_of(ctx)  # raises the clear "run dutydesk db upgrade" error
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(runtime),
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level,
     )
+    # uvicorn sets up its loggers when the Config is made; add the redaction after that.
+    logging.getLogger("uvicorn.access").addFilter(RedactFeedSecrets())
+    uvicorn.Server(config).run()
 
 
 @db_app.command("upgrade")

@@ -23,7 +23,9 @@ def register(app: typer.Typer) -> None:
 def apply(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Team file (YAML).", dir_okay=False)],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes; make none.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the changes; make none.")
+    ] = False,
 ) -> None:
     """Create or update people and rotas from a team file; anything not in it is removed."""
     try:

@@ -96,7 +96,8 @@ def apply(session: Session, spec: TeamSpec, now: datetime) -> list[Change]:
     if not changes:
         return changes
     removed_people = {c.id for c in changes if c.kind == "person" and c.action == "remove"}
-    _refuse_removing_people_still_needed(session, removed_people, now)
+    removed_rotas = {c.id for c in changes if c.kind == "rota" and c.action == "remove"}
+    _refuse_removing_what_overrides_still_need(session, removed_people, removed_rotas, now)
 
     team = find_team(session) or Team(id=_TEAM_ROW, slug=spec.team)
     team.timezone = spec.timezone
@@ -217,19 +218,25 @@ def _changed_fields(old: Any, new: Any, names: tuple[str, ...]) -> list[str]:
     return [name for name in names if getattr(old, name) != getattr(new, name)]
 
 
-def _refuse_removing_people_still_needed(
-    session: Session, person_ids: set[str], now: datetime
+def _refuse_removing_what_overrides_still_need(
+    session: Session, person_ids: set[str], rota_ids: set[str], now: datetime
 ) -> None:
-    if not person_ids:
-        return
-    upcoming = session.execute(
-        select(Override.person_id, func.count())
-        .where(Override.person_id.in_(person_ids), Override.end_at > now)
-        .group_by(Override.person_id)
-    ).all()
-    if upcoming:
-        person_id, count = upcoming[0]
-        raise Conflict(
-            f"cannot remove {person_id}: they have {count} override(s) still to come;"
-            " remove those first (dutydesk override list ROTA)"
-        )
+    """Removing a person or rota must not silently drop an override that is still to come."""
+    for column, ids, kind in (
+        (Override.person_id, person_ids, "person"),
+        (Override.rota_id, rota_ids, "rota"),
+    ):
+        if not ids:
+            continue
+        upcoming = session.execute(
+            select(column, func.count())
+            .where(column.in_(ids), Override.end_at > now)
+            .group_by(column)
+            .order_by(column)
+        ).first()
+        if upcoming is not None:
+            subject, count = upcoming
+            raise Conflict(
+                f"cannot remove {kind} {subject}: {count} override(s) for it are still to come;"
+                " remove those first (dutydesk override list ROTA, dutydesk override remove)"
+            )

@@ -37,7 +37,9 @@ def read_team_file(text: str, filename: str) -> TeamSpec:
     except ValidationError as error:
         first = error.errors()[0]
         path = tuple(part for part in first["loc"] if part != "__root__")
-        raise Invalid(_located(filename, lines, path, _message(first), error.error_count())) from None
+        raise Invalid(
+            _located(filename, lines, path, _message(first), error.error_count())
+        ) from None
     problems = cross_check(spec)
     if problems:
         path, message = problems[0]
@@ -53,7 +55,7 @@ def _index_lines(node: yaml.Node, path: Path, lines: dict[Path, int], filename: 
             key = str(key_node.value)
             if key in seen:
                 raise Invalid(
-                    f"{filename}:{key_node.start_mark.line + 1}: {_dotted(path + (key,))}:"
+                    f"{filename}:{key_node.start_mark.line + 1}: {_dotted((*path, key))}:"
                     " appears twice"
                 )
             seen.add(key)

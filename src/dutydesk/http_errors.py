@@ -1,0 +1,108 @@
+"""The one place where errors become HTTP answers: `{"error": code, "message": text}`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dutydesk.errors import Conflict, DutydeskError, Forbidden, Invalid, NotFound, Unauthorized
+
+log = logging.getLogger(__name__)
+
+STATUS_OF: dict[type[DutydeskError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 422,
+    Unauthorized: 401,
+    Forbidden: 403,
+}
+
+
+class ErrorRead(BaseModel):
+    """The body of every error answer."""
+
+    error: str = Field(examples=["not_found"], description="A stable code for scripts.")
+    message: str = Field(examples=["no rota 'enginering' (rotas: engineering, escalation)"])
+
+
+def _described(text: str) -> dict[str, Any]:
+    return {"model": ErrorRead, "description": text}
+
+
+API_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _described("No valid bearer token."),
+    403: _described("The token's user lacks the role this needs."),
+    404: _described("The rota, person or override does not exist."),
+    409: _described("The request clashes with the current state."),
+    422: _described("A parameter or the body is invalid; the message names it."),
+}
+
+
+def error_body(error: DutydeskError) -> dict[str, Any]:
+    """The JSON body of an error answer."""
+    return {"error": error.code, "message": error.message}
+
+
+def install_error_mapper(app: FastAPI) -> None:
+    """Map domain errors, validation errors and HTTP errors to JSON bodies, in one place."""
+
+    @app.middleware("http")
+    async def refuse_nul_characters(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # PostgreSQL cannot store or even compare text with NUL in it; no id or time has one.
+        if "\x00" in request.url.path:
+            return JSONResponse(error_body(NotFound("nothing here has that name")), 404)
+        if any("\x00" in key + value for key, value in request.query_params.multi_items()):
+            return JSONResponse(error_body(Invalid("query: NUL characters are not allowed")), 422)
+        return await call_next(request)
+
+    @app.exception_handler(DutydeskError)
+    async def domain_error(_request: Request, error: DutydeskError) -> JSONResponse:
+        status = next((s for kind, s in STATUS_OF.items() if isinstance(error, kind)), 400)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(error_body(error), status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse(error_body(Invalid(validation_message(error))), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(error.status_code, "http_error")
+        return JSONResponse(
+            {"error": code, "message": str(error.detail)},
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(_request: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=error)
+        return JSONResponse(
+            {"error": "internal", "message": "Dutydesk hit an internal error; it is logged."},
+            status_code=500,
+        )
+
+
+def validation_message(error: RequestValidationError) -> str:
+    """One line naming the first bad field: "from: Field required", "body: not valid JSON …"."""
+    first = error.errors()[0]
+    location = [str(part) for part in first.get("loc", ())]
+    # The first part says where the field was (body, query, path, header); the rest names it.
+    where = ".".join(location[1:]) if len(location) > 1 else (location[0] if location else "")
+    if first.get("type") == "json_invalid":
+        reason = first.get("ctx", {}).get("error", "")
+        return f"body: not valid JSON ({reason})" if reason else "body: not valid JSON"
+    message = str(first.get("msg", "invalid input")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
