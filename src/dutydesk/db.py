@@ -97,7 +97,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions for units of work that only read (no write lock on SQLite)."""
-    return sessionmaker(engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
+    return sessionmaker(
+        engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
+    )
 
 
 @contextmanager

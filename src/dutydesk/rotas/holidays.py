@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays as holidays_lib
@@ -15,6 +16,7 @@ class HolidayCalendar:
     def __init__(self, code: str | None, extra_days: Iterable[date] = ()) -> None:
         self.code = code
         self.extra_days = frozenset(extra_days)
+        self._sorted_extra_days = sorted(self.extra_days)
         self._country: str | None = None
         self._subdivision: str | None = None
         if code is not None:
@@ -36,6 +38,19 @@ class HolidayCalendar:
             return None
         return _holidays_of_year(self._country, self._subdivision, day.year).get(day)
 
+    def days_between(self, first: date, last: date) -> list[date]:
+        """The holidays from `first` to `last` inclusive, in order.
+
+        Cheaper than asking `is_holiday` of every day: the rota maths looks a year either side
+        of an instant when nobody is on call for a long time.
+        """
+        found = set(_within(self._sorted_extra_days, first, last))
+        if self._country is not None:
+            for year in range(first.year, last.year + 1):
+                days = _sorted_holidays_of_year(self._country, self._subdivision, year)
+                found.update(_within(days, first, last))
+        return sorted(found)
+
 
 def check_calendar_code(code: str) -> str:
     """Validate "GB-ENG", "GB-SCT", "DE-BY", "FR" … and return it in canonical form."""
@@ -47,15 +62,49 @@ def _split_and_check(code: str) -> tuple[str, str | None]:
     country, _, subdivision = code.strip().upper().partition("-")
     supported = holidays_lib.list_supported_countries()
     if country not in supported:
-        raise ValueError(f"{code!r} is not a known holiday calendar (try GB-ENG, GB-SCT, US, DE-BY)")
+        raise ValueError(
+            f"{code!r} is not a known holiday calendar (try GB-ENG, GB-SCT, US, DE-BY)"
+        )
     if subdivision and subdivision not in supported[country]:
         known = ", ".join(f"{country}-{s}" for s in supported[country][:8])
         raise ValueError(f"{code!r} is not a known holiday calendar; {country} has {known}")
     return country, subdivision or None
 
 
+def _within(days: list[date] | tuple[date, ...], first: date, last: date) -> list[date]:
+    """The part of a sorted list of days from `first` to `last` inclusive."""
+    return list(days[bisect_left(days, first) : bisect_right(days, last)])
+
+
 @lru_cache(maxsize=256)
 def _holidays_of_year(country: str, subdivision: str | None, year: int) -> dict[date, str]:
     # The package computes a year's holidays on first use (a few milliseconds); keep them.
-    calendar = holidays_lib.country_holidays(country, subdiv=subdivision, years=year)
-    return {day: str(name) for day, name in calendar.items()}
+    calendar = holidays_lib.country_holidays(
+        country, subdiv=subdivision, years=(year, year + 1)
+    )
+    named = {day: str(name) for day, name in calendar.items()}
+    return {
+        day: name
+        for day, name in named.items()
+        if day.year == year and not _moved_to_a_weekday(day, name, named)
+    }
+
+
+def _moved_to_a_weekday(day: date, name: str, named: dict[date, str]) -> bool:
+    """True for a weekend holiday whose day off is a later weekday ("Boxing Day (observed)").
+
+    The package lists both the weekend date and the substitute; only the substitute is a day
+    off (gov.uk lists Boxing Day 2026 as Monday 28 December, not Saturday 26).
+    """
+    if day.weekday() < 5:
+        return False
+    for offset in (1, 2, 3):
+        later = named.get(day + timedelta(days=offset), "")
+        if any(f"{part} (observed)" in later for part in name.split("; ")):
+            return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _sorted_holidays_of_year(country: str, subdivision: str | None, year: int) -> tuple[date, ...]:
+    return tuple(sorted(_holidays_of_year(country, subdivision, year)))

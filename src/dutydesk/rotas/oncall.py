@@ -1,15 +1,20 @@
 """Who is on call: pure maths over a rota's layers, hours, holidays and overrides.
 
-No database here. Times in and out are aware UTC datetimes; the rota's time zone is used only
-to place handoffs and covered hours on the local wall clock, so they survive DST changes.
+No database here. Times in are aware datetimes and times out are aware UTC datetimes; the rota's
+time zone is used only to place handoffs and covered hours on the local wall clock, so they
+survive DST changes.
+
+Inside, instants are naive UTC datetimes. Attaching a tzinfo to a datetime costs more than all
+the arithmetic around it, and `on_call_at` is on the hot path (every rota, every request), so
+the tzinfo comes off on the way in and goes back on the few instants that come out.
 """
 
 from __future__ import annotations
 
-import heapq
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dutydesk.rotas.holidays import HolidayCalendar
@@ -18,8 +23,20 @@ from dutydesk.rotas.timespec import Handoff, ShiftLength, WeeklyHours
 
 LAYER = "layer"
 OVERRIDE = "override"
-# How far `on_call_at` looks either side of the instant before giving up on finding a bound.
-_SEARCH_WINDOWS = (timedelta(days=1), timedelta(days=8), timedelta(days=64), timedelta(days=400))
+# How far `on_call_at` looks before and after the instant for the bounds of its stretch. Each
+# side widens on its own, only while its bound is still unknown; a bound beyond the last window
+# is reported as None.
+_SEARCH_WINDOWS = tuple(timedelta(days=days) for days in (1, 2, 8, 16, 64, 400))
+_ONE_DAY = timedelta(days=1)
+_ONE_MINUTE = timedelta(minutes=1)
+_ONE_SECOND = timedelta(seconds=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC).replace(tzinfo=None)  # naive, like all inside
+_NO_OFFSET = timedelta(0)
+_MIDNIGHT = time()
+
+# (start, end, member) of one shift, and (start, end, person, source) of one stretch.
+_Shift = tuple[datetime, datetime, str]
+_Stretch = tuple[datetime, datetime, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +47,7 @@ class LayerPlan:
     shift: ShiftLength
     handoff: Handoff
     start: date
-    end: date | None = None
+    end: date | None = None  # the layer stops at this date's handoff
     hours: tuple[WeeklyHours, ...] = ()
 
 
@@ -77,98 +94,231 @@ class OnCallNow:
     source: str | None
 
 
-def to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    """Place a naive local wall-clock time in `zone` and return it in UTC.
-
-    A time skipped by a spring-forward change is read with the offset before the change (so it
-    lands just after the jump); a repeated autumn time means its first occurrence.
-    """
-    return local.replace(tzinfo=zone).astimezone(UTC)
-
-
-def to_local(instant: datetime, zone: ZoneInfo) -> datetime:
-    """The naive local wall-clock time of an instant."""
-    return instant.astimezone(zone).replace(tzinfo=None)
-
-
-def covered_intervals(
-    hours: Sequence[WeeklyHours], zone: ZoneInfo, start: datetime, end: datetime
-) -> list[Interval]:
-    """The covered stretches within [start, end); no hours means always covered."""
-    if not hours:
-        return [(start, end)]
-    first_day = to_local(start, zone).date() - timedelta(days=1)
-    last_day = to_local(end, zone).date()
-    found: list[Interval] = []
-    day = first_day
-    while day <= last_day:
-        weekday = day.weekday()
-        for window in hours:
-            if weekday in window.days:
-                local_start = datetime(day.year, day.month, day.day) + timedelta(
-                    minutes=window.start_minute
-                )
-                window_start = to_utc(local_start, zone)
-                window_end = to_utc(local_start + timedelta(minutes=window.length_minutes), zone)
-                if window_end > start and window_start < end:
-                    found.append((max(window_start, start), min(window_end, end)))
-        day += timedelta(days=1)
-    return merge(found)
-
-
-def holiday_intervals(
-    calendar: HolidayCalendar, zone: ZoneInfo, start: datetime, end: datetime
-) -> list[Interval]:
-    """Whole local days that are holidays, within [start, end)."""
-    day = to_local(start, zone).date()
-    last_day = to_local(end, zone).date()
-    found: list[Interval] = []
-    while day <= last_day:
-        if calendar.is_holiday(day):
-            midnight = datetime(day.year, day.month, day.day)
-            found.append(
-                (to_utc(midnight, zone), to_utc(midnight + timedelta(days=1), zone))
-            )
-        day += timedelta(days=1)
-    return merge((max(s, start), min(e, end)) for s, e in found)
-
-
-def layer_shifts(
-    layer: LayerPlan, zone: ZoneInfo, start: datetime, end: datetime
-) -> list[tuple[datetime, datetime, str]]:
-    """The layer's shifts overlapping [start, end), clipped to it: (start, end, member)."""
-    if not layer.members:
+def schedule(
+    rota: RotaPlan, overrides: Sequence[OverridePlan], start: datetime, end: datetime
+) -> list[Segment]:
+    """The final schedule in [start, end): ordered, non-overlapping, adjacent repeats merged."""
+    start, end = _naive_utc(start, "start"), _naive_utc(end, "end")
+    if end <= start:
         return []
+    return [
+        Segment(person, _aware(piece_start), _aware(piece_end), source)
+        for piece_start, piece_end, person, source in _stretches(
+            rota, _naive_overrides(overrides), start, end
+        )
+    ]
+
+
+def on_call_at(rota: RotaPlan, overrides: Sequence[OverridePlan], at: datetime) -> OnCallNow:
+    """Who is on call at `at`, with the bounds of their stretch (or of the gap)."""
+    moment = _naive_utc(at, "at")
+    plain_overrides = _naive_overrides(overrides)
+    widest = len(_SEARCH_WINDOWS) - 1
+    back = ahead = _first_search_window(rota)
+    while True:
+        window_start = moment - _SEARCH_WINDOWS[back]
+        window_end = moment + _SEARCH_WINDOWS[ahead]
+        stretches = _stretches(rota, plain_overrides, window_start, window_end)
+        # The first stretch ending after the moment either holds it or follows the gap holding it.
+        index = bisect_right(stretches, moment, key=_end_of)
+        following = stretches[index] if index < len(stretches) else None
+        person: str | None = None
+        source: str | None = None
+        if following is not None and following[0] <= moment:
+            since, until, person, source = following
+            # A stretch cut by the window may go on beyond it.
+            since_known, until_known = since > window_start, until < window_end
+        else:
+            since = stretches[index - 1][1] if index > 0 else window_start
+            until = following[0] if following is not None else window_end
+            since_known, until_known = index > 0, following is not None
+        widen_back = not since_known and back < widest
+        widen_ahead = not until_known and ahead < widest
+        if not (widen_back or widen_ahead):
+            return OnCallNow(
+                person,
+                _aware(since) if since_known else None,
+                _aware(until) if until_known else None,
+                source,
+            )
+        if widen_back:
+            back += 1
+        if widen_ahead:
+            ahead += 1
+
+
+def _first_search_window(rota: RotaPlan) -> int:
+    """Which search window to try first: one wider than a shift if the rota never sleeps.
+
+    Without covered hours the top staffed layer hides those beneath, so stretches mostly run
+    from one of its handoffs to the next, and looking a day either side of a weekly shift is
+    wasted work. With hours, stretches are mostly shorter than a day.
+    """
+    if rota.hours or any(layer.hours for layer in rota.layers):
+        return 0
+    top = next((layer for layer in reversed(rota.layers) if layer.members), None)
+    if top is None:
+        return 0
+    shift = top.shift.wall_clock
+    wider = (i for i, reach in enumerate(_SEARCH_WINDOWS) if reach > shift)
+    return next(wider, len(_SEARCH_WINDOWS) - 1)
+
+
+def _stretches(
+    rota: RotaPlan, overrides: list[tuple[str, datetime, datetime]], start: datetime, end: datetime
+) -> list[_Stretch]:
+    """The schedule in [start, end) as (start, end, person, source), all naive UTC.
+
+    Painted from the top down: the last override first, then earlier ones, then the layers from
+    the last to the first, each only filling time that nobody above it has taken. Layers below
+    a full one are never worked out at all.
+    """
+    painted, free = _paint_overrides(overrides, start, end)
+    zone = rota.timezone
+    staffed = _staffed_span(rota, zone, start, end)
+    if staffed is None:
+        return _join(painted)
+    # Layers may only fill the rota's covered hours, and never a holiday it skips.
+    open_time = intersect(free, _covered(rota.hours, zone, *staffed))
+    if rota.skip_holidays and rota.holidays is not None and open_time:
+        open_time = subtract(open_time, _days_off(rota.holidays, zone, *staffed))
+    for layer in reversed(rota.layers):
+        if not open_time:
+            break
+        shifts = _layer_shifts(layer, zone, open_time[0][0], open_time[-1][1])
+        if not shifts:
+            continue
+        cover = open_time
+        if layer.hours:
+            cover = intersect(cover, _covered(layer.hours, zone, shifts[0][0], shifts[-1][1]))
+        pieces = _clip_to(shifts, cover)
+        painted.extend(
+            (piece_start, piece_end, person, LAYER) for piece_start, piece_end, person in pieces
+        )
+        open_time = subtract(
+            open_time, [(piece_start, piece_end) for piece_start, piece_end, _ in pieces]
+        )
+    return _join(painted)
+
+
+def _paint_overrides(
+    overrides: list[tuple[str, datetime, datetime]], start: datetime, end: datetime
+) -> tuple[list[_Stretch], list[Interval]]:
+    """The overrides' stretches in [start, end), later ones on top, and the time left free."""
+    painted: list[_Stretch] = []
+    free: list[Interval] = [(start, end)]
+    for person, override_start, override_end in reversed(overrides):
+        override_start, override_end = max(override_start, start), min(override_end, end)
+        if override_start >= override_end:
+            continue
+        # Only the free stretches that overlap the override change (there may be hundreds).
+        first = bisect_right(free, override_start, key=_end_of)
+        last = bisect_left(free, override_end, key=_start_of)
+        if first >= last:
+            continue
+        touched = free[first:last]
+        painted.extend(
+            (max(free_start, override_start), min(free_end, override_end), person, OVERRIDE)
+            for free_start, free_end in touched
+        )
+        free[first:last] = subtract(touched, [(override_start, override_end)])
+    return painted, free
+
+
+def _staffed_span(
+    rota: RotaPlan, zone: ZoneInfo, start: datetime, end: datetime
+) -> tuple[datetime, datetime] | None:
+    """The part of [start, end) between the first handoff and the last end of any staffed layer."""
+    earliest, latest = end, start
+    for layer in rota.layers:
+        if layer.members:
+            earliest = min(earliest, _to_utc(_handoff_on(layer, layer.start), zone))
+            layer_end = end if layer.end is None else _to_utc(_handoff_on(layer, layer.end), zone)
+            latest = max(latest, layer_end)
+    earliest, latest = max(earliest, start), min(latest, end)
+    return (earliest, latest) if earliest < latest else None
+
+
+def _layer_shifts(layer: LayerPlan, zone: ZoneInfo, start: datetime, end: datetime) -> list[_Shift]:
+    """The layer's shifts overlapping [start, end), clipped to it."""
+    members = layer.members
+    if not members:
+        return []
+    anchor = _handoff_on(layer, layer.start)
+    stop = end if layer.end is None else min(end, _to_utc(_handoff_on(layer, layer.end), zone))
+    if members.count(members[0]) == len(members):
+        # One person holds every shift, so the handoffs change nothing: skip counting them (a
+        # sole member's stretch may run for years, and on_call_at may look a year each way).
+        begin = max(_to_utc(anchor, zone), start)
+        return [(begin, stop, members[0])] if begin < stop else []
     step = layer.shift.wall_clock
-    anchor = datetime.combine(layer.start, layer.handoff.time_of_day)
-    layer_end = (
-        to_utc(datetime.combine(layer.end, layer.handoff.time_of_day), zone)
-        if layer.end is not None
-        else None
-    )
-    # Count shifts on the naive local clock: wall-clock steps make that exact, give or take
-    # one near a DST change, which the boundary checks below absorb.
-    index = max(0, (to_local(start, zone) - anchor) // step - 1)
-    shifts: list[tuple[datetime, datetime, str]] = []
-    shift_start = to_utc(anchor + index * step, zone)
-    while shift_start < end and (layer_end is None or shift_start < layer_end):
+    # Count shifts on the naive local clock: wall-clock steps make that exact, give or take one
+    # near a DST change, which the boundary checks below absorb.
+    index = max(0, (_to_local(start, zone) - anchor) // step - 1)
+    shifts: list[_Shift] = []
+    shift_start = _to_utc(anchor + index * step, zone)
+    while shift_start < stop:
         # max() keeps boundaries in order when a handoff falls in a spring-forward gap.
-        shift_end = max(shift_start, to_utc(anchor + (index + 1) * step, zone))
-        if layer_end is not None:
-            shift_end = min(shift_end, layer_end)
+        shift_end = min(max(shift_start, _to_utc(anchor + (index + 1) * step, zone)), stop)
         if shift_end > start and shift_end > shift_start:
-            member = layer.members[index % len(layer.members)]
-            shifts.append((max(shift_start, start), min(shift_end, end), member))
+            member = members[index % len(members)]
+            shifts.append((max(shift_start, start), shift_end, member))
         index += 1
         shift_start = shift_end
     return shifts
 
 
-def _clip_to(
-    shifts: list[tuple[datetime, datetime, str]], cover: Sequence[Interval]
-) -> list[tuple[datetime, datetime, str]]:
+def _handoff_on(layer: LayerPlan, day: date) -> datetime:
+    """The naive local time of the layer's handoff on `day`."""
+    return datetime.combine(day, layer.handoff.time_of_day)
+
+
+def _covered(
+    hours: Sequence[WeeklyHours], zone: ZoneInfo, start: datetime, end: datetime
+) -> list[Interval]:
+    """The covered stretches within [start, end); no hours means always covered."""
+    if not hours:
+        return [(start, end)]
+    windows = [
+        (
+            window.days,
+            window.start_minute * _ONE_MINUTE,
+            (window.start_minute + window.length_minutes) * _ONE_MINUTE,
+        )
+        for window in hours
+    ]
+    # Start a day early: a window that runs past midnight belongs to the day it starts.
+    midnight = datetime.combine(_to_local(start, zone).date() - _ONE_DAY, _MIDNIGHT)
+    last_midnight = datetime.combine(_to_local(end, zone).date(), _MIDNIGHT)
+    found: list[Interval] = []
+    while midnight <= last_midnight:
+        weekday = midnight.weekday()
+        for days, opens, closes in windows:
+            if weekday in days:
+                window_start = _to_utc(midnight + opens, zone)
+                window_end = _to_utc(midnight + closes, zone)
+                if window_end > start and window_start < end:
+                    found.append((max(window_start, start), min(window_end, end)))
+        midnight += _ONE_DAY
+    return merge(found)
+
+
+def _days_off(
+    calendar: HolidayCalendar, zone: ZoneInfo, start: datetime, end: datetime
+) -> list[Interval]:
+    """Whole local days that are holidays, within [start, end)."""
+    found: list[Interval] = []
+    # Every zone's local date is within a day of the UTC date; days outside are dropped below.
+    for day in calendar.days_between((start - _ONE_DAY).date(), (end + _ONE_DAY).date()):
+        midnight = datetime.combine(day, _MIDNIGHT)
+        day_start, day_end = _to_utc(midnight, zone), _to_utc(midnight + _ONE_DAY, zone)
+        found.append((max(day_start, start), min(day_end, end)))
+    return merge(found)
+
+
+def _clip_to(shifts: list[_Shift], cover: Sequence[Interval]) -> list[_Shift]:
     """Keep only the parts of each shift that fall in `cover` (both sorted)."""
-    clipped: list[tuple[datetime, datetime, str]] = []
+    clipped: list[_Shift] = []
     j = 0
     for shift_start, shift_end, person in shifts:
         while j < len(cover) and cover[j][1] <= shift_start:
@@ -183,83 +333,60 @@ def _clip_to(
     return clipped
 
 
-def schedule(
-    rota: RotaPlan, overrides: Sequence[OverridePlan], start: datetime, end: datetime
-) -> list[Segment]:
-    """The final schedule in [start, end): ordered, non-overlapping, adjacent repeats merged."""
-    if end <= start:
-        return []
-    zone = rota.timezone
-    rota_cover = covered_intervals(rota.hours, zone, start, end)
-    if rota.skip_holidays and rota.holidays is not None:
-        rota_cover = subtract(rota_cover, holiday_intervals(rota.holidays, zone, start, end))
-
-    # Claims on time, each with a priority: later layers beat earlier ones, overrides beat
-    # layers, later overrides beat earlier ones.
-    claims: list[tuple[datetime, datetime, int, str, str]] = []
-    for priority, layer in enumerate(rota.layers):
-        cover = rota_cover
-        if layer.hours:
-            cover = intersect(cover, covered_intervals(layer.hours, zone, start, end))
-        for piece_start, piece_end, person in _clip_to(layer_shifts(layer, zone, start, end), cover):
-            claims.append((piece_start, piece_end, priority, person, LAYER))
-    for offset, override in enumerate(overrides):
-        piece_start, piece_end = max(override.start, start), min(override.end, end)
-        if piece_start < piece_end:
-            claims.append(
-                (piece_start, piece_end, len(rota.layers) + offset, override.person, OVERRIDE)
-            )
-    return _upper_envelope(claims)
+def _join(stretches: list[_Stretch]) -> list[_Stretch]:
+    """Sort disjoint stretches and join neighbours with the same person and source."""
+    stretches.sort()
+    joined: list[_Stretch] = []
+    for stretch in stretches:
+        if joined:
+            last_start, last_end, last_person, last_source = joined[-1]
+            if (last_end, last_person, last_source) == (stretch[0], stretch[2], stretch[3]):
+                joined[-1] = (last_start, stretch[1], last_person, last_source)
+                continue
+        joined.append(stretch)
+    return joined
 
 
-def _upper_envelope(claims: list[tuple[datetime, datetime, int, str, str]]) -> list[Segment]:
-    """Sweep the claims in time order; at each moment the highest-priority live claim wins."""
-    if not claims:
-        return []
-    claims.sort()
-    points = sorted({claim[0] for claim in claims} | {claim[1] for claim in claims})
-    live: list[tuple[int, datetime, str, str]] = []  # (-priority, end, person, source)
-    segments: list[Segment] = []
-    next_claim = 0
-    for here, there in zip(points, points[1:], strict=False):
-        while next_claim < len(claims) and claims[next_claim][0] <= here:
-            claim_start, claim_end, priority, person, source = claims[next_claim]
-            heapq.heappush(live, (-priority, claim_end, person, source))
-            next_claim += 1
-        while live and live[0][1] <= here:
-            heapq.heappop(live)
-        if not live:
-            continue
-        _, _, person, source = live[0]
-        last = segments[-1] if segments else None
-        if last and last.end == here and last.person == person and last.source == source:
-            segments[-1] = Segment(person, last.start, there, source)
-        else:
-            segments.append(Segment(person, here, there, source))
-    return segments
+def _start_of(stretch: Interval | _Stretch) -> datetime:
+    return stretch[0]
 
 
-def on_call_at(rota: RotaPlan, overrides: Sequence[OverridePlan], at: datetime) -> OnCallNow:
-    """Who is on call at `at`, with the bounds of their stretch (or of the gap)."""
-    for reach in _SEARCH_WINDOWS:
-        window_start, window_end = at - reach, at + reach
-        segments = schedule(rota, overrides, window_start, window_end)
-        before = [s for s in segments if s.start <= at]
-        current = before[-1] if before and before[-1].end > at else None
-        if current is not None:
-            starts_inside = current.start > window_start
-            ends_inside = current.end < window_end
-            if (starts_inside and ends_inside) or reach == _SEARCH_WINDOWS[-1]:
-                return OnCallNow(
-                    current.person,
-                    current.start if starts_inside else None,
-                    current.end if ends_inside else None,
-                    current.source,
-                )
-            continue
-        gap_start = before[-1].end if before else None
-        after = [s for s in segments if s.start > at]
-        gap_end = after[0].start if after else None
-        if (gap_start is not None and gap_end is not None) or reach == _SEARCH_WINDOWS[-1]:
-            return OnCallNow(None, gap_start, gap_end, None)
-    raise AssertionError("unreachable: the last window always returns")
+def _end_of(stretch: Interval | _Stretch) -> datetime:
+    return stretch[1]
+
+
+def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
+    """The naive UTC instant of a naive local wall-clock time in `zone`.
+
+    A time skipped by a spring-forward change is read with the offset before the change (so it
+    lands just after the jump); a repeated autumn time means its first occurrence. That is
+    fold=0, which is how `utcoffset` reads a naive time (never None for a ZoneInfo).
+    """
+    return local - (zone.utcoffset(local) or _NO_OFFSET)
+
+
+def _to_local(instant: datetime, zone: ZoneInfo) -> datetime:
+    """The naive local wall-clock time of a naive UTC instant."""
+    # fromtimestamp is the cheapest exact way there: no tzinfo to attach to the instant first.
+    # Whole seconds are enough, as zones change their offsets on whole seconds.
+    offset = datetime.fromtimestamp((instant - _EPOCH) // _ONE_SECOND, zone).utcoffset()
+    return instant + (offset or _NO_OFFSET)
+
+
+def _naive_utc(instant: datetime, name: str) -> datetime:
+    offset = instant.utcoffset()
+    if offset is None:
+        # astimezone() would read a naive time as the server's local time: refuse to guess.
+        raise ValueError(f"{name} must be an aware datetime, not naive {instant.isoformat()}")
+    return (instant - offset).replace(tzinfo=None)
+
+
+def _naive_overrides(overrides: Sequence[OverridePlan]) -> list[tuple[str, datetime, datetime]]:
+    return [
+        (o.person, _naive_utc(o.start, "override start"), _naive_utc(o.end, "override end"))
+        for o in overrides
+    ]
+
+
+def _aware(instant: datetime) -> datetime:
+    return instant.replace(tzinfo=UTC)

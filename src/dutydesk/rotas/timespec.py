@@ -20,6 +20,9 @@ _DAY_INDEX.update(
     }
 )
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+_UNIT_HOURS = {"h": 1, "d": 24, "w": 7 * 24}
+# A year: longer is surely a typo, and far longer overflows the date arithmetic of the rota maths.
+LONGEST_SHIFT_HOURS = 366 * 24
 _SHIFT_RE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 MINUTES_PER_DAY = 24 * 60
@@ -46,10 +49,12 @@ def parse_shift(text: str) -> ShiftLength:
     match = _SHIFT_RE.match(str(text))
     if not match:
         raise ValueError(f"{text!r} is not a shift length like 12h, 1d, 1w or 2w")
-    count = int(match.group(1))
+    count, unit = int(match.group(1)), match.group(2).lower()
     if count < 1:
         raise ValueError(f"{text!r}: a shift must be at least 1 hour long")
-    return ShiftLength(count, match.group(2).lower())
+    if count * _UNIT_HOURS[unit] > LONGEST_SHIFT_HOURS:
+        raise ValueError(f"{text!r}: a shift can be at most a year (366d) long")
+    return ShiftLength(count, unit)
 
 
 def parse_clock(text: str, *, allow_24: bool = False) -> int:
@@ -118,7 +123,9 @@ def parse_handoff(text: str) -> Handoff:
         if len(parts) == 2:
             return Handoff(parse_day(parts[0]), parse_clock(parts[1]))
     except ValueError as error:
-        raise ValueError(f"{text!r} is not a handoff like 'Mon 09:30' or '09:30': {error}") from None
+        raise ValueError(
+            f"{text!r} is not a handoff like 'Mon 09:30' or '09:30': {error}"
+        ) from None
     raise ValueError(f"{text!r} is not a handoff like 'Mon 09:30' or '09:30'")
 
 
@@ -140,7 +147,10 @@ class WeeklyHours:
 
 
 def parse_hours(text: str) -> WeeklyHours:
-    """Parse "Mon-Fri 09:30-17:30", "Mon-Fri 17:30-09:30" (overnight), "Sat 00:00-24:00", "09:00-17:00"."""
+    """Parse "Mon-Fri 09:30-17:30", "Mon-Fri 17:30-09:30" (overnight) or "Sat 00:00-24:00".
+
+    Without days ("09:00-17:00") the hours apply every day.
+    """
     parts = str(text).split()
     if len(parts) == 1:
         days_text, range_text = "daily", parts[0]
@@ -158,6 +168,8 @@ def parse_hours(text: str) -> WeeklyHours:
     except ValueError as error:
         raise ValueError(f"{text!r}: {error}") from None
     if end == start:
-        raise ValueError(f"{text!r} starts and ends at the same time; for a whole day write 00:00-24:00")
+        raise ValueError(
+            f"{text!r} starts and ends at the same time; for a whole day write 00:00-24:00"
+        )
     length = end - start if end > start else end + MINUTES_PER_DAY - start
     return WeeklyHours(days, start, length, " ".join(parts) if len(parts) == 2 else parts[0])

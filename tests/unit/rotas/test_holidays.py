@@ -1,0 +1,141 @@
+"""Bank-holiday calendars: codes, the days they name, and a team's extra days off."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dutydesk.rotas.holidays import HolidayCalendar, check_calendar_code
+
+
+@pytest.mark.parametrize(
+    ("code", "canonical"),
+    [
+        pytest.param("GB-ENG", "GB-ENG", id="england"),
+        pytest.param(" gb-sct ", "GB-SCT", id="scotland-lower-case"),
+        pytest.param("US", "US", id="country-only"),
+        pytest.param("DE-BY", "DE-BY", id="bavaria"),
+    ],
+)
+def test_a_calendar_code_is_checked_and_made_canonical(code, canonical):
+    assert check_calendar_code(code) == canonical
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        pytest.param(
+            "XX",
+            "'XX' is not a known holiday calendar (try GB-ENG, GB-SCT, US, DE-BY)",
+            id="country",
+        ),
+        pytest.param(
+            "", "'' is not a known holiday calendar (try GB-ENG, GB-SCT, US, DE-BY)", id="empty"
+        ),
+        pytest.param(
+            "GB-XYZ",
+            "'GB-XYZ' is not a known holiday calendar; GB has GB-ENG, GB-NIR, GB-SCT, GB-WLS",
+            id="subdivision",
+        ),
+    ],
+)
+def test_an_unknown_calendar_code_says_which_ones_exist(code, message):
+    with pytest.raises(ValueError) as raised:
+        check_calendar_code(code)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "name"),
+    [
+        pytest.param("GB-ENG", date(2026, 12, 25), "Christmas Day", id="england-christmas"),
+        pytest.param(
+            "GB-ENG", date(2026, 12, 28), "Boxing Day (observed)", id="england-substitute"
+        ),
+        pytest.param("GB-ENG", date(2026, 12, 29), None, id="england-29-december"),
+        pytest.param("GB-ENG", date(2026, 1, 2), None, id="england-2-january"),
+        pytest.param("GB-ENG", date(2026, 4, 6), "Easter Monday", id="england-easter-monday"),
+        pytest.param("GB-ENG", date(2026, 11, 30), None, id="england-st-andrews-day"),
+        pytest.param("GB-SCT", date(2026, 1, 2), "New Year Holiday", id="scotland-2-january"),
+        pytest.param("GB-SCT", date(2026, 4, 6), None, id="scotland-easter-monday"),
+        pytest.param("GB-SCT", date(2026, 11, 30), "Saint Andrew's Day", id="scotland-st-andrew"),
+    ],
+)
+def test_a_calendar_names_its_bank_holidays_and_only_those(code, day, name):
+    calendar = HolidayCalendar(code)
+    assert (calendar.name_of(day), calendar.is_holiday(day)) == (name, name is not None)
+
+
+def test_extra_days_off_are_holidays_with_or_without_a_country():
+    for calendar in (
+        HolidayCalendar(None, [date(2026, 7, 17)]),
+        HolidayCalendar("GB-ENG", [date(2026, 7, 17)]),
+    ):
+        assert (calendar.is_holiday(date(2026, 7, 17)), calendar.name_of(date(2026, 7, 17))) == (
+            True,
+            "Team holiday",
+        )
+        assert not calendar.is_holiday(date(2026, 7, 16))
+
+
+def test_no_calendar_has_no_holidays():
+    calendar = HolidayCalendar(None)
+    assert (calendar.is_holiday(date(2026, 12, 25)), calendar.name_of(date(2026, 12, 25))) == (
+        False,
+        None,
+    )
+    assert calendar.days_between(date(2026, 1, 1), date(2026, 12, 31)) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "extra", "first", "last", "expected"),
+    [
+        pytest.param(
+            "GB-ENG",
+            [],
+            date(2026, 12, 20),
+            date(2027, 1, 2),
+            [date(2026, 12, 25), date(2026, 12, 28), date(2027, 1, 1)],
+            id="across-new-year",
+        ),
+        pytest.param(
+            "GB-SCT",
+            [date(2026, 12, 24)],
+            date(2026, 12, 24),
+            date(2026, 12, 25),
+            [date(2026, 12, 24), date(2026, 12, 25)],
+            id="both-ends-included-with-extra-day",
+        ),
+        pytest.param("GB-ENG", [], date(2026, 6, 1), date(2026, 6, 30), [], id="none-in-june"),
+        pytest.param(
+            "GB-ENG",
+            [date(2026, 12, 25)],
+            date(2026, 12, 25),
+            date(2026, 12, 25),
+            [date(2026, 12, 25)],
+            id="extra-day-that-is-a-holiday-anyway",
+        ),
+    ],
+)
+def test_days_between_lists_the_holidays_in_order(code, extra, first, last, expected):
+    calendar = HolidayCalendar(code, extra)
+    assert calendar.days_between(first, last) == expected
+    every_day = [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
+    assert expected == [day for day in every_day if calendar.is_holiday(day)]
+
+
+@pytest.mark.parametrize(
+    ("weekend_day", "substitute"),
+    [
+        pytest.param(date(2026, 12, 26), date(2026, 12, 28), id="boxing-day-2026-on-a-saturday"),
+        pytest.param(date(2027, 12, 25), date(2027, 12, 27), id="christmas-2027-on-a-saturday"),
+        pytest.param(date(2027, 12, 26), date(2027, 12, 28), id="boxing-day-2027-on-a-sunday"),
+    ],
+)
+def test_a_weekend_bank_holiday_is_a_day_off_only_on_its_substitute_weekday(
+    weekend_day, substitute
+):
+    calendar = HolidayCalendar("GB-ENG")
+    assert not calendar.is_holiday(weekend_day)
+    assert calendar.is_holiday(substitute)
