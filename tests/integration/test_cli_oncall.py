@@ -366,15 +366,27 @@ def test_who_before_any_team_is_set_up_says_what_to_do(cli):
 
 def test_override_list_and_remove_show_the_overrides_in_local_time(cli, example_team, clock):
     added = cli(
-        "override", "add", "engineering", "--person", "dan",
-        "--from", "2026-06-01T12:30", "--until", "2026-06-01T13:15", "--note", "lunch",
+        "override",
+        "add",
+        "engineering",
+        "--person",
+        "dan",
+        "--from",
+        "2026-06-01T12:30",
+        "--until",
+        "2026-06-01T13:15",
+        "--note",
+        "lunch",
     )
     assert added.code == 0, added.err
     listed = cli("override", "list", "engineering", "--json")
     assert listed.code == 0, listed.err
     [override] = json.loads(listed.out)
     assert (override["person"], override["from"], override["until"], override["note"]) == (
-        "dan", "2026-06-01T12:30:00+01:00", "2026-06-01T13:15:00+01:00", "lunch",
+        "dan",
+        "2026-06-01T12:30:00+01:00",
+        "2026-06-01T13:15:00+01:00",
+        "lunch",
     )
     table = cli("override", "list", "engineering")
     assert table.code == 0, table.err

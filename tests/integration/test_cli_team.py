@@ -39,7 +39,9 @@ def test_update_names_the_changed_fields(cli, tmp_path: Path):
     changed.write_text(
         EXAMPLE_TEAM.read_text()
         .replace("Alice Archer", "Alice A. Archer")
-        .replace('handoff: "Wed 10:00", start: 2026-01-07', 'handoff: "Wed 11:00", start: 2026-01-07')
+        .replace(
+            'handoff: "Wed 10:00", start: 2026-01-07', 'handoff: "Wed 11:00", start: 2026-01-07'
+        )
     )
     result = cli("apply", str(changed))
     assert result.code == 0
@@ -79,7 +81,9 @@ def test_the_installed_command_exits_2_with_one_line_and_changes_nothing(
 
     env = {**os.environ, "DUTYDESK_DATABASE_URL": database_url}
     dutydesk = [sys.executable, "-m", "dutydesk"]
-    good = subprocess.run([*dutydesk, "apply", str(EXAMPLE_TEAM)], env=env, capture_output=True, text=True)
+    good = subprocess.run(
+        [*dutydesk, "apply", str(EXAMPLE_TEAM)], env=env, capture_output=True, text=True
+    )
     assert good.returncode == 0, good.stderr
     broken = tmp_path / "broken.yaml"
     broken.write_text(EXAMPLE_TEAM.read_text().replace("shift: 1w  ", "shift: 7x  "))
@@ -90,7 +94,9 @@ def test_the_installed_command_exits_2_with_one_line_and_changes_nothing(
         " like 12h, 1d, 1w or 2w"
     ]
     assert "Traceback" not in bad.stderr
-    again = subprocess.run([*dutydesk, "apply", str(EXAMPLE_TEAM)], env=env, capture_output=True, text=True)
+    again = subprocess.run(
+        [*dutydesk, "apply", str(EXAMPLE_TEAM)], env=env, capture_output=True, text=True
+    )
     assert "No changes" in again.stdout
 
 
@@ -106,8 +112,15 @@ def test_removing_someone_with_an_override_still_to_come_is_refused_and_nothing_
 ):
     cli("apply", str(EXAMPLE_TEAM))
     added = cli(
-        "override", "add", "engineering", "--person", "erin",
-        "--from", "2026-02-02T09:30", "--until", "2026-02-02T12:00",
+        "override",
+        "add",
+        "engineering",
+        "--person",
+        "erin",
+        "--from",
+        "2026-02-02T09:30",
+        "--until",
+        "2026-02-02T12:00",
     )
     assert added.code == 0, added.err
     smaller = tmp_path / "team.yaml"
@@ -148,8 +161,15 @@ def test_asking_for_help_is_not_an_error(cli):
 def test_removing_a_rota_with_an_override_still_to_come_is_refused(cli, tmp_path: Path):
     cli("apply", str(EXAMPLE_TEAM))
     added = cli(
-        "override", "add", "comms", "--person", "alice",
-        "--from", "2026-02-02T09:30", "--until", "2026-02-02T12:00",
+        "override",
+        "add",
+        "comms",
+        "--person",
+        "alice",
+        "--from",
+        "2026-02-02T09:30",
+        "--until",
+        "2026-02-02T12:00",
     )
     assert added.code == 0, added.err
     text = EXAMPLE_TEAM.read_text()

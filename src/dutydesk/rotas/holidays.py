@@ -79,9 +79,7 @@ def _within(days: list[date] | tuple[date, ...], first: date, last: date) -> lis
 @lru_cache(maxsize=256)
 def _holidays_of_year(country: str, subdivision: str | None, year: int) -> dict[date, str]:
     # The package computes a year's holidays on first use (a few milliseconds); keep them.
-    calendar = holidays_lib.country_holidays(
-        country, subdiv=subdivision, years=(year, year + 1)
-    )
+    calendar = holidays_lib.country_holidays(country, subdiv=subdivision, years=(year, year + 1))
     named = {day: str(name) for day, name in calendar.items()}
     return {
         day: name

@@ -44,7 +44,9 @@ def test_a_good_file_reads_into_a_spec():
 
 
 def test_an_unquoted_clock_time_is_read_as_a_time_not_a_number():
-    text = GOOD.replace('shift: 1w\n        handoff: "Mon 09:30"', 'shift: 1d\n        handoff: 10:00')
+    text = GOOD.replace(
+        'shift: 1w\n        handoff: "Mon 09:30"', "shift: 1d\n        handoff: 10:00"
+    )
     assert read_team_file(text, "team.yaml").rotas[0].layers[0].handoff == "10:00"
 
 
