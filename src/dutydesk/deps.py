@@ -17,8 +17,8 @@ from dutydesk.auth.service import authenticate, require_role
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Unauthorized
 from dutydesk.runtime import Runtime
-from dutydesk.team.service import get_team
-from dutydesk.timeparse import parse_time, parse_zone
+from dutydesk.team.service import team_zone
+from dutydesk.timeparse import parse_time
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `dutydesk token create`.")
 
@@ -71,7 +71,7 @@ class TeamTime:
 
 def get_team_time(session: ReadSessionDep, runtime: RuntimeDep) -> TeamTime:
     """The team's zone and now; NotFound before a team is set up."""
-    return TeamTime(parse_zone(get_team(session).timezone), runtime.clock.now())
+    return TeamTime(team_zone(session), runtime.clock.now())
 
 
 TeamTimeDep = Annotated[TeamTime, Depends(get_team_time)]

@@ -6,11 +6,10 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from dutydesk.auth import service as auth
 from dutydesk.calendars import service as calendars
-from dutydesk.cli.common import print_json, runtime_of, stdout
+from dutydesk.cli.common import print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
 from dutydesk.people.service import get_person
@@ -67,12 +66,7 @@ def user_list(
     if as_json:
         print_json([{"username": u, "role": r, "person": p} for u, r, p in users])
         return
-    table = Table(title="Users")
-    for column in ("User", "Role", "Person"):
-        table.add_column(column)
-    for username, role, person_id in users:
-        table.add_row(username, role, person_id or "")
-    stdout.print(table)
+    print_table("Users", ("User", "Role", "Person"), ((u, r, p or "") for u, r, p in users))
 
 
 @token_app.command("create")
@@ -99,18 +93,20 @@ def token_list(
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.read_sessions) as session:
         tokens = auth.list_tokens(session, username)
-    table = Table(title=f"Tokens of {username}")
-    for column in ("Id", "Name", "Created", "Last used", "Revoked"):
-        table.add_column(column)
-    for t in tokens:
-        table.add_row(
-            str(t.id),
-            t.name,
-            t.created_at.isoformat(timespec="seconds"),
-            t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "",
-            t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else "",
-        )
-    stdout.print(table)
+    print_table(
+        f"Tokens of {username}",
+        ("Id", "Name", "Created", "Last used", "Revoked"),
+        (
+            (
+                str(t.id),
+                t.name,
+                t.created_at.isoformat(timespec="seconds"),
+                t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "",
+                t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else "",
+            )
+            for t in tokens
+        ),
+    )
 
 
 @token_app.command("revoke")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from dutydesk.errors import DutydeskError
 from dutydesk.migrate import schema_problem
@@ -51,3 +53,13 @@ def local_text(instant: datetime | None, zone: ZoneInfo) -> str:
     if instant is None:
         return "—"
     return instant.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+
+
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """A Rich table for people reading a terminal."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    stdout.print(table)

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from dutydesk.cli.common import local_text, print_json, runtime_of, stdout
+from dutydesk.cli.common import local_text, print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.overrides import service as overrides
 from dutydesk.overrides.schemas import override_read
 from dutydesk.rotas import service as rotas
 from dutydesk.rotas.schemas import oncall_read, shift_read
-from dutydesk.team.service import get_team
-from dutydesk.timeparse import parse_time, parse_zone
+from dutydesk.team.service import team_zone
+from dutydesk.timeparse import parse_time
 
 TIME_HELP = "ISO 8601; without an offset it is the team's local time."
 override_app = typer.Typer(
@@ -37,7 +36,7 @@ def who(
     """Who is on call now (or at --at), on every rota or the ones named."""
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.read_sessions) as session:
-        zone = parse_zone(get_team(session).timezone)
+        zone = team_zone(session)
         now = runtime.clock.now()
         instant = parse_time(at, zone, now, field="--at") if at else now
         answers = rotas.who(session, rota or [], instant)
@@ -49,19 +48,20 @@ def who(
     if as_json:
         print_json([r.model_dump(mode="json", by_alias=True) for r in reads])
         return
-    table = Table(title=f"On call at {local_text(instant, zone)} ({zone.key})")
-    for column in ("Rota", "On call", "From", "Until", "Source"):
-        table.add_column(column)
-    for answer in answers:
-        now_ = answer.now
-        table.add_row(
-            names.get(answer.rota_id, answer.rota_id),
-            now_.person or "nobody",
-            local_text(now_.start, zone),
-            local_text(now_.end, zone),
-            now_.source or "",
-        )
-    stdout.print(table)
+    print_table(
+        f"On call at {local_text(instant, zone)} ({zone.key})",
+        ("Rota", "On call", "From", "Until", "Source"),
+        (
+            (
+                names.get(a.rota_id, a.rota_id),
+                a.now.person or "nobody",
+                local_text(a.now.start, zone),
+                local_text(a.now.end, zone),
+                a.now.source or "",
+            )
+            for a in answers
+        ),
+    )
 
 
 def schedule(
@@ -74,7 +74,7 @@ def schedule(
     """The final schedule of a rota between two times."""
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.read_sessions) as session:
-        zone = parse_zone(get_team(session).timezone)
+        zone = team_zone(session)
         now = runtime.clock.now()
         start = parse_time(from_, zone, now, field="--from")
         end = parse_time(to, zone, now, field="--to")
@@ -82,17 +82,14 @@ def schedule(
     if as_json:
         print_json([shift_read(s, zone).model_dump(mode="json", by_alias=True) for s in segments])
         return
-    table = Table(title=f"{rota}: {local_text(start, zone)} – {local_text(end, zone)} ({zone.key})")
-    for column in ("On call", "From", "Until", "Source"):
-        table.add_column(column)
-    for segment in segments:
-        table.add_row(
-            segment.person,
-            local_text(segment.start, zone),
-            local_text(segment.end, zone),
-            segment.source,
-        )
-    stdout.print(table)
+    print_table(
+        f"{rota}: {local_text(start, zone)} – {local_text(end, zone)} ({zone.key})",
+        ("On call", "From", "Until", "Source"),
+        (
+            (s.person, local_text(s.start, zone), local_text(s.end, zone), s.source)
+            for s in segments
+        ),
+    )
 
 
 @override_app.command("add")
@@ -108,7 +105,7 @@ def override_add(
     """Put PERSON on ROTA between two times, whatever the layers say."""
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.sessions) as session:
-        zone = parse_zone(get_team(session).timezone)
+        zone = team_zone(session)
         now = runtime.clock.now()
         created = overrides.add_override(
             session,
@@ -143,24 +140,26 @@ def override_list(
     """A rota's overrides (those not yet over, unless --all)."""
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.read_sessions) as session:
-        zone = parse_zone(get_team(session).timezone)
+        zone = team_zone(session)
         start = None if include_past else runtime.clock.now()
         found = overrides.list_overrides(session, rota, start=start)
     if as_json:
         print_json([override_read(o, zone).model_dump(mode="json", by_alias=True) for o in found])
         return
-    table = Table(title=f"Overrides on {rota} ({zone.key})")
-    for column in ("Id", "Person", "From", "Until", "Note"):
-        table.add_column(column)
-    for o in found:
-        table.add_row(
-            str(o.id),
-            o.person_id,
-            local_text(o.start_at, zone),
-            local_text(o.end_at, zone),
-            o.note or "",
-        )
-    stdout.print(table)
+    print_table(
+        f"Overrides on {rota} ({zone.key})",
+        ("Id", "Person", "From", "Until", "Note"),
+        (
+            (
+                str(o.id),
+                o.person_id,
+                local_text(o.start_at, zone),
+                local_text(o.end_at, zone),
+                o.note or "",
+            )
+            for o in found
+        ),
+    )
 
 
 @override_app.command("remove")

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import Segment
+from dutydesk.team.service import rota_spec
 from dutydesk.timeparse import in_zone
 
 
@@ -90,21 +91,5 @@ def shift_read(segment: Segment, zone: ZoneInfo) -> ShiftRead:
 
 
 def rota_read(rota: Rota) -> RotaRead:
-    """A stored rota as JSON."""
-    return RotaRead(
-        id=rota.id,
-        name=rota.name,
-        hours=list(rota.hours),
-        skip_holidays=rota.skip_holidays,
-        layers=[
-            LayerRead(
-                members=[m.person_id for m in layer.members],
-                shift=layer.shift,
-                handoff=layer.handoff,
-                start=layer.start,
-                end=layer.end,
-                hours=list(layer.hours),
-            )
-            for layer in rota.layers
-        ],
-    )
+    """A stored rota as JSON: the same fields as in the team file."""
+    return RotaRead.model_validate(rota_spec(rota).model_dump())

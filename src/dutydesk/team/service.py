@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -16,6 +18,7 @@ from dutydesk.people.models import Person
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
 from dutydesk.team.models import Team
 from dutydesk.team.spec import LayerSpec, PersonSpec, RotaSpec, TeamSpec
+from dutydesk.timeparse import parse_zone
 
 _TEAM_ROW = 1
 
@@ -47,6 +50,11 @@ def get_team(session: Session) -> Team:
     return team
 
 
+def team_zone(session: Session) -> ZoneInfo:
+    """The team's time zone; NotFound before the first apply."""
+    return parse_zone(get_team(session).timezone)
+
+
 def plan(session: Session, spec: TeamSpec) -> list[Change]:
     """What applying `spec` would change, in order; empty when the database already matches."""
     current = export_spec(session)
@@ -61,32 +69,21 @@ def plan(session: Session, spec: TeamSpec) -> list[Change]:
         team_fields = _changed_fields(current, spec, ("timezone", "holidays", "extra_holidays"))
         if team_fields:
             changes.append(Change("update", "team", spec.team, team_fields))
-    old_people = {p.id: (i, p) for i, p in enumerate(current.people if current else [])}
-    new_people = {p.id: (i, p) for i, p in enumerate(spec.people)}
-    for person_id, (index, person) in new_people.items():
-        if person_id not in old_people:
-            changes.append(Change("create", "person", person_id))
-        else:
-            old_index, old = old_people[person_id]
-            fields = _changed_fields(old, person, ("name", "email", "slack", "phone"))
-            if old_index != index:
-                fields.append("order")
-            if fields:
-                changes.append(Change("update", "person", person_id, fields))
-    old_rotas = {r.id: (i, r) for i, r in enumerate(current.rotas if current else [])}
-    new_rotas = {r.id: (i, r) for i, r in enumerate(spec.rotas)}
-    for rota_id, (index, rota) in new_rotas.items():
-        if rota_id not in old_rotas:
-            changes.append(Change("create", "rota", rota_id))
-        else:
-            old_index, old_rota = old_rotas[rota_id]
-            fields = _changed_fields(old_rota, rota, ("name", "hours", "skip_holidays", "layers"))
-            if old_index != index:
-                fields.append("order")
-            if fields:
-                changes.append(Change("update", "rota", rota_id, fields))
-    changes += [Change("remove", "rota", r) for r in old_rotas if r not in new_rotas]
-    changes += [Change("remove", "person", p) for p in old_people if p not in new_people]
+    people = _diff_list(
+        "person",
+        current.people if current else [],
+        spec.people,
+        ("name", "email", "slack", "phone"),
+    )
+    rotas = _diff_list(
+        "rota",
+        current.rotas if current else [],
+        spec.rotas,
+        ("name", "hours", "skip_holidays", "layers"),
+    )
+    # Creations and updates first (people before the rotas that name them), removals last.
+    changes += [c for c in people + rotas if c.action != "remove"]
+    changes += [c for c in rotas + people if c.action == "remove"]
     return changes
 
 
@@ -160,7 +157,7 @@ def export_spec(session: Session) -> TeamSpec | None:
             PersonSpec(id=p.id, name=p.name, email=p.email, slack=p.slack, phone=p.phone)
             for p in people
         ],
-        rotas=[_rota_spec(rota) for rota in rotas],
+        rotas=[rota_spec(rota) for rota in rotas],
     )
 
 
@@ -182,7 +179,8 @@ def export_document(spec: TeamSpec) -> dict[str, Any]:
     return document
 
 
-def _rota_spec(rota: Rota) -> RotaSpec:
+def rota_spec(rota: Rota) -> RotaSpec:
+    """A stored rota as it would be written in the team file."""
     return RotaSpec(
         id=rota.id,
         name=rota.name,
@@ -212,6 +210,27 @@ def _layer_row(position: int, layer: LayerSpec) -> RotaLayer:
         hours=list(layer.hours),
         members=[LayerMember(position=i, person_id=m) for i, m in enumerate(layer.members)],
     )
+
+
+def _diff_list(
+    kind: str, old_items: Sequence[Any], new_items: Sequence[Any], names: tuple[str, ...]
+) -> list[Change]:
+    """Compare two lists of things with ids: creations, updates (with fields), removals."""
+    old_by_id = {item.id: (index, item) for index, item in enumerate(old_items)}
+    changes: list[Change] = []
+    for index, item in enumerate(new_items):
+        if item.id not in old_by_id:
+            changes.append(Change("create", kind, item.id))
+            continue
+        old_index, old = old_by_id[item.id]
+        fields = _changed_fields(old, item, names)
+        if old_index != index:
+            fields.append("order")
+        if fields:
+            changes.append(Change("update", kind, item.id, fields))
+    new_ids = {item.id for item in new_items}
+    changes += [Change("remove", kind, item_id) for item_id in old_by_id if item_id not in new_ids]
+    return changes
 
 
 def _changed_fields(old: Any, new: Any, names: tuple[str, ...]) -> list[str]:
