@@ -41,10 +41,7 @@ def who(
         instant = parse_time(at, zone, now, field="--at") if at else now
         answers = rotas.who(session, rota or [], instant)
         names = {r.id: r.name for r in rotas.list_rotas(session)}
-    reads = [
-        oncall_read(a.rota_id, a.now.person, a.now.start, a.now.end, a.now.source, zone)
-        for a in answers
-    ]
+    reads = [oncall_read(a, zone) for a in answers]
     if as_json:
         print_json([r.model_dump(mode="json", by_alias=True) for r in reads])
         return

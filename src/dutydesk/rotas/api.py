@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
@@ -48,7 +47,9 @@ def who_is_on_call(
 ) -> list[OnCallRead]:
     """Who is on call on every rota (or the named ones) now or at `at`."""
     instant = team_time.parse_or_now(at, field="at")
-    return [_oncall(answer, team_time.zone) for answer in service.who(session, rota or [], instant)]
+    return [
+        oncall_read(answer, team_time.zone) for answer in service.who(session, rota or [], instant)
+    ]
 
 
 @router.get("/rotas/{rota}/oncall", response_model=OnCallRead)
@@ -62,7 +63,7 @@ def who_is_on_rota(
     """Who is on call on one rota now or at `at`."""
     instant = team_time.parse_or_now(at, field="at")
     [answer] = service.who(session, [rota], instant)
-    return _oncall(answer, team_time.zone)
+    return oncall_read(answer, team_time.zone)
 
 
 @router.get("/rotas/{rota}/shifts", response_model=list[ShiftRead])
@@ -78,8 +79,3 @@ def rota_shifts(
     start = team_time.parse(from_, field="from")
     end = team_time.parse(to, field="to")
     return [shift_read(s, team_time.zone) for s in service.shifts(session, rota, start, end)]
-
-
-def _oncall(answer: service.RotaOnCall, zone: ZoneInfo) -> OnCallRead:
-    now = answer.now
-    return oncall_read(answer.rota_id, now.person, now.start, now.end, now.source, zone)

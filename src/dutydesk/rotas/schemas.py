@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import Segment
+from dutydesk.rotas.service import RotaOnCall
 from dutydesk.team.service import rota_spec
 from dutydesk.timeparse import in_zone
 
@@ -62,21 +63,14 @@ class RotaRead(BaseModel):
     layers: list[LayerRead]
 
 
-def oncall_read(
-    rota_id: str,
-    person: str | None,
-    start: datetime | None,
-    end: datetime | None,
-    source: str | None,
-    zone: ZoneInfo,
-) -> OnCallRead:
+def oncall_read(answer: RotaOnCall, zone: ZoneInfo) -> OnCallRead:
     """An on-call answer with times in the team's zone."""
     return OnCallRead(
-        rota=rota_id,
-        person=person,
-        from_=in_zone(start, zone),
-        until=in_zone(end, zone),
-        source=source,
+        rota=answer.rota_id,
+        person=answer.now.person,
+        from_=in_zone(answer.now.start, zone),
+        until=in_zone(answer.now.end, zone),
+        source=answer.now.source,
     )
 
 
