@@ -1,11 +1,17 @@
 """Imports every table so that metadata (and Alembic) sees the whole schema."""
 
+import dutydesk.audit.models
+import dutydesk.notify.models
+import dutydesk.swaps.models
 from dutydesk.auth.models import ApiToken, User
 from dutydesk.db import Base
 from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
 from dutydesk.team.models import InstanceValue, Team
+
+# Packages whose tables are imported as modules: every table in them is registered.
+_TABLE_MODULES = (dutydesk.audit.models, dutydesk.notify.models, dutydesk.swaps.models)
 
 __all__ = [
     "ApiToken",

@@ -43,6 +43,39 @@ class Settings(BaseSettings):
         default=366, description="How many days of future shifts the iCal feeds include."
     )
 
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description=(
+            "SMTP server for e-mail, e.g. smtp://user:pass@mail.example.org:587?starttls=1"
+            " (smtps:// for implicit TLS). Unset: e-mail messages wait in the outbox, logged"
+            " as undeliverable."
+        ),
+    )
+    smtp_from: str = Field(
+        default="Dutydesk <dutydesk@localhost>",
+        description="The From address of e-mail Dutydesk sends.",
+    )
+    slack_token: SecretStr | None = Field(
+        default=None,
+        description="Slack bot token (xoxb-…) for posting, channel topics and user groups.",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        description="Base URL of the Slack Web API (point it at a test server in tests).",
+    )
+    worker_interval_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often the worker looks for due work (messages, handoffs, reminders).",
+    )
+    run_worker: bool = Field(
+        default=True,
+        description=(
+            "Run the worker inside `dutydesk serve`. Set to false when running separate"
+            " `dutydesk worker` processes (and `dutydesk serve --no-worker` does the same)."
+        ),
+    )
+
     @field_validator("base_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from typing import Annotated
 
 import typer
@@ -12,12 +14,15 @@ from dutydesk import migrate
 from dutydesk.app import create_app
 from dutydesk.cli.common import runtime_of, stdout
 from dutydesk.logs import RedactFeedSecrets, configure_logging
+from dutydesk.worker.cycles import default_cycles
+from dutydesk.worker.loop import Worker, start_in_background
 
 db_app = typer.Typer(no_args_is_help=True, help="The database schema.")
 
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.command("worker")(worker)
     app.add_typer(db_app, name="db")
 
 
@@ -25,8 +30,12 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Listen address (DUTYDESK_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port (DUTYDESK_PORT).")] = None,
+    no_worker: Annotated[
+        bool,
+        typer.Option("--no-worker", help="Do not run the worker in this process."),
+    ] = False,
 ) -> None:
-    """Run the web service (API, calendar feeds, pages)."""
+    """Run the web service (API, calendar feeds, pages) and, unless told not to, the worker."""
     runtime = runtime_of(ctx, check_schema=False)
     settings = runtime.settings
     configure_logging(settings.log_level)
@@ -42,7 +51,36 @@ def serve(
     )
     # uvicorn sets up its loggers when the Config is made; add the redaction after that.
     logging.getLogger("uvicorn.access").addFilter(RedactFeedSecrets())
-    uvicorn.Server(config).run()
+    background = None
+    if settings.run_worker and not no_worker:
+        background = start_in_background(Worker(runtime, default_cycles()))
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        if background is not None:
+            thread, stop = background
+            stop.set()
+            thread.join(timeout=30)
+
+
+def worker(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="One pass over due work, then exit.")
+    ] = False,
+) -> None:
+    """Run the worker alone: deliver messages, announce handoffs, send reminders."""
+    runtime = runtime_of(ctx)
+    configure_logging(runtime.settings.log_level)
+    the_worker = Worker(runtime, default_cycles())
+    if once:
+        handled = the_worker.run_once()
+        stdout.print(", ".join(f"{name}: {count}" for name, count in handled.items()) or "idle")
+        return
+    stop = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop.set())
+    the_worker.run_until(stop)
 
 
 @db_app.command("upgrade")
