@@ -1,5 +1,6 @@
 """Imports every table so that metadata (and Alembic) sees the whole schema."""
 
+import dutydesk.announcements.models
 import dutydesk.audit.models
 import dutydesk.notify.models
 import dutydesk.swaps.models
@@ -11,7 +12,12 @@ from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
 from dutydesk.team.models import InstanceValue, Team
 
 # Packages whose tables are imported as modules: every table in them is registered.
-_TABLE_MODULES = (dutydesk.audit.models, dutydesk.notify.models, dutydesk.swaps.models)
+_TABLE_MODULES = (
+    dutydesk.announcements.models,
+    dutydesk.audit.models,
+    dutydesk.notify.models,
+    dutydesk.swaps.models,
+)
 
 __all__ = [
     "ApiToken",

@@ -183,3 +183,23 @@ def test_removing_a_rota_with_an_override_still_to_come_is_refused(cli, tmp_path
     assert cli("override", "remove", "comms", "1").code == 0
     assert cli("apply", str(smaller)).code == 0
     assert "id: comms" not in cli("export").out
+
+
+def test_announcement_settings_round_trip_and_changes_are_named(cli, tmp_path: Path):
+    announced = tmp_path / "team.yaml"
+    announced.write_text(
+        EXAMPLE_TEAM.read_text().replace(
+            "people:\n",
+            "announce: {slack_channel: C0TEAM001, email: paas@example.org}\npeople:\n",
+            1,
+        )
+        + '    announce: {slack_channel: C0ESCAL01, topic: "{mention} escalation", remind_before: false}\n'
+    )
+    assert cli("apply", str(announced)).code == 0
+    exported = tmp_path / "exported.yaml"
+    assert cli("export", "-o", str(exported)).code == 0
+    assert "C0ESCAL01" in exported.read_text()
+    assert "No changes" in cli("apply", str(exported)).out
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(exported.read_text().replace("C0ESCAL01", "C0ESCAL02"))
+    assert "~ update rota escalation (announce)" in cli("apply", str(changed)).out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,6 +20,8 @@ class Rota(Base):
     name: Mapped[str] = mapped_column(String(200))
     hours: Mapped[list[str]] = mapped_column(JSON, default=list)
     skip_holidays: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where handoffs are announced (the team file's `announce`); None: the team's default.
+    announce: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(Integer, default=0)
     # Part of the HMAC behind the rota's calendar feed URL; changing it revokes old URLs.
     feed_salt: Mapped[str] = mapped_column(String(64))

@@ -17,7 +17,7 @@ from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
 from dutydesk.team.models import Team
-from dutydesk.team.spec import LayerSpec, PersonSpec, RotaSpec, TeamSpec
+from dutydesk.team.spec import AnnounceSpec, LayerSpec, PersonSpec, RotaSpec, TeamSpec
 from dutydesk.timeparse import parse_zone
 
 _TEAM_ROW = 1
@@ -66,7 +66,9 @@ def plan(session: Session, spec: TeamSpec) -> list[Change]:
             raise Conflict(
                 f"this instance serves team {current.team!r}; the file declares {spec.team!r}"
             )
-        team_fields = _changed_fields(current, spec, ("timezone", "holidays", "extra_holidays"))
+        team_fields = _changed_fields(
+            current, spec, ("timezone", "holidays", "extra_holidays", "announce")
+        )
         if team_fields:
             changes.append(Change("update", "team", spec.team, team_fields))
     people = _diff_list(
@@ -79,7 +81,7 @@ def plan(session: Session, spec: TeamSpec) -> list[Change]:
         "rota",
         current.rotas if current else [],
         spec.rotas,
-        ("name", "hours", "skip_holidays", "layers"),
+        ("name", "hours", "skip_holidays", "layers", "announce"),
     )
     # Creations and updates first (people before the rotas that name them), removals last.
     changes += [c for c in people + rotas if c.action != "remove"]
@@ -100,6 +102,7 @@ def apply(session: Session, spec: TeamSpec, now: datetime) -> list[Change]:
     team.timezone = spec.timezone
     team.holidays = spec.holidays
     team.extra_holidays = [day.isoformat() for day in spec.extra_holidays]
+    team.announce = _announce_row(spec.announce)
     team.revision = secrets.token_hex(16)
     session.add(team)
 
@@ -125,6 +128,7 @@ def apply(session: Session, spec: TeamSpec, now: datetime) -> list[Change]:
         rota.name = rota_spec.name
         rota.hours = list(rota_spec.hours)
         rota.skip_holidays = rota_spec.skip_holidays
+        rota.announce = _announce_row(rota_spec.announce)
         rota.position = position
         rota.layers = [_layer_row(i, layer) for i, layer in enumerate(rota_spec.layers)]
         session.add(rota)
@@ -153,6 +157,7 @@ def export_spec(session: Session) -> TeamSpec | None:
         timezone=team.timezone,
         holidays=team.holidays,
         extra_holidays=[date.fromisoformat(day) for day in team.extra_holidays],
+        announce=_announce_spec(team.announce),
         people=[
             PersonSpec(id=p.id, name=p.name, email=p.email, slack=p.slack, phone=p.phone)
             for p in people
@@ -186,6 +191,7 @@ def rota_spec(rota: Rota) -> RotaSpec:
         name=rota.name,
         hours=list(rota.hours),
         skip_holidays=rota.skip_holidays,
+        announce=_announce_spec(rota.announce),
         layers=[
             LayerSpec(
                 members=[m.person_id for m in layer.members],
@@ -198,6 +204,14 @@ def rota_spec(rota: Rota) -> RotaSpec:
             for layer in rota.layers
         ],
     )
+
+
+def _announce_row(spec: AnnounceSpec | None) -> dict[str, Any] | None:
+    return None if spec is None else spec.model_dump(exclude_none=True)
+
+
+def _announce_spec(row: dict[str, Any] | None) -> AnnounceSpec | None:
+    return None if row is None else AnnounceSpec.model_validate(row)
 
 
 def _layer_row(position: int, layer: LayerSpec) -> RotaLayer:

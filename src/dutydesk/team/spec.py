@@ -100,6 +100,53 @@ class LayerSpec(_Strict):
         return self
 
 
+TOPIC_FIELDS = ("name", "person", "rota", "mention")
+_SLACK_CHANNEL_RE = re.compile(r"^[CG][A-Z0-9]{6,}$")
+_SLACK_USERGROUP_RE = re.compile(r"^S[A-Z0-9]{6,}$")
+_URL_RE = re.compile(r"^https?://\S+$")
+
+
+def _pattern(regex: re.Pattern[str], what: str) -> Any:
+    def check(value: str) -> str:
+        if not regex.match(value):
+            raise ValueError(f"{value!r} is not {what}")
+        return value
+
+    return check
+
+
+def _topic_template(value: str) -> str:
+    try:
+        value.format(**{name: "" for name in TOPIC_FIELDS})
+    except (KeyError, IndexError, ValueError) as error:
+        known = ", ".join("{" + name + "}" for name in TOPIC_FIELDS)
+        raise ValueError(f"{value!r} has a placeholder Dutydesk does not know ({known})") from error
+    return value
+
+
+class AnnounceSpec(_Strict):
+    """Where a rota's handoffs and break cover are announced, and how."""
+
+    slack_channel: (
+        Annotated[
+            str, AfterValidator(_pattern(_SLACK_CHANNEL_RE, "a Slack channel id like C0123ABCD"))
+        ]
+        | None
+    ) = None
+    topic: Annotated[str, AfterValidator(_topic_template)] = "{name} is on support"
+    slack_usergroup: (
+        Annotated[
+            str,
+            AfterValidator(_pattern(_SLACK_USERGROUP_RE, "a Slack user group id like S0123ABCD")),
+        ]
+        | None
+    ) = None
+    email: Email | None = None
+    webhook: Annotated[str, AfterValidator(_pattern(_URL_RE, "an http(s) URL"))] | None = None
+    apprise: str | None = Field(default=None, min_length=3, max_length=500)
+    remind_before: bool = True
+
+
 class RotaSpec(_Strict):
     """A rota: covered hours (none = 24x7), bank holidays skipped or not, and its layers."""
 
@@ -108,6 +155,7 @@ class RotaSpec(_Strict):
     hours: list[HoursText] = Field(default_factory=list)
     skip_holidays: bool = False
     layers: list[LayerSpec] = Field(default_factory=list)
+    announce: AnnounceSpec | None = None
 
 
 class TeamSpec(_Strict):
@@ -117,6 +165,7 @@ class TeamSpec(_Strict):
     timezone: ZoneName = "Europe/London"
     holidays: CalendarCode | None = None
     extra_holidays: list[date] = Field(default_factory=list)
+    announce: AnnounceSpec | None = None
     people: list[PersonSpec] = Field(default_factory=list)
     rotas: list[RotaSpec] = Field(default_factory=list)
 

@@ -123,6 +123,16 @@ def test_an_unquoted_clock_time_is_read_as_a_time_not_a_number():
             "team.yaml:6: YAML syntax error",
             id="yaml-syntax",
         ),
+        pytest.param(
+            GOOD + "    announce: {slack_channel: general}\n",
+            "team.yaml:17: rotas[0].announce.slack_channel: 'general' is not a Slack channel id like C0123ABCD",
+            id="slack-channel-name-not-id",
+        ),
+        pytest.param(
+            GOOD + '    announce: {topic: "{nam} is on support"}\n',
+            "team.yaml:17: rotas[0].announce.topic: '{nam} is on support' has a placeholder Dutydesk does not know",
+            id="unknown-topic-placeholder",
+        ),
         pytest.param("", "team.yaml:1: the file is empty", id="empty"),
         pytest.param("- just\n- a list\n", "team.yaml:1: the file must be a mapping", id="a-list"),
     ],
@@ -137,3 +147,11 @@ def test_several_problems_are_counted_in_the_one_line():
     broken = GOOD.replace("shift: 1w", "shift: 1x").replace("start: 2026-01-05", "start: soon")
     message = error_for(broken)
     assert message.endswith("(and 1 more problem)")
+
+
+def test_announcements_are_read_with_their_defaults():
+    text = GOOD + "    announce: {slack_channel: C0123ABCD, slack_usergroup: S0123ABCD}\n"
+    announce = read_team_file(text, "team.yaml").rotas[0].announce
+    assert announce is not None
+    assert (announce.slack_channel, announce.slack_usergroup) == ("C0123ABCD", "S0123ABCD")
+    assert (announce.topic, announce.remind_before) == ("{name} is on support", True)
