@@ -5,12 +5,13 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import oncall
+from bench import oncall, outbox
 
 
 def main() -> None:
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.platform()}")
     oncall.run()
+    outbox.run()
 
 
 if __name__ == "__main__":

@@ -137,7 +137,7 @@ def run() -> None:
         migrate.upgrade(engine)
         sessions = make_session_factory(engine)
         with unit_of_work(sessions) as session:
-            apply(session, spec, AT)
+            apply(session, spec, AT, actor="cli")
             session.commit()
         with unit_of_work(sessions) as session:
             compiled = compiled_rotas(session, get_team(session))

@@ -94,7 +94,7 @@ def make_team(runtime: Runtime) -> Callable[[str], None]:
     def make(yaml_text: str) -> None:
         spec = read_team_file(yaml_text, "team.yaml")
         with unit_of_work(runtime.sessions) as session:
-            apply(session, spec, runtime.clock.now())
+            apply(session, spec, runtime.clock.now(), actor="cli")
             session.commit()
 
     return make

@@ -10,12 +10,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from dutydesk import __version__
+from dutydesk.audit.api import router as audit_router
 from dutydesk.calendars.api import router as calendars_router
 from dutydesk.http_errors import API_ERROR_RESPONSES, install_error_mapper
+from dutydesk.notify.api import router as notify_router
 from dutydesk.overrides.api import router as overrides_router
+from dutydesk.overrides.cover_api import router as cover_router
 from dutydesk.people.api import router as people_router
 from dutydesk.rotas.api import router as rotas_router
 from dutydesk.runtime import Runtime
+from dutydesk.swaps.api import router as swaps_router
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,15 @@ def create_app(runtime: Runtime) -> FastAPI:
         ),
     )
     app.state.runtime = runtime
-    for router in (people_router, rotas_router, overrides_router):
+    for router in (
+        people_router,
+        rotas_router,
+        overrides_router,
+        cover_router,
+        swaps_router,
+        audit_router,
+        notify_router,
+    ):
         app.include_router(router, responses=API_ERROR_RESPONSES)
     app.include_router(calendars_router, responses={404: API_ERROR_RESPONSES[404]})
     install_error_mapper(app)

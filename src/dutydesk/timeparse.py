@@ -11,6 +11,7 @@ from dutydesk.errors import Invalid
 _DURATION_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 # "2026-03-29T09:30 01:00": a '+' sent unencoded in a URL query arrives as a space.
 _SPACE_FOR_PLUS_RE = re.compile(r"^(\S+T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+_CLOCK_RE = re.compile(r"^\d{1,2}:\d{2}$")
 # Times outside these years are typing mistakes, and would overflow date arithmetic.
 EARLIEST_TIME = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST_TIME = datetime(3000, 1, 1, tzinfo=UTC)
@@ -29,11 +30,14 @@ def parse_zone(name: str) -> ZoneInfo:
 def parse_time(text: str, zone: ZoneInfo, now: datetime, *, field: str = "time") -> datetime:
     """Read an ISO 8601 time; without an offset it is local time in `zone`. Returns UTC.
 
-    Also accepts "now" and a bare date (local midnight).
+    Also accepts "now", a bare date (local midnight) and a bare clock time such as 12:30
+    (today, local time).
     """
     value = _SPACE_FOR_PLUS_RE.sub(r"\1+\2", text.strip())
     if value.lower() == "now":
         return now.astimezone(UTC)
+    if _CLOCK_RE.match(value):
+        value = f"{now.astimezone(zone).date().isoformat()}T{value.zfill(5)}"
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)

@@ -23,7 +23,5 @@ class HandoffCursor(Base):
         ForeignKey("rotas.id", ondelete="CASCADE"), primary_key=True
     )
     announced_until: Mapped[datetime] = mapped_column(UTCDateTime())
-    # Who was on call just before `announced_until` (None: nobody), to tell handoffs apart.
+    # Who was on call at `announced_until` (None: nobody), to tell handoffs apart.
     person_id: Mapped[str | None] = mapped_column(String(64))
-    # Reminders have been queued for every shift starting before this instant.
-    reminded_until: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -168,6 +168,8 @@ def override_remove(
     """Remove an override."""
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.sessions) as session:
-        removed = overrides.remove_override(session, rota, override_id)
+        removed = overrides.remove_override(
+            session, rota, override_id, actor="cli", now=runtime.clock.now()
+        )
         session.commit()
     stdout.print(f"Removed override {removed.id} ({removed.person_id} on {rota}).", markup=False)

@@ -40,7 +40,7 @@ def apply(
         if dry_run:
             changes = service.plan(session, spec)
         else:
-            changes = service.apply(session, spec, runtime.clock.now())
+            changes = service.apply(session, spec, runtime.clock.now(), actor="cli")
             session.commit()
     if not changes:
         stdout.print(f"No changes: team {spec.team} is up to date.")

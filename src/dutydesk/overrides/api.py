@@ -6,7 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from dutydesk.deps import CurrentUser, ReadSessionDep, Responder, SessionDep, TeamTimeDep
+from dutydesk.deps import (
+    CurrentUser,
+    ReadSessionDep,
+    Responder,
+    RuntimeDep,
+    SessionDep,
+    TeamTimeDep,
+)
 from dutydesk.overrides import service
 from dutydesk.overrides.schemas import OverrideCreate, OverrideRead, override_read
 
@@ -63,7 +70,11 @@ def get_override(
 
 
 @router.delete("/{override_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_override(rota: str, override_id: int, _user: Responder, session: SessionDep) -> None:
+def remove_override(
+    rota: str, override_id: int, user: Responder, session: SessionDep, runtime: RuntimeDep
+) -> None:
     """Remove an override (needs responder or admin)."""
-    service.remove_override(session, rota, override_id)
+    service.remove_override(
+        session, rota, override_id, actor=f"user:{user.username}", now=runtime.clock.now()
+    )
     session.commit()

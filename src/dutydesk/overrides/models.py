@@ -21,5 +21,7 @@ class Override(Base):
     start_at: Mapped[datetime] = mapped_column(UTCDateTime())
     end_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     note: Mapped[str | None] = mapped_column(String(500))
+    # "override", "cover" (break cover) or "swap": how it came about, for people and the audit.
+    kind: Mapped[str] = mapped_column(String(16), default="override", server_default="override")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(String(120))

@@ -1,4 +1,4 @@
-"""Override use cases: add, list and remove."""
+"""Override use cases: add, list and remove; adding and removing are audited."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dutydesk.audit.service import record
 from dutydesk.errors import Invalid, NotFound
 from dutydesk.overrides.models import Override
 from dutydesk.people.service import get_person
@@ -33,6 +34,45 @@ def add_override(
     now: datetime,
 ) -> Override:
     """Put a person on a rota between two instants; it wins over the layers and older overrides."""
+    override = new_override(
+        session,
+        rota_id=rota_id,
+        person_id=person_id,
+        start=start,
+        end=end,
+        note=note,
+        actor=actor,
+        now=now,
+    )
+    record(
+        session,
+        actor=actor,
+        action="override.add",
+        rota_id=rota_id,
+        person_ids=[person_id],
+        summary=f"override {override.id}: {person_id} on {rota_id}"
+        f" from {start.isoformat()} until {end.isoformat()}",
+        details=_override_details(override),
+        now=now,
+    )
+    return override
+
+
+def new_override(
+    session: Session,
+    *,
+    rota_id: str,
+    person_id: str,
+    start: datetime,
+    end: datetime,
+    note: str | None,
+    actor: str,
+    now: datetime,
+) -> Override:
+    """Check and create an override without an audit entry: for use cases that record their own.
+
+    A swap, say, makes one or two overrides and records one entry saying why.
+    """
     get_rota(session, rota_id)
     try:
         get_person(session, person_id)
@@ -84,9 +124,34 @@ def get_override(session: Session, rota_id: str, override_id: int) -> Override:
     return override
 
 
-def remove_override(session: Session, rota_id: str, override_id: int) -> Override:
+def remove_override(
+    session: Session, rota_id: str, override_id: int, *, actor: str, now: datetime
+) -> Override:
     """Delete an override; returns what was removed."""
     override = get_override(session, rota_id, override_id)
+    details = _override_details(override)
     session.delete(override)
     session.flush()
+    record(
+        session,
+        actor=actor,
+        action="override.remove",
+        rota_id=rota_id,
+        person_ids=[override.person_id],
+        summary=f"override {override.id} removed: {override.person_id} on {rota_id}"
+        f" from {override.start_at.isoformat()} until {override.end_at.isoformat()}",
+        details=details,
+        now=now,
+    )
     return override
+
+
+def _override_details(override: Override) -> dict[str, object]:
+    """What the audit log keeps of an override (it outlives the row)."""
+    return {
+        "override": override.id,
+        "person": override.person_id,
+        "from": override.start_at.isoformat(),
+        "until": override.end_at.isoformat(),
+        "note": override.note,
+    }

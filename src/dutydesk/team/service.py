@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from dutydesk.audit.service import record
 from dutydesk.errors import Conflict, NotFound
 from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
@@ -89,8 +90,11 @@ def plan(session: Session, spec: TeamSpec) -> list[Change]:
     return changes
 
 
-def apply(session: Session, spec: TeamSpec, now: datetime) -> list[Change]:
-    """Make the database match `spec`; returns the changes made (none on a second apply)."""
+def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> list[Change]:
+    """Make the database match `spec`; returns the changes made (none on a second apply).
+
+    Each change is recorded in the audit log as done by `actor`.
+    """
     changes = plan(session, spec)
     if not changes:
         return changes
@@ -141,8 +145,24 @@ def apply(session: Session, spec: TeamSpec, now: datetime) -> list[Change]:
         session.execute(delete(Override).where(Override.person_id.in_(removed_people)))
         for person_id in removed_people:
             session.delete(people[person_id])
+    for change in changes:
+        _record_change(session, change, actor, now)
     session.flush()
     return changes
+
+
+def _record_change(session: Session, change: Change, actor: str, now: datetime) -> None:
+    """One audit entry per line of the plan, e.g. action "rota.update", "update rota x (hours)"."""
+    record(
+        session,
+        actor=actor,
+        action=f"{change.kind}.{change.action}",
+        rota_id=change.id if change.kind == "rota" else None,
+        person_ids=[change.id] if change.kind == "person" else [],
+        summary=str(change),
+        details={"kind": change.kind, "id": change.id, "fields": change.fields},
+        now=now,
+    )
 
 
 def export_spec(session: Session) -> TeamSpec | None:

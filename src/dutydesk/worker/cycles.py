@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from dutydesk.announcements.service import announce_due
+from dutydesk.notify.delivery import deliver_due
+from dutydesk.swaps.due import swaps_due
 from dutydesk.worker.loop import Cycle
 
 
 def default_cycles() -> list[Cycle]:
     """Every cycle of a full worker."""
-    return []
+    # Cycles that queue messages come before the one that delivers them, so a pass sends what
+    # it has just queued.
+    return [
+        Cycle("announcements", announce_due),
+        Cycle("swaps", swaps_due),
+        Cycle("deliveries", deliver_due),
+    ]

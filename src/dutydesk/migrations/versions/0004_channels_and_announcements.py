@@ -22,12 +22,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("announce", sa.JSON(), nullable=True))
     with op.batch_alter_table("rotas", schema=None) as batch_op:
         batch_op.add_column(sa.Column("announce", sa.JSON(), nullable=True))
+    with op.batch_alter_table("overrides", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("kind", sa.String(length=16), server_default="override", nullable=False)
+        )
     op.create_table(
         "handoff_cursors",
         sa.Column("rota_id", sa.String(length=64), nullable=False),
         sa.Column("announced_until", dutydesk.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("person_id", sa.String(length=64), nullable=True),
-        sa.Column("reminded_until", dutydesk.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["rota_id"],
             ["rotas.id"],
@@ -40,6 +43,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("handoff_cursors")
+    with op.batch_alter_table("overrides", schema=None) as batch_op:
+        batch_op.drop_column("kind")
     with op.batch_alter_table("rotas", schema=None) as batch_op:
         batch_op.drop_column("announce")
     with op.batch_alter_table("team", schema=None) as batch_op:

@@ -1,0 +1,171 @@
+"""Messages delivered per second through the outbox to a local webhook receiver.
+
+Targets (issue 3): at least 500 messages/s with one worker on SQLite; on PostgreSQL a second
+worker adds throughput rather than duplicates. Real `dutydesk worker` processes deliver signed
+webhooks to a local HTTP receiver that counts idempotency keys; the figure is messages over the
+wall time from the commit that enqueued them to the last one recorded as sent.
+
+PostgreSQL: DUTYDESK_BENCH_DATABASE_URL, else the database .ci/run uses. Only the outbox tables
+are emptied there.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import OperationalError
+
+from dutydesk import migrate
+from dutydesk.db import unit_of_work
+from dutydesk.notify import service
+from dutydesk.notify.models import DeliveryAttempt, OutboxMessage
+from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.settings import Settings
+
+MESSAGES = 3000
+SECRET_KEY = "b" * 32
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dutydesk_test"
+
+
+class Receiver:
+    """A webhook receiver counting the idempotency keys it is sent."""
+
+    def __init__(self) -> None:
+        self.keys: Counter[str] = Counter()
+        lock = threading.Lock()
+        keys = self.keys
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with lock:
+                    keys[self.headers.get("Dutydesk-Idempotency-Key", "")] += 1
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def start_worker(database_url: str) -> subprocess.Popen[str]:
+    """A `dutydesk worker` process, returned once it has started its loop."""
+    env = os.environ | {
+        "DUTYDESK_DATABASE_URL": database_url,
+        "DUTYDESK_SECRET_KEY": SECRET_KEY,
+        "DUTYDESK_WORKER_INTERVAL_SECONDS": "0.02",
+        "DUTYDESK_LOG_LEVEL": "info",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dutydesk", "worker"],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if "started" in line:
+            break
+    stderr = process.stderr
+    # Keep draining its log so the pipe never fills up.
+    threading.Thread(target=lambda: [None for _ in stderr], daemon=True).start()
+    return process
+
+
+def sent(runtime: Runtime) -> int:
+    with unit_of_work(runtime.read_sessions) as session:
+        count = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")
+        )
+        return count or 0
+
+
+def measure(database_url: str, workers: int) -> tuple[float, int, int]:
+    """Messages per second, duplicates received, and messages missing, for `workers` workers."""
+    runtime = bootstrap(Settings(database_url=database_url, secret_key=SECRET_KEY))
+    migrate.upgrade(runtime.engine)
+    with unit_of_work(runtime.sessions) as session:
+        session.execute(delete(DeliveryAttempt))
+        session.execute(delete(OutboxMessage))
+        session.commit()
+    receiver = Receiver()
+    processes = [start_worker(database_url) for _ in range(workers)]
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            now = datetime.now(UTC)
+            for n in range(MESSAGES):
+                service.enqueue(
+                    session,
+                    channel="webhook",
+                    destination=receiver.url,
+                    subject="",
+                    text="",
+                    payload={"n": n},
+                    idempotency_key=f"bench-{n}",
+                    now=now,
+                )
+            session.commit()
+        started = time.perf_counter()
+        deadline = started + 120
+        while sent(runtime) < MESSAGES and time.perf_counter() < deadline:
+            time.sleep(0.01)
+        elapsed = time.perf_counter() - started
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+        receiver.close()
+        runtime.engine.dispose()
+    duplicates = sum(count - 1 for count in receiver.keys.values())
+    missing = MESSAGES - len(receiver.keys)
+    return MESSAGES / elapsed, duplicates, missing
+
+
+def report(label: str, figures: tuple[float, int, int], note: str) -> None:
+    rate, duplicates, missing = figures
+    print(f"{label:<42} {rate:8.0f} messages/s  duplicates {duplicates}  missing {missing}  {note}")
+
+
+def run() -> None:
+    """Print the outbox figures: SQLite with one worker, PostgreSQL with one and with two."""
+    print(f"outbox: {MESSAGES} signed webhooks to a local receiver, real worker processes")
+    with tempfile.TemporaryDirectory() as directory:
+        url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+        report("outbox, SQLite, 1 worker", measure(url, 1), "(target >= 500)")
+    pg_url = os.environ.get("DUTYDESK_BENCH_DATABASE_URL", DEFAULT_PG_URL)
+    try:
+        one = measure(pg_url, 1)
+    except OperationalError as error:
+        print(f"outbox, PostgreSQL: not measured, no database at {pg_url} ({error.orig})")
+        return
+    report("outbox, PostgreSQL, 1 worker", one, "")
+    report("outbox, PostgreSQL, 2 workers", measure(pg_url, 2), "(more, and no duplicates)")
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,1 @@
+"""The channels a message can go out on: e-mail, Slack, webhooks and Apprise."""

@@ -1,0 +1,98 @@
+"""Which channel sends which message, with the clients a delivery cycle shares."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+from slack_sdk import WebClient
+
+from dutydesk.errors import Invalid
+from dutydesk.notify.channels import apprise, email, slack, webhook
+from dutydesk.notify.channels.base import Envelope, TemporaryFailure
+from dutydesk.runtime import Runtime
+
+CHANNELS = ("email", "slack", "slack_topic", "slack_usergroup", "webhook", "apprise")
+SLACK_CHANNELS = ("slack", "slack_topic", "slack_usergroup")
+
+
+def check_destination(channel: str, destination: str, payload: dict[str, Any] | None) -> None:
+    """Invalid unless `destination` (and `payload`) make sense for `channel`."""
+    if channel == "email":
+        email.check_address(destination)
+    elif channel in SLACK_CHANNELS:
+        slack.check_destination(channel, destination, payload)
+    elif channel == "webhook":
+        webhook.check_url(destination)
+    elif channel == "apprise":
+        apprise.check_apprise_url(destination)
+
+
+def shown_destination(channel: str, destination: str) -> str:
+    """The destination as logs and lists show it: no tokens from URLs."""
+    if channel == "webhook":
+        return webhook.shown_url(destination)
+    if channel == "apprise":
+        return apprise.shown_apprise(destination)
+    return destination
+
+
+@dataclass
+class Senders:
+    """The configured channels for one delivery cycle; safe to use from several threads."""
+
+    secret_key: str
+    smtp: email.SmtpServer | None
+    smtp_from: str
+    slack_client: WebClient | None
+    # A DUTYDESK_SMTP_URL that does not parse fails e-mail only, not the other channels.
+    smtp_problem: str | None = None
+    http: httpx.Client = field(
+        default_factory=lambda: httpx.Client(
+            timeout=webhook.TIMEOUT_SECONDS, follow_redirects=False
+        )
+    )
+
+    @classmethod
+    def from_runtime(cls, runtime: Runtime) -> Senders:
+        """Channels configured from DUTYDESK_SMTP_URL, DUTYDESK_SLACK_* and the secret key."""
+        settings = runtime.settings
+        # httpx logs every request at INFO; the delivery log already records each attempt,
+        # and a busy worker's log would be nothing but those lines.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        smtp_url = settings.smtp_url.get_secret_value() if settings.smtp_url else None
+        token = settings.slack_token.get_secret_value() if settings.slack_token else None
+        smtp, smtp_problem = None, None
+        try:
+            smtp = email.parse_smtp_url(smtp_url) if smtp_url else None
+        except Invalid as error:
+            smtp_problem = error.message
+        return cls(
+            secret_key=runtime.secret_key(),
+            smtp=smtp,
+            smtp_problem=smtp_problem,
+            smtp_from=settings.smtp_from,
+            slack_client=slack.make_client(token, settings.slack_api_url),
+        )
+
+    def send(self, envelope: Envelope, now: datetime) -> None:
+        """Deliver one message; raises TemporaryFailure or PermanentFailure when not delivered."""
+        if envelope.channel == "email":
+            if self.smtp_problem is not None:
+                raise TemporaryFailure(self.smtp_problem)
+            email.send_email(self.smtp, self.smtp_from, envelope)
+        elif envelope.channel in SLACK_CHANNELS:
+            slack.send_slack(self.slack_client, envelope)
+        elif envelope.channel == "webhook":
+            webhook.send_webhook(self.http, self.secret_key, envelope, now=now)
+        elif envelope.channel == "apprise":
+            apprise.send_apprise(envelope)
+        else:
+            raise ValueError(f"unknown channel {envelope.channel!r}")
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.http.close()

@@ -1,0 +1,127 @@
+"""E-mail over SMTP (smtp:// with optional STARTTLS, or smtps://), with a timeout."""
+
+from __future__ import annotations
+
+import hashlib
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from dutydesk.errors import Invalid
+from dutydesk.notify.channels.base import (
+    Envelope,
+    PermanentFailure,
+    TemporaryFailure,
+    first_line,
+    redact,
+)
+
+TIMEOUT_SECONDS = 20.0
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where and how to hand e-mail over, parsed from DUTYDESK_SMTP_URL."""
+
+    host: str
+    port: int
+    implicit_tls: bool
+    starttls: bool
+    username: str | None
+    password: str | None
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """smtp://user:pass@host:587?starttls=1 or smtps://host → the server to use."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise Invalid("DUTYDESK_SMTP_URL: expected smtp://[user:pass@]host[:port][?starttls=1]")
+    query = parse_qs(parts.query)
+    starttls = query.get("starttls", ["0"])[0].lower() in _TRUE
+    implicit_tls = parts.scheme == "smtps"
+    return SmtpServer(
+        host=parts.hostname,
+        port=parts.port or (465 if implicit_tls else 587 if starttls else 25),
+        implicit_tls=implicit_tls,
+        starttls=starttls and not implicit_tls,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
+
+
+def check_address(address: str) -> None:
+    """Invalid unless `address` looks like one e-mail address (no header injection)."""
+    _name, parsed = parseaddr(address)
+    if (
+        parsed != address
+        or address.count("@") != 1
+        or any(c.isspace() or ord(c) < 32 for c in address)
+        or not all(address.split("@"))
+    ):
+        raise Invalid(f"destination: {address!r} is not an e-mail address")
+
+
+def message_id(idempotency_key: str, sender: str) -> str:
+    """A Message-ID derived from the idempotency key: a retried e-mail keeps its Message-ID."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "dutydesk.invalid"
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:40]
+    return f"<{digest}@{domain}>"
+
+
+def build_email(envelope: Envelope, sender: str) -> EmailMessage:
+    """The e-mail for a message."""
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = envelope.destination
+    email["Subject"] = envelope.subject
+    email["Date"] = formatdate(localtime=False, usegmt=True)
+    email["Message-ID"] = message_id(envelope.idempotency_key, sender)
+    email["Dutydesk-Idempotency-Key"] = envelope.idempotency_key
+    email.set_content(envelope.text)
+    return email
+
+
+def send_email(server: SmtpServer | None, sender: str, envelope: Envelope) -> None:
+    """Hand one e-mail to the SMTP server; raise Temporary/PermanentFailure if it is not taken."""
+    if server is None:
+        raise TemporaryFailure("DUTYDESK_SMTP_URL is not set")
+    email = build_email(envelope, sender)
+    try:
+        client: smtplib.SMTP
+        if server.implicit_tls:
+            client = smtplib.SMTP_SSL(
+                server.host,
+                server.port,
+                timeout=TIMEOUT_SECONDS,
+                context=ssl.create_default_context(),
+            )
+        else:
+            client = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
+        with client:
+            if server.starttls:
+                client.starttls(context=ssl.create_default_context())
+            if server.username is not None:
+                client.login(server.username, server.password or "")
+            client.send_message(email)
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _text in error.recipients.values()]
+        text = f"the SMTP server refused the recipient ({', '.join(map(str, codes))})"
+        if all(400 <= code < 500 for code in codes):
+            raise TemporaryFailure(text) from error
+        raise PermanentFailure(text) from error
+    except smtplib.SMTPResponseException as error:
+        raw = error.smtp_error
+        reply = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw or "")
+        text = redact(f"SMTP {error.smtp_code}: {reply}"[:500], [server.password])
+        # 5xx on a message is a refusal of that message; authentication is configuration,
+        # which an admin can fix, so it is retried like an outage.
+        if 500 <= error.smtp_code < 600 and not isinstance(error, smtplib.SMTPAuthenticationError):
+            raise PermanentFailure(text) from error
+        raise TemporaryFailure(text) from error
+    except (OSError, smtplib.SMTPException) as error:
+        text = redact(first_line(error), [server.password, server.username])
+        raise TemporaryFailure(f"SMTP server {server.host}:{server.port}: {text}") from error

@@ -1,0 +1,140 @@
+"""Notification use cases: put a message in the outbox, read the delivery log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dutydesk.errors import Invalid, NotFound
+from dutydesk.notify.channels.dispatch import CHANNELS, check_destination
+from dutydesk.notify.models import STATUSES, DeliveryAttempt, OutboxMessage
+
+MAX_KEY_LENGTH = 200
+MAX_SUBJECT_LENGTH = 500
+MAX_DESTINATION_LENGTH = 2000
+# Channels people read: limited per contact by default. Webhooks and Slack topic or user
+# group updates are machine-to-machine and are limited only when the caller names a rate key.
+_RATE_LIMITED_BY_DEFAULT = ("email", "slack", "apprise")
+
+
+def enqueue(
+    session: Session,
+    *,
+    channel: str,
+    destination: str,
+    subject: str,
+    text: str,
+    idempotency_key: str,
+    now: datetime,
+    due_at: datetime | None = None,
+    payload: dict[str, Any] | None = None,
+    rate_key: str | None = None,
+) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction (the caller commits).
+
+    A second enqueue with the same idempotency key is a no-op that returns the first message.
+    """
+    _check(channel, destination, subject, idempotency_key, payload)
+    existing = find_message_by_key(session, idempotency_key)
+    if existing is not None:
+        return existing
+    if rate_key is None and channel in _RATE_LIMITED_BY_DEFAULT:
+        rate_key = f"{channel}:{destination.lower()}"
+    message = OutboxMessage(
+        idempotency_key=idempotency_key,
+        channel=channel,
+        destination=destination,
+        subject=subject,
+        text=text,
+        payload=payload,
+        rate_key=rate_key,
+        status="pending",
+        attempts=0,
+        created_at=now,
+        due_at=due_at or now,
+    )
+    try:
+        # A savepoint, so that losing a race with another transaction enqueueing the same key
+        # leaves the caller's transaction usable.
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        existing = find_message_by_key(session, idempotency_key)
+        if existing is None:
+            raise
+        return existing
+    return message
+
+
+def _check(
+    channel: str,
+    destination: str,
+    subject: str,
+    idempotency_key: str,
+    payload: dict[str, Any] | None,
+) -> None:
+    if channel not in CHANNELS:
+        raise Invalid(f"channel: {channel!r} is not one of {', '.join(CHANNELS)}")
+    if not destination or len(destination) > MAX_DESTINATION_LENGTH:
+        raise Invalid(f"destination: 1 to {MAX_DESTINATION_LENGTH} characters")
+    if not 0 < len(idempotency_key) <= MAX_KEY_LENGTH or not all(
+        "\x21" <= c <= "\x7e" for c in idempotency_key
+    ):
+        # The key travels in an HTTP header and an e-mail header: printable ASCII, no spaces.
+        raise Invalid(
+            f"idempotency_key: 1 to {MAX_KEY_LENGTH} printable ASCII characters, no spaces"
+        )
+    if len(subject) > MAX_SUBJECT_LENGTH or any(c in subject for c in "\r\n\x00"):
+        raise Invalid(f"subject: one line of at most {MAX_SUBJECT_LENGTH} characters")
+    if payload is not None and not isinstance(payload, dict):
+        raise Invalid("payload: a JSON object")
+    check_destination(channel, destination, payload)
+
+
+def find_message_by_key(session: Session, idempotency_key: str) -> OutboxMessage | None:
+    """The message enqueued with this idempotency key, if any."""
+    return session.scalar(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
+    )
+
+
+def get_message(session: Session, message_id: int) -> OutboxMessage:
+    """One message of the outbox; NotFound if there is none with that id."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound(f"no message {message_id} in the outbox")
+    return message
+
+
+def list_deliveries(
+    session: Session, *, status: str | None = None, limit: int = 50
+) -> Sequence[OutboxMessage]:
+    """The newest messages of the outbox (optionally of one status), newest first."""
+    if status is not None and status not in STATUSES:
+        raise Invalid(f"status: {status!r} is not one of {', '.join(STATUSES)}")
+    if not 1 <= limit <= 1000:
+        raise Invalid("limit: 1 to 1000")
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return session.scalars(query).all()
+
+
+def attempts_of(session: Session, message_ids: Sequence[int]) -> dict[int, list[DeliveryAttempt]]:
+    """The delivery log of each message, oldest attempt first."""
+    found: dict[int, list[DeliveryAttempt]] = {message_id: [] for message_id in message_ids}
+    if not message_ids:
+        return found
+    rows = session.scalars(
+        select(DeliveryAttempt)
+        .where(DeliveryAttempt.message_id.in_(message_ids))
+        .order_by(DeliveryAttempt.message_id, DeliveryAttempt.id)
+    )
+    for attempt in rows:
+        found[attempt.message_id].append(attempt)
+    return found

@@ -1,0 +1,108 @@
+"""Break cover: someone covers a rota for a short while ("cover me for 45 minutes from 12:30")."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dutydesk.announcements.notices import Announcer, local_text
+from dutydesk.announcements.service import announced_rotas
+from dutydesk.audit.service import record
+from dutydesk.errors import Conflict, Invalid
+from dutydesk.overrides.models import Override
+from dutydesk.overrides.service import new_override
+from dutydesk.people.models import Person
+from dutydesk.rotas.service import who
+from dutydesk.team.service import get_team
+from dutydesk.timeparse import parse_zone
+
+LONGEST_COVER = timedelta(hours=12)
+# "Now" typed a moment ago is still now: a start this far in the past is taken as now.
+_GRACE = timedelta(minutes=1)
+
+
+def add_cover(
+    session: Session,
+    *,
+    rota_id: str,
+    person_id: str,
+    start: datetime,
+    length: timedelta,
+    note: str | None,
+    actor: str,
+    now: datetime,
+) -> Override:
+    """Put `person_id` on the rota for a short window, and tell the rota's channels."""
+    if start < now - _GRACE:
+        raise Invalid(f"from: cover cannot start in the past ({start.isoformat()})")
+    start = max(start, now)
+    if length <= timedelta(0):
+        raise Invalid("for: the cover must last at least a minute")
+    if length > LONGEST_COVER:
+        raise Invalid(
+            f"for: break cover lasts at most {LONGEST_COVER.seconds // 3600} hours;"
+            " use an override for longer"
+        )
+    end = start + length
+    clash = session.scalar(
+        select(Override).where(
+            Override.rota_id == rota_id,
+            Override.kind == "cover",
+            Override.start_at < end,
+            Override.end_at > start,
+        )
+    )
+    if clash is not None:
+        raise Conflict(
+            f"overlaps cover {clash.id} by {clash.person_id}"
+            f" ({clash.start_at.isoformat()} to {clash.end_at.isoformat()})"
+        )
+    [covered] = who(session, [rota_id], start)
+    cover = new_override(
+        session,
+        rota_id=rota_id,
+        person_id=person_id,
+        start=start,
+        end=end,
+        note=note,
+        actor=actor,
+        now=now,
+    )
+    cover.kind = "cover"
+    covering_for = covered.now.person
+    record(
+        session,
+        actor=actor,
+        action="cover.add",
+        rota_id=rota_id,
+        person_ids=[person_id] + ([covering_for] if covering_for else []),
+        summary=f"cover {cover.id}: {person_id} covers {rota_id}"
+        f" from {start.isoformat()} until {end.isoformat()}",
+        details={"override": cover.id, "covering_for": covering_for, "note": note},
+        now=now,
+    )
+    _announce(session, cover, covering_for, now)
+    session.flush()
+    return cover
+
+
+def _announce(session: Session, cover: Override, covering_for: str | None, now: datetime) -> None:
+    team = get_team(session)
+    announced = {a.rota.id: a for a in announced_rotas(session, team)}
+    item = announced.get(cover.rota_id)
+    if item is None:
+        return
+    zone = parse_zone(team.timezone)
+    people = {p.id: p for p in session.scalars(select(Person))}
+    announcer = Announcer(session, zone, people, now)
+    text = (
+        f"{announcer.name(cover.person_id)} covers {item.rota.name}"
+        f" from {local_text(cover.start_at, zone)} to {local_text(cover.end_at, zone)}"
+    )
+    if covering_for is not None:
+        text += f" for {announcer.name(covering_for)}"
+    if cover.note:
+        text += f" ({cover.note})"
+    announcer.cover_created(item.rota, item.announce, cover.id, text + ".")
