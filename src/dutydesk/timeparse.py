@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutydesk.errors import Invalid
 
-_DURATION_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+# At most four digits a unit: more is a typing mistake (and would overflow a timedelta).
+_DURATION_RE = re.compile(r"^(?:(\d{1,4})d)?(?:(\d{1,4})h)?(?:(\d{1,4})m)?$")
 # "2026-03-29T09:30 01:00": a '+' sent unencoded in a URL query arrives as a space.
 _SPACE_FOR_PLUS_RE = re.compile(r"^(\S+T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
 _CLOCK_RE = re.compile(r"^\d{1,2}:\d{2}$")

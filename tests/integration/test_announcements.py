@@ -72,8 +72,30 @@ def test_the_end_of_the_day_is_announced_to_the_channel_the_group_and_the_people
     ]
     [group] = [m for m in messages if m.channel == "slack_usergroup"]
     assert (group.destination, group.payload) == ("S0ENG0001", {"users": []})
-    emails = sorted(by_channel(messages, "email"))
-    assert emails == [("bob@example.org", text), ("eng@example.org", text)]
+    # The end of Wednesday is not the end of Bob's week: only the team address hears of it.
+    assert by_channel(messages, "email") == [("eng@example.org", text)]
+
+
+def test_only_the_end_and_start_of_a_turn_are_emailed_to_the_people(
+    announced_team, cycle, runtime, clock
+):
+    clock.set(datetime(2026, 1, 16, 17, 0, tzinfo=UTC))
+    cycle()
+    clock.set(datetime(2026, 1, 16, 17, 30, tzinfo=UTC))
+    cycle()
+    clock.set(datetime(2026, 1, 19, 9, 30, tzinfo=UTC))
+    cycle()
+    personal = [
+        (m.destination, m.subject)
+        for m in queued(runtime)
+        if m.channel == "email"
+        and m.destination != "eng@example.org"
+        and m.idempotency_key.startswith("handoff:")
+    ]
+    assert personal == [
+        ("bob@example.org", "Your turn on In hours engineering support has ended"),
+        ("carol@example.org", "You are on In hours engineering support until Mon 19 Jan 17:30"),
+    ]
 
 
 def test_the_topic_changes_exactly_at_the_handoff_across_a_dst_weekend(
@@ -143,6 +165,8 @@ def test_break_cover_is_announced_when_made_and_when_it_starts_and_ends(
             " to Wed 14 Jan 13:15 for Bob Brown (lunch).",
         )
     ]
+    cycle()  # a pass right after: cover is not a turn to be reminded of
+    assert [m for m in queued(runtime) if m.idempotency_key.startswith("reminder:")] == []
     during = json.loads(cli("who", "engineering", "--at", "2026-01-14T12:45", "--json").out)
     assert (during[0]["person"], during[0]["source"]) == ("dan", "override")
     clock.set(datetime(2026, 1, 14, 12, 30, tzinfo=UTC))
@@ -169,6 +193,9 @@ def test_break_cover_is_announced_when_made_and_when_it_starts_and_ends(
         (("--by", "dan", "--from", "12:30", "--for", "13h"), "break cover lasts at most 12 hours"),
         (("--by", "dan", "--from", "12:30", "--for", "soon"), "--for: 'soon' is not a duration"),
         (("--by", "dan", "--for", "45m"), "give exactly one of --from TIME or --now"),
+        (("--by", "dan", "--from", "12:30", "--for", "99999999d"), "is not a duration"),
+        (("--by", "bob", "--from", "12:30", "--for", "45m"), "bob is the one on call"),
+        (("--by", "dan", "--from", "18:00", "--for", "45m"), "nobody is on engineering"),
     ],
 )
 def test_bad_cover_is_refused_and_changes_nothing(announced_team, cli, runtime, args, message):
@@ -207,3 +234,21 @@ def test_cover_through_the_api_starts_now_by_default(announced_team, api, runtim
 
 def test_the_full_worker_runs_the_announcements(announced_team, runtime):
     assert "announcements" in Worker(runtime, default_cycles()).run_once()
+
+
+def test_a_channel_carrying_several_rotas_gets_a_line_for_each(make_team, cycle, runtime, clock):
+    make_team(
+        EXAMPLE_TEAM.read_text().replace(
+            "people:\n", "announce: {slack_channel: C0TEAM001}\npeople:\n", 1
+        )
+    )
+    cycle()
+    clock.set(datetime(2026, 1, 14, 17, 30, tzinfo=UTC))
+    cycle()
+    [(channel, topic)] = by_channel(queued(runtime), "slack_topic")
+    assert channel == "C0TEAM001"
+    assert topic.splitlines() == [
+        "No one is on In hours engineering support",
+        "No one is on In hours comms",
+        "Escalation: Carol Chen is on support",
+    ]

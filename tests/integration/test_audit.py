@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from dutydesk.cli.common import cli_actor
+
 AUDIT = "/api/v1/audit"
 EXAMPLE_TEAM = Path(__file__).parents[2] / "examples" / "team.yaml"
 DENTIST = {"person": "alice", "from": "2026-01-15T12:00", "until": "2026-01-15T15:00"}
@@ -72,7 +74,7 @@ def test_an_override_added_and_removed_on_the_command_line(cli, audit_json, exam
         {
             "id": newest[0]["id"],
             "at": "2026-01-14T10:05:00Z",
-            "actor": "cli",
+            "actor": cli_actor(),
             "action": "override.remove",
             "rota": "engineering",
             "people": ["alice"],
@@ -83,7 +85,7 @@ def test_an_override_added_and_removed_on_the_command_line(cli, audit_json, exam
         {
             "id": newest[1]["id"],
             "at": "2026-01-14T10:00:00Z",
-            "actor": "cli",
+            "actor": cli_actor(),
             "action": "override.add",
             "rota": "engineering",
             "people": ["alice"],

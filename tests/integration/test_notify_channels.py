@@ -145,6 +145,7 @@ def test_slack_messages_topics_and_user_groups_use_the_web_api(configured, slack
     assert set(calls) == {
         "/api/chat.postMessage",
         "/api/conversations.setTopic",
+        "/api/usergroups.enable",
         "/api/usergroups.users.update",
     }
     assert all(r.headers["authorization"] == "Bearer xoxb-test-token" for r in slack.requests)
@@ -158,6 +159,22 @@ def test_slack_messages_topics_and_user_groups_use_the_web_api(configured, slack
     group = calls["/api/usergroups.users.update"].params()
     assert group["usergroup"] == "S0614TZR7"
     assert group["users"] in ("U060RNRCZ,U060ULRC0", ["U060RNRCZ", "U060ULRC0"])
+
+
+def test_a_user_group_with_nobody_on_call_is_disabled_not_emptied(configured, slack):
+    send(
+        configured,
+        channel="slack_usergroup",
+        destination="S0614TZR7",
+        subject="",
+        text="",
+        payload={"users": []},
+        idempotency_key="group:evening",
+    )
+    assert deliver_due(configured, "worker-1") == 1
+    assert [(r.path, r.params()) for r in slack.requests] == [
+        ("/api/usergroups.disable", {"usergroup": "S0614TZR7"})
+    ]
 
 
 def test_a_webhook_is_a_signed_json_post_carrying_the_idempotency_key(configured, receiver):

@@ -216,3 +216,39 @@ def test_a_message_whose_worker_died_holding_its_lease_is_sent_after_the_lease(
     configured.clock.advance(LEASE)
     assert deliver_due(configured, "w") == 1
     assert message(configured, "slack-1").status == "sent"
+
+
+def test_rate_limited_waits_do_not_use_up_attempts(configured, slack):
+    slack.default = Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+    enqueue(configured, "slack-1")
+    for _ in range(MAX_ATTEMPTS * 2):
+        assert deliver_due(configured, "w") == 1
+        configured.clock.advance(timedelta(seconds=2))
+    limited = message(configured, "slack-1")
+    assert (limited.status, limited.attempts) == ("failed", 0)
+
+    slack.default = Reply(200, {"ok": True})
+    assert deliver_due(configured, "w") == 1
+    assert message(configured, "slack-1").status == "sent"
+
+
+def test_a_message_still_rate_limited_after_a_day_is_given_up_and_logged(configured, slack):
+    slack.default = Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "3600"})
+    enqueue(configured, "slack-1")
+    for _ in range(26):  # tried hourly; the attempt after 24 hours gives up
+        deliver_due(configured, "w")
+        configured.clock.advance(timedelta(hours=1))
+    dead = message(configured, "slack-1")
+    assert dead.status == "dead"
+    assert "rate limited" in (dead.last_error or "")
+
+
+def test_a_newer_topic_supersedes_an_older_one_still_waiting(configured, slack):
+    enqueue(configured, "topic-1", channel="slack_topic", destination="C0ENG0001")
+    enqueue(configured, "topic-2", channel="slack_topic", destination="C0ENG0001")
+    enqueue(configured, "topic-3", channel="slack_topic", destination="C0OTHER01")
+    older = message(configured, "topic-1")
+    assert older.status == "dead"
+    assert "superseded" in (older.last_error or "")
+    assert message(configured, "topic-2").status == "pending"
+    assert message(configured, "topic-3").status == "pending"

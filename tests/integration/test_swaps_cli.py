@@ -15,6 +15,7 @@ import yaml
 from sqlalchemy import func, select
 
 from dutydesk.audit.models import AuditEntry
+from dutydesk.cli.common import cli_actor
 from dutydesk.db import unit_of_work
 from dutydesk.notify.models import OutboxMessage
 from dutydesk.overrides.models import Override
@@ -425,7 +426,7 @@ def test_declines_by_everyone_close_the_request(cli, swap_cli):
     assert (last["status"], last["declined_by"], last["resolved_by"]) == (
         "declined",
         ["alice", "carol"],
-        "cli",
+        cli_actor(),
     )
 
 

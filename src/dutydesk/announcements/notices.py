@@ -6,6 +6,7 @@ queuing the same announcement twice sends it once.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,10 @@ from dutydesk.team.spec import AnnounceSpec
 
 if TYPE_CHECKING:
     from dutydesk.announcements.service import AnnouncedRota
+
+
+# Slack cuts channel topics at 250 characters.
+SLACK_TOPIC_LENGTH = 250
 
 
 def local_text(instant: datetime, zone: ZoneInfo) -> str:
@@ -53,9 +58,17 @@ class Announcer:
         return f"<@{person.slack}>" if person is not None and person.slack else self.name(person_id)
 
     def handoff(
-        self, rota: CompiledRota, announce: AnnounceSpec, change: Handoff, now_on: OnCallNow
+        self,
+        rota: CompiledRota,
+        announce: AnnounceSpec,
+        change: Handoff,
+        now_on: OnCallNow,
+        *,
+        turn_starts: bool,
+        turn_ends: bool,
     ) -> None:
-        """Tell the rota's channels, and the people coming and going, about a handoff."""
+        """Tell the rota's channels about a handoff, and e-mail the people whose turn starts or
+        ends with it (not at every evening and morning of a week, nor around a lunch break)."""
         until = f" until {local_text(now_on.end, self.zone)}" if now_on.end else ""
         if change.incoming is None:
             following = (
@@ -71,12 +84,12 @@ class Announcer:
         self._to_channels(
             announce, key, subject, text, self._event("handoff", rota, change, now_on)
         )
-        incoming = self.people.get(change.incoming) if change.incoming else None
+        incoming = self.people.get(change.incoming) if change.incoming and turn_starts else None
         if incoming is not None and incoming.email:
             self._queue(
                 "email", incoming.email, f"You are on {rota.name}{until}", text, f"{key}:incoming"
             )
-        outgoing = self.people.get(change.outgoing) if change.outgoing else None
+        outgoing = self.people.get(change.outgoing) if change.outgoing and turn_ends else None
         if outgoing is not None and outgoing.email:
             self._queue(
                 "email",
@@ -97,13 +110,16 @@ class Announcer:
         groups: dict[str, list[str]] = {}
         touched_topics: set[str] = set()
         touched_groups: set[str] = set()
+        sharing = Counter(item.announce.slack_channel for item in rotas)
         for item in rotas:
             announce, rota = item.announce, item.rota
             person = now_on[rota.id].person
             if announce.slack_channel:
-                topics.setdefault(announce.slack_channel, []).append(
-                    self.topic_line(announce.topic, rota.name, person)
-                )
+                line = self.topic_line(announce.topic, rota.name, person)
+                if sharing[announce.slack_channel] > 1 and "{rota}" not in announce.topic:
+                    # Several rotas in one topic: say which line is which.
+                    line = f"{rota.name}: {line}" if person is not None else line
+                topics.setdefault(announce.slack_channel, []).append(line)
                 if rota.id in changed_rota_ids:
                     touched_topics.add(announce.slack_channel)
             if announce.slack_usergroup:
@@ -115,7 +131,7 @@ class Announcer:
                     touched_groups.add(announce.slack_usergroup)
         stamp = self.now.isoformat()
         for channel in sorted(touched_topics):
-            topic = "\n".join(topics[channel])
+            topic = "\n".join(topics[channel])[:SLACK_TOPIC_LENGTH]
             self._queue("slack_topic", channel, "topic", topic, f"topic:{channel}:{stamp}")
         for group in sorted(touched_groups):
             self._queue(

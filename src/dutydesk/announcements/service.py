@@ -20,10 +20,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dutydesk.announcements.handoffs import RESUMING_WITHIN, handoffs, previous_working_day, turns
+from dutydesk.announcements.handoffs import (
+    RESUMING_WITHIN,
+    Handoff,
+    handoffs,
+    previous_working_day,
+    turns,
+)
 from dutydesk.announcements.models import HandoffCursor
 from dutydesk.announcements.notices import Announcer
 from dutydesk.db import unit_of_work
+from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import OnCallNow, OverridePlan, RotaPlan, on_call_at, schedule
@@ -135,7 +142,11 @@ def _announce_handoffs(
         if found:
             # After an outage only the latest change is news; the earlier ones are history.
             changed.add(rota_id)
-            announcer.handoff(item.rota, item.announce, found[-1], current)
+            change = found[-1]
+            starts, ends = _turn_edges(item.rota.plan, overrides[rota_id], change)
+            announcer.handoff(
+                item.rota, item.announce, change, current, turn_starts=starts, turn_ends=ends
+            )
         cursor.announced_until = now
         cursor.person_id = current.person
     if changed:
@@ -158,6 +169,14 @@ def _queue_reminders(
         return
     ids = [r.rota.id for r in reminding]
     overrides = overrides_between(session, ids, now - LOOK_AHEAD, now + LOOK_AHEAD)
+    # Break cover is not a turn to be reminded of: it was arranged by the person covering.
+    covers = set(
+        session.execute(
+            select(Override.rota_id, Override.person_id, Override.start_at).where(
+                Override.kind == "cover", Override.rota_id.in_(ids), Override.end_at > now
+            )
+        ).all()
+    )
     for item in reminding:
         rota_id = item.rota.id
         # Look back too, so someone resuming after break cover is not taken for a new turn.
@@ -165,8 +184,33 @@ def _queue_reminders(
         before = _last_person(item.rota.plan, overrides[rota_id], since)
         segments = schedule(item.rota.plan, overrides[rota_id], since, now + REMINDER_HORIZON)
         for turn in turns(segments, before):
+            if (rota_id, turn.person, turn.start) in covers:
+                continue
             if turn.start > now and _reminder_time(turn.start, zone, calendar) <= now:
                 announcer.reminder(item.rota, turn)
+
+
+def _turn_edges(
+    plan: RotaPlan, overrides: Sequence[OverridePlan], change: Handoff
+) -> tuple[bool, bool]:
+    """Whether a handoff starts the incoming person's turn, and ends the outgoing one's.
+
+    The end of a day is not the end of a weekly turn when the same person is next on, and a
+    break is not when the person is back within RESUMING_WITHIN.
+    """
+    since = change.at - RESUMING_WITHIN
+    around = schedule(plan, overrides, since, change.at + REMINDER_HORIZON)
+    starts = change.incoming is not None and any(
+        turn.start == change.at for turn in turns(around, _last_person(plan, overrides, since))
+    )
+    if change.outgoing is None:
+        return starts, False
+    later = [s for s in around if s.start >= change.at]
+    next_person = later[0].person if later else None
+    back_soon = any(
+        s.person == change.outgoing and s.start < change.at + RESUMING_WITHIN for s in later
+    )
+    return starts, next_person != change.outgoing and not back_soon
 
 
 def _last_person(plan: RotaPlan, overrides: Sequence[OverridePlan], now: datetime) -> str | None:

@@ -26,7 +26,7 @@ def list_audit(
         int, Query(ge=1, le=service.LARGEST_LIMIT, description="At most this many.")
     ] = service.DEFAULT_LIMIT,
 ) -> list[AuditRead]:
-    """Changes to rotas, overrides and swaps, newest first (any signed-in user)."""
+    """Changes to rotas, overrides, swaps and cover, newest first (any signed-in user)."""
     found = service.list_entries(
         session,
         rota_id=rota,

@@ -1,4 +1,4 @@
-"""`dutydesk audit`: who changed rotas, overrides and swaps, and when."""
+"""`dutydesk audit`: who changed rotas, overrides, swaps and cover, and when."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def audit(
     limit: Annotated[int, typer.Option(help="At most this many.")] = service.DEFAULT_LIMIT,
     as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
 ) -> None:
-    """The audit log, newest first: every change to rotas, overrides and swaps."""
+    """The audit log, newest first: every change to rotas, overrides, swaps and cover."""
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.read_sessions) as session:
         zone = team_zone(session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -24,6 +25,14 @@ app = typer.Typer(
 )
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def cli_actor() -> str:
+    """Who made a change from the command line, for the audit log: "cli:<login name>"."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name (some containers)
+        return "cli"
 
 
 def err(message: str) -> None:

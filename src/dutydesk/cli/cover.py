@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dutydesk.cli.common import local_text, runtime_of, stdout
+from dutydesk.cli.common import cli_actor, local_text, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
 from dutydesk.overrides.cover import add_cover
@@ -46,7 +46,7 @@ def cover(
             start=start,
             length=length,
             note=note,
-            actor="cli",
+            actor=cli_actor(),
             now=instant,
         )
         session.commit()

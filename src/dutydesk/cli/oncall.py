@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dutydesk.cli.common import local_text, print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import cli_actor, local_text, print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.overrides import service as overrides
 from dutydesk.overrides.schemas import override_read
@@ -111,7 +111,7 @@ def override_add(
             start=parse_time(from_, zone, now, field="--from"),
             end=parse_time(until, zone, now, field="--until"),
             note=note,
-            actor="cli",
+            actor=cli_actor(),
             now=now,
         )
         session.commit()
@@ -169,7 +169,7 @@ def override_remove(
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.sessions) as session:
         removed = overrides.remove_override(
-            session, rota, override_id, actor="cli", now=runtime.clock.now()
+            session, rota, override_id, actor=cli_actor(), now=runtime.clock.now()
         )
         session.commit()
     stdout.print(f"Removed override {removed.id} ({removed.person_id} on {rota}).", markup=False)

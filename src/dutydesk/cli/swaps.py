@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.orm import Session
 
-from dutydesk.cli.common import local_text, print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import cli_actor, local_text, print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.swaps import accept, service
 from dutydesk.swaps.schemas import swap_read
@@ -19,7 +19,6 @@ from dutydesk.timeparse import parse_time
 
 TIME_HELP = "ISO 8601; without an offset it is the team's local time."
 AS_HELP = "The team member you are (their person id)."
-ACTOR = "cli"
 swap_app = typer.Typer(no_args_is_help=True, help="Shift swaps: ask for cover, take, exchange.")
 
 SwapId = Annotated[int, typer.Argument(help="The request's id (see `swap list`).")]
@@ -58,7 +57,7 @@ def swap_request(
             end=parse_time(until, zone, now, field="--until"),
             offered_to=to or [],
             note=note,
-            actor=ACTOR,
+            actor=cli_actor(),
             now=now,
         )
         session.commit()
@@ -114,7 +113,7 @@ def swap_take(
     _answer(
         ctx,
         lambda session, now: accept.take_swap(
-            session, swap_id, taker_id=as_person, actor=ACTOR, now=now
+            session, swap_id, taker_id=as_person, actor=cli_actor(), now=now
         ),
         as_json,
         f"{as_person} took swap {swap_id}.",
@@ -140,7 +139,7 @@ def swap_exchange(
             taker_id=as_person,
             give_back_start=parse_time(from_, zone, now, field="--from"),
             give_back_end=parse_time(until, zone, now, field="--until"),
-            actor=ACTOR,
+            actor=cli_actor(),
             now=now,
         )
 
@@ -155,7 +154,7 @@ def swap_decline(
     _answer(
         ctx,
         lambda session, now: service.decline_swap(
-            session, swap_id, person_id=as_person, actor=ACTOR, now=now
+            session, swap_id, person_id=as_person, actor=cli_actor(), now=now
         ),
         as_json,
         f"{as_person} declined swap {swap_id}.",
@@ -170,7 +169,7 @@ def swap_cancel(
     _answer(
         ctx,
         lambda session, now: service.cancel_swap(
-            session, swap_id, person_id=as_person, actor=ACTOR, now=now
+            session, swap_id, person_id=as_person, actor=cli_actor(), now=now
         ),
         as_json,
         f"Cancelled swap {swap_id}.",

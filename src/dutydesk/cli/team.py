@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 import yaml
 
-from dutydesk.cli.common import runtime_of, stdout
+from dutydesk.cli.common import cli_actor, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
 from dutydesk.team import service
@@ -40,7 +40,7 @@ def apply(
         if dry_run:
             changes = service.plan(session, spec)
         else:
-            changes = service.apply(session, spec, runtime.clock.now(), actor="cli")
+            changes = service.apply(session, spec, runtime.clock.now(), actor=cli_actor())
             session.commit()
     if not changes:
         stdout.print(f"No changes: team {spec.team} is up to date.")

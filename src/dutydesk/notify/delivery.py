@@ -35,6 +35,9 @@ from dutydesk.runtime import Runtime
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+# However a message fails or is rate limited, it is given up (and logged) this long after it
+# was queued: an announcement a day late is no longer news.
+GIVE_UP_AFTER = timedelta(hours=24)
 BACKOFF_FIRST_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 RATE_LIMIT_PER_MINUTE = 10
@@ -339,7 +342,14 @@ def _next_state(message: OutboxMessage, outcome: Outcome) -> dict[str, object]:
     failure = outcome.failure
     if failure is None:
         return change | {"status": "sent", "sent_at": outcome.finished_at, "last_error": None}
-    if isinstance(failure, PermanentFailure) or attempts >= MAX_ATTEMPTS:
+    # A receiver that asks us to come back later (429 with Retry-After) has not failed: the
+    # wait does not use up an attempt, but nothing is tried for longer than GIVE_UP_AFTER.
+    rate_limited = failure.retry_after_seconds is not None
+    if rate_limited:
+        attempts = message.attempts
+        change["attempts"] = attempts
+    too_old = outcome.finished_at - message.created_at > GIVE_UP_AFTER
+    if isinstance(failure, PermanentFailure) or attempts >= MAX_ATTEMPTS or too_old:
         log.warning(
             "gave up on message %d (%s to %s) after %d attempt(s): %s",
             message.id,

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dutydesk.errors import Invalid, NotFound
 from dutydesk.notify.channels.dispatch import CHANNELS, check_destination
-from dutydesk.notify.models import STATUSES, DeliveryAttempt, OutboxMessage
+from dutydesk.notify.models import DUE_STATUSES, STATUSES, DeliveryAttempt, OutboxMessage
 
 MAX_KEY_LENGTH = 200
 MAX_SUBJECT_LENGTH = 500
@@ -20,6 +20,27 @@ MAX_DESTINATION_LENGTH = 2000
 # Channels people read: limited per contact by default. Webhooks and Slack topic or user
 # group updates are machine-to-machine and are limited only when the caller names a rate key.
 _RATE_LIMITED_BY_DEFAULT = ("email", "slack", "apprise")
+
+
+# Channels whose message sets a state (a topic, a group's members): only the newest matters.
+_STATE_CHANNELS = frozenset({"slack_topic", "slack_usergroup"})
+
+
+def _supersede(session: Session, channel: str, destination: str, now: datetime) -> None:
+    """Give up older unsent state updates for a destination, so a retry cannot undo a newer one.
+
+    After an outage, a topic queued at 12:30 that failed would otherwise be retried and land
+    after the 13:15 one, leaving the channel naming the wrong person.
+    """
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.destination == destination,
+            OutboxMessage.status.in_(DUE_STATUSES),
+        )
+        .values(status="dead", last_error=f"superseded by a newer update at {now.isoformat()}")
+    )
 
 
 def enqueue(
@@ -43,6 +64,8 @@ def enqueue(
     existing = find_message_by_key(session, idempotency_key)
     if existing is not None:
         return existing
+    if channel in _STATE_CHANNELS:
+        _supersede(session, channel, destination, now)
     if rate_key is None and channel in _RATE_LIMITED_BY_DEFAULT:
         rate_key = f"{channel}:{destination.lower()}"
     message = OutboxMessage(

@@ -60,6 +60,14 @@ def add_cover(
             f" ({clash.start_at.isoformat()} to {clash.end_at.isoformat()})"
         )
     [covered] = who(session, [rota_id], start)
+    if covered.now.person is None:
+        raise Invalid(
+            f"from: nobody is on {rota_id} at {start.isoformat()}, so there is no one to cover"
+        )
+    if covered.now.person == person_id:
+        raise Invalid(
+            f"by: {person_id} is the one on call on {rota_id} then; cover is by someone else"
+        )
     cover = new_override(
         session,
         rota_id=rota_id,

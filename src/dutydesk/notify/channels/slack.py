@@ -67,7 +67,14 @@ def send_slack(client: WebClient | None, envelope: Envelope) -> None:
             client.conversations_setTopic(channel=envelope.destination, topic=envelope.text)
         elif envelope.channel == "slack_usergroup":
             users = (envelope.payload or {}).get("users", [])
-            client.usergroups_users_update(usergroup=envelope.destination, users=users)
+            if users:
+                # A group emptied earlier was disabled (below); bring it back first.
+                client.usergroups_enable(usergroup=envelope.destination)
+                client.usergroups_users_update(usergroup=envelope.destination, users=users)
+            else:
+                # Slack refuses a group with no members; disabling it is how nobody is on call
+                # (mentions of it then reach no one, rather than whoever was on last).
+                client.usergroups_disable(usergroup=envelope.destination)
         else:
             text = f"*{envelope.subject}*\n{envelope.text}" if envelope.subject else envelope.text
             client.chat_postMessage(channel=envelope.destination, text=text)
