@@ -32,7 +32,6 @@ from dutydesk.announcements.notices import Announcer
 from dutydesk.db import unit_of_work
 from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
-from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import OnCallNow, OverridePlan, RotaPlan, on_call_at, schedule
 from dutydesk.rotas.plans import CompiledRota, compiled_rotas, team_calendar
 from dutydesk.rotas.service import overrides_between
@@ -85,16 +84,11 @@ def announce_due(runtime: Runtime, worker_id: str) -> int:
 
 def announced_rotas(session: Session, team: Team) -> list[AnnouncedRota]:
     """Rotas that announce somewhere: their own `announce`, or else the team's."""
-    team_default = AnnounceSpec.model_validate(team.announce) if team.announce else None
-    own: dict[str, dict[str, Any] | None] = {
-        rota_id: announce for rota_id, announce in session.execute(select(Rota.id, Rota.announce))
-    }
-    found = []
-    for rota in compiled_rotas(session, team).values():
-        spec = AnnounceSpec.model_validate(own[rota.id]) if own.get(rota.id) else team_default
-        if spec is not None:
-            found.append(AnnouncedRota(rota, spec))
-    return found
+    return [
+        AnnouncedRota(rota, rota.announce)
+        for rota in compiled_rotas(session, team).values()
+        if rota.announce is not None
+    ]
 
 
 def _announce_handoffs(

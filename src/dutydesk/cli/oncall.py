@@ -40,7 +40,6 @@ def who(
         now = runtime.clock.now()
         instant = parse_time(at, zone, now, field="--at") if at else now
         answers = rotas.who(session, rota or [], instant)
-        names = {r.id: r.name for r in rotas.list_rotas(session)}
     reads = [oncall_read(a, zone) for a in answers]
     if as_json:
         print_json([r.model_dump(mode="json", by_alias=True) for r in reads])
@@ -50,7 +49,7 @@ def who(
         ("Rota", "On call", "From", "Until", "Source"),
         (
             (
-                names.get(a.rota_id, a.rota_id),
+                a.rota_name,
                 a.now.person or "nobody",
                 local_text(a.now.start, zone),
                 local_text(a.now.end, zone),

@@ -28,6 +28,7 @@ from dutydesk.rotas.timespec import (
     parse_shift,
 )
 from dutydesk.team.models import Team
+from dutydesk.team.spec import AnnounceSpec
 from dutydesk.timeparse import parse_zone
 
 _CACHED_REVISIONS = 4
@@ -36,11 +37,13 @@ _cache: OrderedDict[str, dict[str, CompiledRota]] = OrderedDict()
 
 @dataclass(frozen=True, slots=True)
 class CompiledRota:
-    """A rota's id and name with its plan, ready for the on-call maths."""
+    """A rota's id and name with its plan, ready for the on-call maths, and where it announces
+    (its own `announce`, else the team's; None: nowhere)."""
 
     id: str
     name: str
     plan: RotaPlan
+    announce: AnnounceSpec | None = None
 
 
 def team_calendar(team: Team) -> HolidayCalendar:
@@ -92,9 +95,12 @@ def _load(session: Session, team: Team) -> dict[str, CompiledRota]:
                 hours=_hours(tuple(row.hours)),
             )
         )
+    team_announce = AnnounceSpec.model_validate(team.announce) if team.announce else None
     compiled: dict[str, CompiledRota] = {}
-    for rota_id, name, hours, skip_holidays in session.execute(
-        select(Rota.id, Rota.name, Rota.hours, Rota.skip_holidays).order_by(Rota.position, Rota.id)
+    for rota_id, name, hours, skip_holidays, announce in session.execute(
+        select(Rota.id, Rota.name, Rota.hours, Rota.skip_holidays, Rota.announce).order_by(
+            Rota.position, Rota.id
+        )
     ):
         plan = RotaPlan(
             timezone=zone,
@@ -103,7 +109,8 @@ def _load(session: Session, team: Team) -> dict[str, CompiledRota]:
             holidays=calendar,
             layers=tuple(layers.get(rota_id, ())),
         )
-        compiled[rota_id] = CompiledRota(rota_id, name, plan)
+        own = AnnounceSpec.model_validate(announce) if announce else None
+        compiled[rota_id] = CompiledRota(rota_id, name, plan, own or team_announce)
     return compiled
 
 

@@ -33,6 +33,7 @@ class RotaOnCall:
     """Who is on one rota at an instant."""
 
     rota_id: str
+    rota_name: str
     now: OnCallNow
 
 
@@ -87,7 +88,7 @@ def who(session: Session, rota_ids: Sequence[str], at: datetime) -> list[RotaOnC
     overrides = overrides_between(
         session, [r.id for r in chosen], at - _WHO_REACH, at + _WHO_REACH, every_rota=not rota_ids
     )
-    return [RotaOnCall(r.id, on_call_at(r.plan, overrides[r.id], at)) for r in chosen]
+    return [RotaOnCall(r.id, r.name, on_call_at(r.plan, overrides[r.id], at)) for r in chosen]
 
 
 def shifts(session: Session, rota_id: str, start: datetime, end: datetime) -> list[Segment]:
