@@ -71,8 +71,9 @@ def announce_due(runtime: Runtime, worker_id: str) -> int:
             return 0
         people = {p.id: p for p in session.scalars(select(Person))}
         announcer = Announcer(session, parse_zone(team.timezone), people, now)
-        count = _announce_handoffs(session, team, rotas, announcer, now)
-        _queue_reminders(session, team, rotas, announcer, now)
+        count, claimed = _announce_handoffs(session, team, rotas, announcer, now)
+        # Only rotas whose cursor this worker holds: another worker does the rest.
+        _queue_reminders(session, team, [r for r in rotas if r.rota.id in claimed], announcer, now)
         try:
             session.commit()
         except IntegrityError:
@@ -97,7 +98,9 @@ def _announce_handoffs(
     rotas: Sequence[AnnouncedRota],
     announcer: Announcer,
     now: datetime,
-) -> int:
+) -> tuple[int, set[str]]:
+    """Announce the latest handoff of each rota since its cursor; returns how many rotas had
+    one, and the ids of the rotas whose cursors this worker claimed."""
     ids = [r.rota.id for r in rotas]
     cursors = {
         c.rota_id: c
@@ -145,7 +148,7 @@ def _announce_handoffs(
         cursor.person_id = current.person
     if changed:
         announcer.refresh_channels([r for r in rotas if r.rota.id in now_on], now_on, changed)
-    return len(changed)
+    return len(changed), set(cursors)
 
 
 def _queue_reminders(
@@ -155,7 +158,12 @@ def _queue_reminders(
     announcer: Announcer,
     now: datetime,
 ) -> None:
-    """Remind each person the working day before their turn starts, at the turn's local time."""
+    """Remind each person the working day before their turn starts, at the turn's local time.
+
+    Every pass looks at the turns ahead, not only at reminders falling due since the last pass,
+    so a turn arranged late (a swap accepted after its reminder time) is still reminded of; the
+    idempotency key makes the repeats free of effect.
+    """
     calendar = team_calendar(team)
     zone = parse_zone(team.timezone)
     reminding = [r for r in rotas if r.announce.remind_before]
