@@ -85,3 +85,13 @@ def check_range(
 def in_zone(instant: datetime | None, zone: ZoneInfo) -> datetime | None:
     """An instant as the team's local time, with its offset (RFC 3339 when serialised)."""
     return None if instant is None else instant.astimezone(zone)
+
+
+def local_text(instant: datetime | None, zone: ZoneInfo, *, with_year: bool = True) -> str:
+    """A time for people, in the team's zone: 'Mon 05 Jan 2026 09:30' ('—' for none).
+
+    Messages about the coming days leave the year out: 'Mon 05 Jan 09:30'.
+    """
+    if instant is None:
+        return "—"
+    return instant.astimezone(zone).strftime("%a %d %b %Y %H:%M" if with_year else "%a %d %b %H:%M")

@@ -20,6 +20,7 @@ from dutydesk.people.models import Person
 from dutydesk.rotas.oncall import OnCallNow, Segment
 from dutydesk.rotas.plans import CompiledRota
 from dutydesk.team.spec import AnnounceSpec
+from dutydesk.timeparse import local_text
 
 if TYPE_CHECKING:
     from dutydesk.announcements.service import AnnouncedRota
@@ -27,11 +28,6 @@ if TYPE_CHECKING:
 
 # Slack cuts channel topics at 250 characters.
 SLACK_TOPIC_LENGTH = 250
-
-
-def local_text(instant: datetime, zone: ZoneInfo) -> str:
-    """'Mon 12 Jan 09:30' in the team's zone."""
-    return instant.astimezone(zone).strftime("%a %d %b %H:%M")
 
 
 class Announcer:
@@ -69,11 +65,10 @@ class Announcer:
     ) -> None:
         """Tell the rota's channels about a handoff, and e-mail the people whose turn starts or
         ends with it (not at every evening and morning of a week, nor around a lunch break)."""
-        until = f" until {local_text(now_on.end, self.zone)}" if now_on.end else ""
+        ends = local_text(now_on.end, self.zone, with_year=False) if now_on.end else None
+        until = f" until {ends}" if ends else ""
         if change.incoming is None:
-            following = (
-                f" (next turn from {local_text(now_on.end, self.zone)})" if now_on.end else ""
-            )
+            following = f" (next turn from {ends})" if ends else ""
             text = f"Nobody is on {rota.name} now{following}."
         else:
             text = f"{self.name(change.incoming)} is now on {rota.name}{until}."
@@ -159,7 +154,7 @@ class Announcer:
         person = self.people.get(turn.person)
         if person is None:
             return
-        when = local_text(turn.start, self.zone)
+        when = local_text(turn.start, self.zone, with_year=False)
         text = f"Reminder: your turn on {rota.name} starts {when}."
         key = f"reminder:{rota.id}:{person.id}:{turn.start.isoformat()}"
         if person.email:

@@ -8,10 +8,10 @@ import typer
 
 from dutydesk.audit import service
 from dutydesk.audit.schemas import audit_read
-from dutydesk.cli.common import local_text, print_json, print_table, runtime_of
+from dutydesk.cli.common import print_json, print_table, runtime_of
 from dutydesk.db import unit_of_work
 from dutydesk.team.service import team_zone
-from dutydesk.timeparse import parse_time
+from dutydesk.timeparse import local_text, parse_time
 
 TIME_HELP = "ISO 8601; without an offset it is the team's local time."
 

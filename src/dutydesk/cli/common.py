@@ -5,9 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -55,13 +53,6 @@ def runtime_of(ctx: typer.Context, *, check_schema: bool = True) -> Runtime:
 def print_json(data: Any) -> None:
     """Machine-readable output on stdout."""
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def local_text(instant: datetime | None, zone: ZoneInfo) -> str:
-    """A time for people: 'Mon 05 Jan 2026 09:30' (tables name the zone in their title)."""
-    if instant is None:
-        return "—"
-    return instant.astimezone(zone).strftime("%a %d %b %Y %H:%M")
 
 
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:

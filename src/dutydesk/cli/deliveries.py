@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from dutydesk.cli.common import local_text, print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.notify import service
 from dutydesk.notify.channels.webhook import check_url
 from dutydesk.notify.schemas import delivery_read
 from dutydesk.notify.signing import webhook_secret
 from dutydesk.team.service import find_team, team_zone
+from dutydesk.timeparse import local_text
 
 webhook_app = typer.Typer(no_args_is_help=True, help="Outgoing webhooks.")
 

@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from dutydesk.cli.common import cli_actor, local_text, print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import cli_actor, print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.overrides import service as overrides
 from dutydesk.overrides.schemas import override_read
 from dutydesk.rotas import service as rotas
 from dutydesk.rotas.schemas import oncall_read, shift_read
 from dutydesk.team.service import team_zone
-from dutydesk.timeparse import parse_time
+from dutydesk.timeparse import local_text, parse_time
 
 TIME_HELP = "ISO 8601; without an offset it is the team's local time."
 override_app = typer.Typer(

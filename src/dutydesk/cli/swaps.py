@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.orm import Session
 
-from dutydesk.cli.common import cli_actor, local_text, print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import cli_actor, print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.swaps import accept, service
 from dutydesk.swaps.schemas import swap_read
 from dutydesk.team.service import team_zone
-from dutydesk.timeparse import parse_time
+from dutydesk.timeparse import local_text, parse_time
 
 TIME_HELP = "ISO 8601; without an offset it is the team's local time."
 AS_HELP = "The team member you are (their person id)."

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutydesk.announcements.notices import Announcer, local_text
+from dutydesk.announcements.notices import Announcer
 from dutydesk.announcements.service import announced_rotas
 from dutydesk.audit.service import record
 from dutydesk.errors import Conflict, Invalid
@@ -16,7 +16,7 @@ from dutydesk.overrides.service import new_override
 from dutydesk.people.models import Person
 from dutydesk.rotas.service import who
 from dutydesk.team.service import get_team
-from dutydesk.timeparse import parse_zone
+from dutydesk.timeparse import local_text, parse_zone
 
 LONGEST_COVER = timedelta(hours=12)
 # "Now" typed a moment ago is still now: a start this far in the past is taken as now.
@@ -107,7 +107,8 @@ def _announce(session: Session, cover: Override, covering_for: str | None, now: 
     announcer = Announcer(session, zone, people, now)
     text = (
         f"{announcer.name(cover.person_id)} covers {item.rota.name}"
-        f" from {local_text(cover.start_at, zone)} to {local_text(cover.end_at, zone)}"
+        f" from {local_text(cover.start_at, zone, with_year=False)}"
+        f" to {local_text(cover.end_at, zone, with_year=False)}"
     )
     if covering_for is not None:
         text += f" for {announcer.name(covering_for)}"

@@ -15,16 +15,12 @@ from sqlalchemy.orm import Session
 from dutydesk.notify.service import enqueue
 from dutydesk.people.models import Person
 from dutydesk.swaps.models import EXCHANGE, SwapRequest
-
-
-def when_text(instant: datetime, zone: ZoneInfo) -> str:
-    """A time for people: "Thu 15 Jan 2026 09:30"."""
-    return instant.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+from dutydesk.timeparse import local_text
 
 
 def window_text(start: datetime, end: datetime, zone: ZoneInfo) -> str:
     """ "Thu 15 Jan 2026 09:30 – Thu 15 Jan 2026 17:30 (Europe/London)"."""
-    return f"{when_text(start, zone)} – {when_text(end, zone)} ({zone.key})"
+    return f"{local_text(start, zone)} – {local_text(end, zone)} ({zone.key})"
 
 
 def _send(

@@ -25,7 +25,7 @@ from dutydesk.swaps import notices
 from dutydesk.swaps.models import CANCELLED, DECLINED, OPEN, SwapOffer, SwapRequest
 from dutydesk.swaps.rules import not_held
 from dutydesk.team.service import team_zone
-from dutydesk.timeparse import check_range
+from dutydesk.timeparse import check_range, local_text
 
 LONGEST_SWAP = timedelta(days=31)
 REMIND_BEFORE = timedelta(hours=24)
@@ -206,8 +206,7 @@ def check_open(swap: SwapRequest, now: datetime, zone: ZoneInfo) -> None:
         raise Conflict(f"swap {swap.id} is {swap.status}, not open")
     if swap.start_at <= now:
         raise Conflict(
-            f"swap {swap.id} has expired: its window started"
-            f" {notices.when_text(swap.start_at, zone)}"
+            f"swap {swap.id} has expired: its window started {local_text(swap.start_at, zone)}"
         )
 
 
