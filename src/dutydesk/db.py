@@ -63,6 +63,10 @@ def make_engine(database_url: str) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
+        # A worker's delivery lanes (3 per kind of destination) and its journal each hold a
+        # connection while sending; the API's requests need theirs beside them.
+        kwargs["pool_size"] = 10
+        kwargs["max_overflow"] = 20
     engine = create_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

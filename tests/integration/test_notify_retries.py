@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -13,6 +15,7 @@ from dutydesk.notify.delivery import (
     LEASE,
     MAX_ATTEMPTS,
     RATE_LIMIT_PER_MINUTE,
+    SEND_THREADS,
     deliver_due,
     retry_delay,
 )
@@ -109,6 +112,35 @@ def test_smtp_down_does_not_hold_up_slack_messages(configured, slack):
     assert len(slack.requests) == 2
     assert message(configured, "slack-1").status == "sent"
     assert message(configured, "mail-1").status == "failed"
+
+
+def test_an_smtp_server_that_never_answers_holds_up_no_slack_message(runtime, slack):
+    # It accepts connections (the kernel's backlog) and never says a word: each e-mail waits
+    # for the SMTP timeout. There are more e-mails than a worker has threads for one kind; the
+    # Slack messages, in lanes and on threads of their own, must not wait with them.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        configured = reconfigure(
+            runtime,
+            smtp_url=f"smtp://127.0.0.1:{silent.getsockname()[1]}",
+            slack_token="xoxb-t",
+            slack_api_url=slack.url + "/api/",
+        )
+        for n in range(SEND_THREADS + 24):
+            enqueue(configured, f"mail-{n}", "email", f"person{n}@example.org")
+        for n in range(40):
+            enqueue(configured, f"slack-{n}", destination=f"C{n}")
+        cycle = threading.Thread(target=deliver_due, args=(configured, "w"))
+        cycle.start()
+
+        # Well inside the 20 seconds the e-mails are waiting for.
+        assert slack.wait_for(40, timeout=8)
+    # Closing the silent server resets the waiting connections, which ends the cycle.
+    cycle.join(timeout=30)
+    assert not cycle.is_alive()
+    assert {message(configured, f"slack-{n}").status for n in range(40)} == {"sent"}
+    assert {message(configured, f"mail-{n}").status for n in range(SEND_THREADS)} == {"failed"}
 
 
 def test_a_slack_500_is_retried(configured, slack):

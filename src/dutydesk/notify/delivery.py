@@ -1,34 +1,41 @@
 """The delivery cycle: claim due messages, send them, record each attempt and its outcome.
 
-Locking. On PostgreSQL a batch is claimed with SELECT … FOR UPDATE SKIP LOCKED and the row locks
-are held while the batch is sent, until the transaction that records the outcomes commits: two
-workers never hold the same message, and a killed worker's locks vanish with its connection, so
-the messages are due again at once. On SQLite (one writer at a time, and a write lock must not
-be held across network calls) a batch is claimed with a lease (`lease_owner`, `lease_until`) in a
-short transaction, sent, and its outcomes recorded in a second transaction that only updates rows
-the worker still holds; a killed worker's lease simply runs out.
+Locking. On PostgreSQL a batch is claimed with SELECT … FOR NO KEY UPDATE SKIP LOCKED and the
+row locks are held while the batch is sent, until the transaction that records the outcomes
+commits: two workers never hold the same message, and a killed worker's locks vanish with its
+connection, so the messages are due again at once. So that a killed worker's finished sends are
+not lost with its transaction, each attempt is also written to the delivery log the moment it
+ends, in a transaction of its own (the journal); whoever claims the message next reads the log
+first and settles a message already sent instead of sending it again. On SQLite (one writer at a
+time, and a write lock must not be held across network calls) a batch is claimed with a lease
+(`lease_owner`, `lease_until`) in a short transaction, sent, and its outcomes recorded in a
+second transaction that only updates rows the worker still holds; a killed worker's lease simply
+runs out.
 
-Either way a message is sent at least once and, unless a worker dies between the receiver
-accepting a message and the outcome being committed, exactly once. The idempotency key travels
-with the message so receivers can drop that rare duplicate.
+Either way a message is sent at least once. It reaches a receiver twice only if a worker dies
+while that very message is on the wire (PostgreSQL), or between sending a batch and recording it
+(SQLite). The idempotency key travels with the message so receivers can drop that duplicate
+(docs/adr/0006-at-least-once-delivery.md).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, exists, func, insert, or_, select, update
+from sqlalchemy import Engine, Select, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
 from dutydesk.notify.channels.base import DeliveryFailed, Envelope, PermanentFailure
-from dutydesk.notify.channels.dispatch import Senders, shown_destination
+from dutydesk.notify.channels.dispatch import SLACK_CHANNELS, Senders, shown_destination
 from dutydesk.notify.models import DUE_STATUSES, DeliveryAttempt, OutboxMessage
 from dutydesk.runtime import Runtime
 
@@ -42,12 +49,16 @@ BACKOFF_FIRST_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 RATE_LIMIT_PER_MINUTE = 10
 RATE_WINDOW = timedelta(minutes=1)
-# Messages claimed at once by one lane. On PostgreSQL this is also the most a killed worker can
-# have sent without recording it, per lane: the size of the at-least-once window.
+# Messages claimed at once by one lane.
 BATCH_SIZE = 16
-# Lanes claim and record batches side by side, so a slow destination (an SMTP server timing
-# out) holds up one lane's batch, not the whole worker.
-LANES = 4
+# Each kind of destination has lanes of its own that claim and record batches side by side, so
+# a destination that hangs (an SMTP server that accepts and never answers) holds up its own
+# kind's lanes until the send times out, never the messages for the others.
+LANE_KINDS: tuple[tuple[str, ...], ...] = (("webhook",), SLACK_CHANNELS, ("email",), ("apprise",))
+LANES_PER_KIND = 3
+# At most this many messages of one kind are on the wire at once, per worker: on PostgreSQL, the
+# most a killed worker can leave receivers of that kind holding without knowing it (the
+# at-least-once window).
 SEND_THREADS = 16
 # How long an SQLite lease lasts: longer than any batch can take (sends have timeouts).
 LEASE = timedelta(minutes=5)
@@ -89,83 +100,109 @@ class _Budget:
             return granted
 
 
+@dataclass(frozen=True)
+class _Lane:
+    """What one lane works with: the cycle's shared tools and the channels it claims."""
+
+    runtime: Runtime
+    worker_id: str
+    senders: Senders
+    sends: ThreadPoolExecutor
+    budget: _Budget
+    journal: _Journal | None
+    channels: tuple[str, ...]
+
+
 def deliver_due(runtime: Runtime, worker_id: str) -> int:
     """The worker cycle: deliver what is due now; returns how many messages it handled."""
-    if not _anything_due(runtime, runtime.clock.now()):
+    due_channels = _channels_due(runtime, runtime.clock.now())
+    kinds = [kind for kind in LANE_KINDS if due_channels.intersection(kind)]
+    if not kinds:
         return 0
     senders = Senders.from_runtime(runtime)
+    postgres = runtime.engine.dialect.name == "postgresql"
+    journal = _Journal(runtime.engine, worker_id[:120]) if postgres else None
     budget = _Budget(MAX_PER_CYCLE)
+    # Each kind sends on threads of its own: hung e-mails must not take the threads Slack needs.
+    send_pools = [
+        ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="dutydesk-send") for _ in kinds
+    ]
     try:
-        with (
-            ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="dutydesk-send") as sends,
-            ThreadPoolExecutor(LANES, thread_name_prefix="dutydesk-lane") as lanes,
-        ):
+        with ThreadPoolExecutor(
+            LANES_PER_KIND * len(kinds), thread_name_prefix="dutydesk-lane"
+        ) as lanes:
             futures = [
-                lanes.submit(_drain, runtime, worker_id[:120], senders, sends, budget)
-                for _ in range(LANES)
+                lanes.submit(
+                    _drain, _Lane(runtime, worker_id[:120], senders, sends, budget, journal, kind)
+                )
+                for kind, sends in zip(kinds, send_pools, strict=True)
+                for _ in range(LANES_PER_KIND)
             ]
             return sum(future.result() for future in futures)
     finally:
+        for sends in send_pools:
+            sends.shutdown()
+        if journal is not None:
+            journal.close()
         senders.close()
 
 
-def _anything_due(runtime: Runtime, now: datetime) -> bool:
+def _channels_due(runtime: Runtime, now: datetime) -> set[str]:
     with unit_of_work(runtime.read_sessions) as session:
-        return bool(session.scalar(select(exists(_due(now, 1)))))
+        due = _due(now).with_only_columns(OutboxMessage.channel).order_by(None).distinct()
+        return set(session.scalars(due))
 
 
-def _due(now: datetime, limit: int) -> Select[OutboxMessage]:
-    return (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status.in_(DUE_STATUSES),
-            OutboxMessage.due_at <= now,
-            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now),
-        )
-        .order_by(OutboxMessage.due_at, OutboxMessage.id)
-        .limit(limit)
+def _due(now: datetime, channels: tuple[str, ...] | None = None) -> Select[OutboxMessage]:
+    query = select(OutboxMessage).where(
+        OutboxMessage.status.in_(DUE_STATUSES),
+        OutboxMessage.due_at <= now,
+        or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now),
     )
+    if channels is not None:
+        query = query.where(OutboxMessage.channel.in_(channels))
+    return query.order_by(OutboxMessage.due_at, OutboxMessage.id)
 
 
-def _drain(
-    runtime: Runtime, worker_id: str, senders: Senders, sends: ThreadPoolExecutor, budget: _Budget
-) -> int:
+def _drain(lane: _Lane) -> int:
     """One lane: batch after batch until nothing is due (or the cycle's budget is spent)."""
     handled = 0
-    while (size := budget.take(BATCH_SIZE)) > 0:
-        if runtime.engine.dialect.name == "postgresql":
-            count = _batch_locked(runtime, worker_id, senders, sends, size)
+    while (size := lane.budget.take(BATCH_SIZE)) > 0:
+        if lane.journal is not None:
+            count = _batch_locked(lane, lane.journal, size)
         else:
-            count = _batch_leased(runtime, worker_id, senders, sends, size)
+            count = _batch_leased(lane, size)
         if count == 0:
             break
         handled += count
     return handled
 
 
-def _batch_locked(
-    runtime: Runtime, worker_id: str, senders: Senders, sends: ThreadPoolExecutor, size: int
-) -> int:
-    """PostgreSQL: claim, send and record in one transaction that holds the row locks."""
+def _batch_locked(lane: _Lane, journal: _Journal, size: int) -> int:
+    """PostgreSQL: claim, send and record in one transaction that holds the row locks; each
+    attempt is journaled as it ends, so a crash before the commit cannot make it happen twice."""
+    runtime = lane.runtime
     with unit_of_work(runtime.sessions) as session:
         now = runtime.clock.now()
-        claimed = session.scalars(_due(now, size).with_for_update(skip_locked=True)).all()
+        claimed = session.scalars(
+            _due(now, lane.channels).limit(size).with_for_update(skip_locked=True, key_share=True)
+        ).all()
         if not claimed:
             return 0
-        to_send = _apply_rate_limits(session, claimed, now)
-        outcomes = _send_all(runtime, senders, sends, to_send)
-        _record(session, to_send, outcomes, worker_id)
+        unsettled = _settle_journaled(session, claimed)
+        to_send = _apply_rate_limits(session, unsettled, now)
+        outcomes = _send_all(lane, to_send)
+        _record(session, to_send, outcomes, lane.worker_id, journaled=True)
         session.commit()
     return len(claimed)
 
 
-def _batch_leased(
-    runtime: Runtime, worker_id: str, senders: Senders, sends: ThreadPoolExecutor, size: int
-) -> int:
+def _batch_leased(lane: _Lane, size: int) -> int:
     """SQLite: lease in one short transaction, send, record in another."""
+    runtime, worker_id = lane.runtime, lane.worker_id
     with _SQLITE_WRITES, unit_of_work(runtime.sessions) as session:
         now = runtime.clock.now()
-        claimed = session.scalars(_due(now, size)).all()
+        claimed = session.scalars(_due(now, lane.channels).limit(size)).all()
         if not claimed:
             return 0
         to_send = _apply_rate_limits(session, claimed, now)
@@ -176,7 +213,7 @@ def _batch_leased(
                 .values(lease_owner=worker_id, lease_until=now + LEASE)
             )
         session.commit()
-    outcomes = _send_all(runtime, senders, sends, to_send)
+    outcomes = _send_all(lane, to_send)
     with _SQLITE_WRITES, unit_of_work(runtime.sessions) as session:
         held = set(
             session.scalars(
@@ -253,44 +290,61 @@ def _aware(value: datetime | None) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _send_all(
-    runtime: Runtime, senders: Senders, sends: ThreadPoolExecutor, messages: Sequence[OutboxMessage]
-) -> list[Outcome]:
+def _send_all(lane: _Lane, messages: Sequence[OutboxMessage]) -> list[Outcome]:
     """Send every message at once (each on its own thread), so one slow one delays no other."""
-    envelopes = [
-        Envelope(
-            id=m.id,
-            channel=m.channel,
-            destination=m.destination,
-            subject=m.subject,
-            text=m.text,
-            payload=m.payload,
-            idempotency_key=m.idempotency_key,
-        )
-        for m in messages
-    ]
-    return list(sends.map(lambda e: _send_one(runtime, senders, e), envelopes))
+    return list(lane.sends.map(lambda m: _send_one(lane, m), messages))
 
 
-def _send_one(runtime: Runtime, senders: Senders, envelope: Envelope) -> Outcome:
+def _send_one(lane: _Lane, message: OutboxMessage) -> Outcome:
+    runtime = lane.runtime
+    envelope = Envelope(
+        id=message.id,
+        channel=message.channel,
+        destination=message.destination,
+        subject=message.subject,
+        text=message.text,
+        payload=message.payload,
+        idempotency_key=message.idempotency_key,
+    )
     started_at = runtime.clock.now()
     started = time.perf_counter()
     failure: DeliveryFailed | None = None
     try:
-        senders.send(envelope, started_at)
+        lane.senders.send(envelope, started_at)
     except DeliveryFailed as error:
         failure = error
     except Exception as error:
         # A bug, not an outage: keep the message (it is retried) and the traceback (in the log).
         log.exception("sending message %d failed unexpectedly", envelope.id)
         failure = DeliveryFailed(f"internal error: {type(error).__name__}")
-    return Outcome(
+    outcome = Outcome(
         message_id=envelope.id,
         started_at=started_at,
         finished_at=runtime.clock.now(),
         duration_ms=round((time.perf_counter() - started) * 1000),
         failure=failure,
     )
+    if lane.journal is not None:
+        # The thread moves on to its next message only once this attempt is in the log, so at
+        # most one message per send thread is ever on the wire and not yet journaled.
+        lane.journal.write(
+            _attempt_row(message, outcome, _next_state(message, outcome), lane.worker_id)
+        )
+    return outcome
+
+
+def _attempt_row(
+    message: OutboxMessage, outcome: Outcome, change: dict[str, object], worker_id: str
+) -> dict[str, object]:
+    return {
+        "message_id": message.id,
+        "attempt": change["attempts"],
+        "attempted_at": outcome.started_at,
+        "outcome": change["status"],
+        "error": None if outcome.failure is None else outcome.failure.message,
+        "duration_ms": outcome.duration_ms,
+        "worker_id": worker_id,
+    }
 
 
 def _record(
@@ -298,8 +352,11 @@ def _record(
     messages: Sequence[OutboxMessage],
     outcomes: Sequence[Outcome],
     worker_id: str,
+    *,
+    journaled: bool = False,
 ) -> None:
-    """Write each attempt to the log and move its message on: sent, retry later, or dead.
+    """Move each message on (sent, retry later, or dead) and, unless the journal already has,
+    write each attempt to the log.
 
     Plain bulk statements rather than the ORM's unit of work: this is the hot path.
     """
@@ -312,20 +369,106 @@ def _record(
             continue
         change = _next_state(message, outcome)
         changes.append(change)
-        attempts.append(
-            {
-                "message_id": message.id,
-                "attempt": change["attempts"],
-                "attempted_at": outcome.started_at,
-                "outcome": change["status"],
-                "error": None if outcome.failure is None else outcome.failure.message,
-                "duration_ms": outcome.duration_ms,
-                "worker_id": worker_id,
-            }
-        )
+        attempts.append(_attempt_row(message, outcome, change, worker_id))
     if changes:
         session.execute(update(OutboxMessage), changes)
-        session.execute(insert(DeliveryAttempt), attempts)
+        if not journaled:
+            session.execute(insert(DeliveryAttempt), attempts)
+
+
+def _settle_journaled(session: Session, claimed: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+    """Claimed messages whose last attempt a killed worker journaled but never recorded: those
+    sent (or given up) are settled from the log, not sent again. Returns the rest."""
+    finished = session.execute(
+        select(
+            DeliveryAttempt.message_id, DeliveryAttempt.outcome, DeliveryAttempt.attempted_at
+        ).where(
+            DeliveryAttempt.message_id.in_([m.id for m in claimed]),
+            DeliveryAttempt.outcome.in_(("sent", "dead")),
+        )
+    ).all()
+    if not finished:
+        return list(claimed)
+    settled = {message_id: (outcome, at) for message_id, outcome, at in finished}
+    session.execute(
+        update(OutboxMessage),
+        [
+            {
+                "id": message_id,
+                "status": outcome,
+                "sent_at": at if outcome == "sent" else None,
+                "lease_owner": None,
+                "lease_until": None,
+            }
+            for message_id, (outcome, at) in settled.items()
+        ],
+    )
+    log.info("settled %d message(s) from the delivery log of a worker that died", len(settled))
+    return [m for m in claimed if m.id not in settled]
+
+
+class _Journal:
+    """PostgreSQL: writes attempts to the delivery log as they end, in small transactions of
+    their own on one connection, whatever has queued up in one commit (a group commit).
+
+    Asynchronous commit is enough: the journal guards against a dead worker, not a dead
+    database, and a journaled attempt lost with the database is at worst one resend.
+    """
+
+    def __init__(self, engine: Engine, worker_id: str) -> None:
+        self._engine = engine
+        self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._written: set[int] = set()
+        self._failed: BaseException | None = None
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(
+            target=self._run, name=f"dutydesk-journal-{worker_id}", daemon=True
+        )
+        self._thread.start()
+
+    def write(self, row: dict[str, Any]) -> None:
+        """Log one attempt; returns once it is committed, raises if it never will be."""
+        message_id = row["message_id"]
+        self._queue.put(row)
+        with self._changed:
+            while message_id not in self._written:
+                if self._failed is not None:
+                    raise RuntimeError("the delivery log could not be written") from self._failed
+                self._changed.wait()
+            self._written.discard(message_id)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        while (first := self._queue.get()) is not None:
+            rows = [first]
+            closing = False
+            while not self._queue.empty():
+                row = self._queue.get_nowait()
+                if row is None:
+                    closing = True
+                    break
+                rows.append(row)
+            self._commit(rows)
+            if closing:
+                return
+
+    def _commit(self, rows: list[dict[str, Any]]) -> None:
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
+                connection.execute(insert(DeliveryAttempt), rows)
+        except Exception as error:
+            log.exception("writing %d attempt(s) to the delivery log failed", len(rows))
+            with self._changed:
+                self._failed = error
+                self._changed.notify_all()
+            return
+        with self._changed:
+            self._written.update(row["message_id"] for row in rows)
+            self._changed.notify_all()
 
 
 def _next_state(message: OutboxMessage, outcome: Outcome) -> dict[str, object]:
