@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,6 +21,7 @@ from dutydesk.people.api import router as people_router
 from dutydesk.rotas.api import router as rotas_router
 from dutydesk.runtime import Runtime
 from dutydesk.swaps.api import router as swaps_router
+from dutydesk.web.routes import PAGE_ROUTERS
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,9 @@ def create_app(runtime: Runtime) -> FastAPI:
     ):
         app.include_router(router, responses=API_ERROR_RESPONSES)
     app.include_router(calendars_router, responses={404: API_ERROR_RESPONSES[404]})
+    for page_router in PAGE_ROUTERS:
+        app.include_router(page_router)
+    app.mount("/static", StaticFiles(packages=[("dutydesk", "static")]), name="static")
     install_error_mapper(app)
 
     @app.get(
@@ -66,24 +71,4 @@ def create_app(runtime: Runtime) -> FastAPI:
             )
         return JSONResponse({"status": "ok"})
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        return _HOME_PAGE
-
     return app
-
-
-_HOME_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Dutydesk</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto;
- line-height: 1.5">
-<h1>Dutydesk</h1>
-<p>Who is on support now and next.</p>
-<ul>
-<li><code>dutydesk who</code> in a terminal, or <code>GET /api/v1/oncall</code> with a token</li>
-<li><a href="/docs">API reference</a> (OpenAPI at <a href="/openapi.json">/openapi.json</a>)</li>
-<li><a href="/healthz">Health</a></li>
-</ul>
-</body></html>
-"""

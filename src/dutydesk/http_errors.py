@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dutydesk.errors import Conflict, DutydeskError, Forbidden, Invalid, NotFound, Unauthorized
+from dutydesk.web.errors import html_error, sign_in_redirect, wants_html
+from dutydesk.web.page import SignInNeeded
 
 log = logging.getLogger(__name__)
 
@@ -64,18 +66,33 @@ def install_error_mapper(app: FastAPI) -> None:
             return JSONResponse(error_body(Invalid("query: NUL characters are not allowed")), 422)
         return await call_next(request)
 
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(_request: Request, error: SignInNeeded) -> Response:
+        return sign_in_redirect(error)
+
     @app.exception_handler(DutydeskError)
-    async def domain_error(_request: Request, error: DutydeskError) -> JSONResponse:
+    async def domain_error(request: Request, error: DutydeskError) -> Response:
         status = next((s for kind, s in STATUS_OF.items() if isinstance(error, kind)), 400)
+        if wants_html(request):
+            return html_error(status, error.message)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(error_body(error), status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        if wants_html(request):
+            return html_error(400, validation_message(error))
         return JSONResponse(error_body(Invalid(validation_message(error))), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if wants_html(request) and error.status_code in (404, 405):
+            return html_error(
+                error.status_code,
+                "there is no page at this address"
+                if error.status_code == 404
+                else str(error.detail),
+            )
         code = _HTTP_CODES.get(error.status_code, "http_error")
         return JSONResponse(
             {"error": code, "message": str(error.detail)},
@@ -84,8 +101,10 @@ def install_error_mapper(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def unexpected_error(_request: Request, error: Exception) -> JSONResponse:
+    async def unexpected_error(request: Request, error: Exception) -> Response:
         log.exception("unhandled error", exc_info=error)
+        if wants_html(request):
+            return html_error(500, "Dutydesk hit an internal error; it is logged.")
         return JSONResponse(
             {"error": "internal", "message": "Dutydesk hit an internal error; it is logged."},
             status_code=500,

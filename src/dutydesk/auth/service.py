@@ -20,6 +20,7 @@ ROLES = ("viewer", "responder", "admin")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 TOKEN_PREFIX = "ddk_"
 TOKEN_NAME_LENGTH = 120
+MIN_PASSWORD_LENGTH = 10
 _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _hasher = PasswordHasher()
 
@@ -47,17 +48,32 @@ def add_user(
         raise Conflict(f"user {username!r} already exists")
     if person_id is not None:
         get_person(session, person_id)
-    if password is not None and len(password) < 10:
-        raise Invalid("password: at least 10 characters")
     user = User(
         username=username,
         role=role,
         person_id=person_id,
-        password_hash=_hasher.hash(password) if password else None,
+        password_hash=password_hash(password) if password is not None else None,
         created_at=now,
+        failed_signins=0,
     )
     session.add(user)
     session.flush()
+    return user
+
+
+def password_hash(password: str) -> str:
+    """The argon2 hash of a new password; Invalid if it is too short to be worth having."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    return _hasher.hash(password)
+
+
+def set_password(session: Session, username: str, password: str) -> User:
+    """Give a user a new password (and lift any lock-out)."""
+    user = get_user(session, username)
+    user.password_hash = password_hash(password)
+    user.failed_signins = 0
+    user.locked_until = None
     return user
 
 

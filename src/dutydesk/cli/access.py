@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from dutydesk.auth import service as auth
+from dutydesk.auth.signin import end_sessions, unlock
 from dutydesk.calendars import service as calendars
 from dutydesk.cli.common import print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
@@ -15,9 +16,7 @@ from dutydesk.errors import Invalid
 from dutydesk.people.service import get_person
 from dutydesk.rotas.service import get_rota
 
-user_app = typer.Typer(
-    no_args_is_help=True, help="Accounts for the API (and, later, the web pages)."
-)
+user_app = typer.Typer(no_args_is_help=True, help="Accounts for the API and the web pages.")
 token_app = typer.Typer(no_args_is_help=True, help="API bearer tokens.")
 feed_app = typer.Typer(no_args_is_help=True, help="Secret calendar feed URLs.")
 
@@ -52,6 +51,35 @@ def user_add(
         )
         session.commit()
     stdout.print(f"Created user {user.username} ({user.role}).", markup=False)
+
+
+@user_app.command("password")
+def user_password(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose password.")],
+) -> None:
+    """Set a user's password for the web pages, read from standard input; signs them out
+    everywhere and lifts a lock-out."""
+    password = sys.stdin.readline().rstrip("\n")
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        user = auth.set_password(session, username, password)
+        end_sessions(session, user)
+        session.commit()
+    stdout.print(f"Set the password of {username}.", markup=False)
+
+
+@user_app.command("unlock")
+def user_unlock(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose account.")],
+) -> None:
+    """Lift a lock-out after too many wrong passwords."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        unlock(auth.get_user(session, username))
+        session.commit()
+    stdout.print(f"Unlocked {username}.", markup=False)
 
 
 @user_app.command("list")

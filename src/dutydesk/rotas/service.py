@@ -100,3 +100,43 @@ def shifts(session: Session, rota_id: str, start: datetime, end: datetime) -> li
         raise AssertionError("unreachable")
     overrides = overrides_between(session, [rota_id], start, end)[rota_id]
     return schedule(rota.plan, overrides, start, end)
+
+
+@dataclass(frozen=True)
+class NowAndNext:
+    """Who is on a rota now (None: nobody, outside its hours) and until when, and who is next."""
+
+    rota_id: str
+    rota_name: str
+    current: Segment | None
+    # When the current stretch (or the gap without anyone) ends; None: not in the next weeks.
+    until: datetime | None
+    following: Segment | None
+
+
+def now_and_next(session: Session, at: datetime, *, horizon: timedelta) -> list[NowAndNext]:
+    """For every rota: who is on call at `at`, until when, and the next person within `horizon`."""
+    answers = []
+    for rota in list_rotas(session):
+        segments = shifts(session, rota.id, at, at + horizon)
+        current = segments[0] if segments and segments[0].start <= at else None
+        later = segments[1:] if current is not None else segments
+        # Adjacent stretches of one person are merged, so the next stretch is the next handoff
+        # (after a gap outside covered hours, possibly to the same person).
+        following = later[0] if later else None
+        until = current.end if current is not None else (later[0].start if later else None)
+        answers.append(NowAndNext(rota.id, rota.name, current, until, following))
+    return answers
+
+
+def person_shifts(
+    session: Session, person_id: str, start: datetime, end: datetime
+) -> list[tuple[Rota, Segment]]:
+    """One person's stretches on call, on every rota, in [start, end), by start."""
+    found = [
+        (rota, segment)
+        for rota in list_rotas(session)
+        for segment in shifts(session, rota.id, start, end)
+        if segment.person == person_id
+    ]
+    return sorted(found, key=lambda pair: (pair[1].start, pair[0].position))

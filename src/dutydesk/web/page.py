@@ -1,0 +1,249 @@
+"""What every page handler gets: the signed-in user, the team's time, rendering and redirects.
+
+Routes declare what they need with `AnyPage`, `SignedInPage`, `ResponderPage` or `AdminPage`,
+and forms with `PostedForm`, which has already checked the CSRF token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import quote, unquote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from dutydesk.auth.models import User
+from dutydesk.auth.service import require_role
+from dutydesk.auth.signin import session_user
+from dutydesk.db import unit_of_work
+from dutydesk.deps import RuntimeDep
+from dutydesk.errors import Forbidden
+from dutydesk.runtime import Runtime
+from dutydesk.team.service import find_team
+from dutydesk.timeparse import local_text
+from dutydesk.web.security import (
+    CSRF_FIELD,
+    FLASH_COOKIE,
+    SESSION_COOKIE,
+    VISITOR_COOKIE,
+    ZONE_COOKIE,
+    csrf_binding,
+    csrf_token,
+    csrf_valid,
+    new_visitor_id,
+    set_cookie,
+)
+from dutydesk.web.templating import duration_text, iso_local, render_template
+
+# The pages a signed-in user can go to, in the order of the navigation bar.
+NAVIGATION = (
+    ("dashboard", "/", "Dashboard"),
+    ("rotas", "/rotas", "Rotas"),
+    ("swaps", "/swaps", "Swaps"),
+    ("people", "/people", "People"),
+    ("audit", "/audit", "Audit"),
+)
+_SECURITY_HEADERS = {
+    # Only our own stylesheet and script; no framing (clickjacking), no sniffing.
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self';"
+        " base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+class SignInNeeded(Exception):
+    """The page needs a signed-in user; the error mapper sends the browser to sign in."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+@dataclass
+class Page:
+    """One page request: who is asking, the team's time, and how to answer."""
+
+    request: Request
+    runtime: Runtime
+    user: User | None
+    zone: ZoneInfo
+    now: datetime
+    has_team: bool
+    viewer_zone: ZoneInfo | None
+    flash: str | None
+    _new_visitor: str | None = field(default=None, repr=False)
+
+    @property
+    def csrf(self) -> str:
+        """The CSRF token for this browser's forms."""
+        binding = csrf_binding(self.request) or self._visitor()
+        return csrf_token(self.runtime.secret_key(), binding)
+
+    def _visitor(self) -> str:
+        if self._new_visitor is None:
+            self._new_visitor = new_visitor_id()
+        return self._new_visitor
+
+    def may(self, role: str) -> bool:
+        """Whether the signed-in user has at least `role`."""
+        if self.user is None:
+            return False
+        try:
+            require_role(self.user, role)
+        except Forbidden:
+            return False
+        return True
+
+    def when(self, instant: datetime | None, *, with_year: bool = False) -> str:
+        """A time in the team's zone, for people."""
+        return local_text(instant, self.zone, with_year=with_year)
+
+    def viewer_when(self, instant: datetime | None) -> str:
+        """The same time in the viewer's own zone, or '' when that is the team's anyway."""
+        if instant is None or self.viewer_zone is None:
+            return ""
+        if (
+            instant.astimezone(self.viewer_zone).utcoffset()
+            == instant.astimezone(self.zone).utcoffset()
+        ):
+            return ""
+        local = instant.astimezone(self.viewer_zone)
+        return f"{local:%H:%M} {local.tzname()}"
+
+    def field_time(self, instant: datetime | None) -> str:
+        """A time as a datetime-local form field holds it, in the team's zone."""
+        return iso_local(instant, self.zone)
+
+    def render(
+        self, template: str, context: dict[str, Any] | None = None, *, status: int = 200
+    ) -> HTMLResponse:
+        """Render a page, with the layout's needs (user, navigation, CSRF token, flash)."""
+        values: dict[str, Any] = {
+            "page": self,
+            "user": self.user,
+            "navigation": NAVIGATION,
+            "csrf_field": CSRF_FIELD,
+            "csrf_token": self.csrf,
+            "flash": self.flash,
+            "team_zone": str(self.zone),
+            "duration": duration_text,
+            "active": "",
+            "errors": {},
+            "values": {},
+        }
+        values.update(context or {})
+        response = HTMLResponse(render_template(template, values), status_code=status)
+        self._finish(response)
+        return response
+
+    def redirect(self, url: str, *, flash: str | None = None) -> RedirectResponse:
+        """See Other to `url` (after a form post), with a message to show there."""
+        response = RedirectResponse(url, status_code=303)
+        if flash:
+            set_cookie(response, self.request, FLASH_COOKIE, quote(flash), max_age=60)
+        self._finish(response, keep_flash=flash is not None)
+        return response
+
+    def _finish(
+        self, response: HTMLResponse | RedirectResponse, *, keep_flash: bool = False
+    ) -> None:
+        response.headers.update(_SECURITY_HEADERS)
+        if self._new_visitor is not None:
+            set_cookie(response, self.request, VISITOR_COOKIE, self._new_visitor)
+        if self.flash is not None and not keep_flash:
+            response.delete_cookie(FLASH_COOKIE, path="/")
+
+
+def get_page(request: Request, runtime: RuntimeDep) -> Page:
+    """Any page: the user if signed in, else None."""
+    now = runtime.clock.now()
+    user = None
+    zone = ZoneInfo("UTC")
+    with unit_of_work(runtime.sessions) as session:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            user = session_user(session, token, now)
+            if user is not None:
+                session.expunge(user)
+        team = find_team(session)
+        if team is not None:
+            zone = ZoneInfo(team.timezone)
+        session.commit()
+    flash = request.cookies.get(FLASH_COOKIE)
+    return Page(
+        request=request,
+        runtime=runtime,
+        user=user,
+        zone=zone,
+        now=now.astimezone(UTC),
+        has_team=team is not None,
+        viewer_zone=_viewer_zone(request.cookies.get(ZONE_COOKIE)),
+        flash=unquote(flash)[:500] if flash else None,
+    )
+
+
+def _viewer_zone(name: str | None) -> ZoneInfo | None:
+    if not name or len(name) > 64:
+        return None
+    try:
+        return ZoneInfo(unquote(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+AnyPage = Annotated[Page, Depends(get_page)]
+
+
+def get_signed_in_page(page: AnyPage) -> Page:
+    """A page for signed-in users only; others are sent to sign in, and back here after."""
+    if page.user is None:
+        target = page.request.url.path
+        if page.request.method == "GET" and page.request.url.query:
+            target += "?" + page.request.url.query
+        raise SignInNeeded(target)
+    return page
+
+
+SignedInPage = Annotated[Page, Depends(get_signed_in_page)]
+
+
+def get_responder_page(page: SignedInPage) -> Page:
+    """A page that changes something: responders and admins only."""
+    assert page.user is not None
+    require_role(page.user, "responder")
+    return page
+
+
+ResponderPage = Annotated[Page, Depends(get_responder_page)]
+
+
+def get_admin_page(page: SignedInPage) -> Page:
+    """A page for admins only."""
+    assert page.user is not None
+    require_role(page.user, "admin")
+    return page
+
+
+AdminPage = Annotated[Page, Depends(get_admin_page)]
+
+
+async def get_posted_form(request: Request, runtime: RuntimeDep) -> dict[str, str]:
+    """A posted form's fields (text only), after checking its CSRF token."""
+    form = await request.form()
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    if not csrf_valid(runtime.secret_key(), request, fields.get(CSRF_FIELD)):
+        raise Forbidden(
+            "this form has expired or did not come from Dutydesk's own page:"
+            " go back, reload the page and try again"
+        )
+    return fields
+
+
+PostedForm = Annotated[dict[str, str], Depends(get_posted_form)]

@@ -1,0 +1,64 @@
+"""Cookies and CSRF tokens for the pages.
+
+A CSRF token is an HMAC of the browser's session (or, before sign-in, of a random visitor
+cookie) under the instance's secret key: a page of another site can neither read it nor
+compute it, and nothing needs storing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from fastapi import Request, Response
+
+SESSION_COOKIE = "dutydesk_session"
+VISITOR_COOKIE = "dutydesk_visitor"
+FLASH_COOKIE = "dutydesk_flash"
+# The browser's own time zone, set by the page's script, to show times in it where it differs.
+ZONE_COOKIE = "dutydesk_tz"
+CSRF_FIELD = "csrf_token"
+
+
+def served_over_https(request: Request) -> bool:
+    """True when the browser reached us over HTTPS (directly or through a trusted proxy)."""
+    return request.url.scheme == "https"
+
+
+def set_cookie(
+    response: Response, request: Request, name: str, value: str, *, max_age: int | None = None
+) -> None:
+    """Set a cookie scripts cannot read, not sent on cross-site posts, Secure over HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=served_over_https(request),
+    )
+
+
+def new_visitor_id() -> str:
+    """A random id binding a signed-out browser's forms (the sign-in form) to it."""
+    return secrets.token_urlsafe(24)
+
+
+def csrf_token(secret_key: str, binding: str) -> str:
+    """The token forms carry for a browser whose session (or visitor id) is `binding`."""
+    return hmac.new(secret_key.encode(), f"csrf:{binding}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_binding(request: Request) -> str | None:
+    """What the browser's CSRF token is bound to: its session, else its visitor id."""
+    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(VISITOR_COOKIE)
+
+
+def csrf_valid(secret_key: str, request: Request, presented: str | None) -> bool:
+    """Whether a posted form's token belongs to this browser."""
+    binding = csrf_binding(request)
+    if not binding or not presented:
+        return False
+    return hmac.compare_digest(csrf_token(secret_key, binding), presented)
