@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= sqlite:///dutydesk-demo.sqlite3
+# The demo's sign-in password: the demo listens on 127.0.0.1 only.
+DEMO_PASSWORD ?= dutydesk-demo
 export DUTYDESK_DATABASE_URL ?= $(DEMO_DB)
 
 .PHONY: demo test lint bench clean install
@@ -19,9 +21,11 @@ install: $(BIN)/dutydesk
 demo: install
 	$(BIN)/dutydesk db upgrade
 	$(BIN)/dutydesk apply examples/team.yaml
-	$(BIN)/dutydesk user list --json | grep -q '"demo"' || $(BIN)/dutydesk user add demo --role admin
+	$(BIN)/dutydesk user list --json | grep -q '"demo"' || $(BIN)/dutydesk user add demo --role admin --person alice
+	@echo "$(DEMO_PASSWORD)" | $(BIN)/dutydesk user password demo
 	@echo "API token for the demo admin (use as: Authorization: Bearer <token>):"
 	@$(BIN)/dutydesk token create demo --name demo
+	@echo "Open http://127.0.0.1:8000 and sign in as demo with the password $(DEMO_PASSWORD)"
 	$(BIN)/dutydesk serve
 
 lint: install
