@@ -104,7 +104,8 @@ def shifts(session: Session, rota_id: str, start: datetime, end: datetime) -> li
 
 @dataclass(frozen=True)
 class NowAndNext:
-    """Who is on a rota now (None: nobody, outside its hours) and until when, and who is next."""
+    """Who is on a rota now (None: nobody, outside its hours) and until when, and who takes
+    over next (the first stretch of someone else)."""
 
     rota_id: str
     rota_name: str
@@ -121,9 +122,9 @@ def now_and_next(session: Session, at: datetime, *, horizon: timedelta) -> list[
         segments = shifts(session, rota.id, at, at + horizon)
         current = segments[0] if segments and segments[0].start <= at else None
         later = segments[1:] if current is not None else segments
-        # Adjacent stretches of one person are merged, so the next stretch is the next handoff
-        # (after a gap outside covered hours, possibly to the same person).
-        following = later[0] if later else None
+        # The next handoff to someone else: an in-hours rota's person is back tomorrow
+        # morning, which is not news; who takes over from them is.
+        following = next((s for s in later if current is None or s.person != current.person), None)
         until = current.end if current is not None else (later[0].start if later else None)
         answers.append(NowAndNext(rota.id, rota.name, current, until, following))
     return answers
