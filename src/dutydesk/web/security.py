@@ -22,8 +22,12 @@ CSRF_FIELD = "csrf_token"
 
 
 def served_over_https(request: Request) -> bool:
-    """True when the browser reached us over HTTPS (directly or through a trusted proxy)."""
-    return request.url.scheme == "https"
+    """True when the browser reached us over HTTPS (directly, or through a proxy uvicorn trusts
+    with X-Forwarded-Proto), or the instance's public address is an HTTPS one."""
+    if request.url.scheme == "https":
+        return True
+    base_url = str(request.app.state.runtime.settings.base_url)
+    return base_url.startswith("https://")
 
 
 def set_cookie(

@@ -138,3 +138,15 @@ def test_pages_forbid_framing_and_foreign_scripts(runtime, example_team, browser
     page = browser("alice").get("/")
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_with_an_https_base_url_the_session_cookie_is_secure_behind_any_proxy(runtime, anonymous):
+    from tests.unit.notify.servers import reconfigure
+
+    reconfigure(runtime, base_url="https://dutydesk.example.org")
+    add_user(runtime, "alice", "responder", None)
+    answer = anonymous.post(
+        "/sign-in", {"username": "alice", "password": PASSWORD}, token=anonymous.csrf()
+    )
+    assert answer.status_code == 303
+    assert "secure" in answer.headers["set-cookie"].lower()
