@@ -74,7 +74,8 @@ def install_error_mapper(app: FastAPI) -> None:
     async def domain_error(request: Request, error: DutydeskError) -> Response:
         status = next((s for kind, s in STATUS_OF.items() if isinstance(error, kind)), 400)
         if wants_html(request):
-            return html_error(status, error.message)
+            # A person's bad input is a Bad Request; 422 is for programs that read codes.
+            return html_error(400 if status == 422 else status, error.message)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(error_body(error), status_code=status, headers=headers)
 

@@ -100,3 +100,14 @@ def _with_people(session: Session, entries: Sequence[AuditEntry]) -> list[AuditR
         for entry_id, person_id in rows:
             people[entry_id].append(person_id)
     return [AuditRecord(entry, sorted(people[entry.id])) for entry in entries]
+
+
+def logged_rota_ids(session: Session) -> list[str]:
+    """Every rota id the log mentions, including rotas since removed."""
+    found = session.scalars(select(AuditEntry.rota_id).distinct()).all()
+    return sorted(rota_id for rota_id in found if rota_id is not None)
+
+
+def logged_person_ids(session: Session) -> list[str]:
+    """Every person id the log mentions, including people since removed."""
+    return sorted(session.scalars(select(AuditPerson.person_id).distinct()).all())

@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
 from dutydesk.cli.common import cli_actor, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
 from dutydesk.team import service
-from dutydesk.team.teamfile import read_team_file
+from dutydesk.team.teamfile import dump_team_yaml, read_team_file
 
 
 def register(app: typer.Typer) -> None:
@@ -70,26 +69,3 @@ def export(
     else:
         output.write_text(text, encoding="utf-8")
         stdout.print(f"Wrote {output}")
-
-
-class _TeamDumper(yaml.SafeDumper):
-    """Short lists and people on one line each, the way people write the file by hand."""
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:
-    flow = all(not isinstance(item, dict | list) for item in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, object]) -> yaml.Node:
-    flow = "name" in data and "id" in data and "layers" not in data
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
-
-
-_TeamDumper.add_representer(list, _represent_list)
-_TeamDumper.add_representer(dict, _represent_dict)
-
-
-def dump_team_yaml(document: dict[str, object]) -> str:
-    """YAML text of a team document."""
-    return yaml.dump(document, Dumper=_TeamDumper, sort_keys=False, allow_unicode=True, width=100)

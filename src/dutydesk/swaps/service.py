@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dutydesk.audit.service import record
@@ -22,7 +22,14 @@ from dutydesk.people.service import get_person
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.service import get_rota, shifts
 from dutydesk.swaps import notices
-from dutydesk.swaps.models import CANCELLED, DECLINED, OPEN, SwapOffer, SwapRequest
+from dutydesk.swaps.models import (
+    CANCELLED,
+    DECLINED,
+    EXPIRED,
+    OPEN,
+    SwapOffer,
+    SwapRequest,
+)
 from dutydesk.swaps.rules import not_held
 from dutydesk.team.service import team_zone
 from dutydesk.timeparse import check_range, local_text
@@ -198,6 +205,60 @@ def get_swap(session: Session, swap_id: int, *, for_update: bool = False) -> Swa
 def view_swap(session: Session, swap_id: int) -> SwapView:
     """One swap request with its offers."""
     return _view(session, get_swap(session, swap_id))
+
+
+def effective_status(swap: SwapRequest, now: datetime) -> str:
+    """The status to show: an open request whose window has started is expired, even before
+    the worker's swaps cycle has recorded it (nobody can answer it any more)."""
+    if swap.status == OPEN and swap.start_at <= now:
+        return EXPIRED
+    return swap.status
+
+
+def may_answer(view: SwapView, person_id: str | None, now: datetime) -> bool:
+    """Whether the request waits for `person_id`'s answer: open, not started, offered to them,
+    not declined by them. Taking it checks more (see `accept`), and says why it cannot."""
+    return (
+        person_id is not None
+        and effective_status(view.swap, now) == OPEN
+        and person_id in view.offered_to
+        and person_id not in view.declined_by
+        and person_id != view.swap.requester_id
+    )
+
+
+@dataclass(frozen=True)
+class SwapBoard:
+    """Swap requests as one person sees them, each list by the start of its window."""
+
+    for_me: list[SwapView]  # waiting for this person's answer
+    mine: list[SwapView]  # this person's own requests still open
+    others: list[SwapView]  # every other open request
+    closed: list[SwapView]  # closed since the cut-off (or expired unrecorded), newest first
+
+
+def swap_board(
+    session: Session, person_id: str | None, now: datetime, *, closed_since: datetime
+) -> SwapBoard:
+    """Open requests sorted for `person_id` (None: a user linked to nobody), and the recently
+    closed ones."""
+    found = session.scalars(
+        select(SwapRequest)
+        .where(or_(SwapRequest.status == OPEN, SwapRequest.resolved_at >= closed_since))
+        .order_by(SwapRequest.start_at, SwapRequest.id)
+    ).all()
+    board = SwapBoard([], [], [], [])
+    for view in (_view(session, swap) for swap in found):
+        if effective_status(view.swap, now) != OPEN:
+            board.closed.append(view)
+        elif may_answer(view, person_id, now):
+            board.for_me.append(view)
+        elif person_id is not None and view.swap.requester_id == person_id:
+            board.mine.append(view)
+        else:
+            board.others.append(view)
+    board.closed.sort(key=lambda v: v.swap.resolved_at or v.swap.start_at, reverse=True)
+    return board
 
 
 def check_open(swap: SwapRequest, now: datetime, zone: ZoneInfo) -> None:

@@ -193,15 +193,26 @@ def export_document(spec: TeamSpec) -> dict[str, Any]:
     if not document["extra_holidays"]:
         del document["extra_holidays"]
     for rota in document["rotas"]:
-        for key in ("hours",):
-            if not rota[key]:
-                del rota[key]
-        if not rota["skip_holidays"]:
-            del rota["skip_holidays"]
-        for layer in rota["layers"]:
-            if not layer["hours"]:
-                del layer["hours"]
+        _leave_out_empty_rota_fields(rota)
     return document
+
+
+def export_rota_document(rota: Rota) -> dict[str, Any]:
+    """One rota as `dutydesk export` writes it in the team file's `rotas` list."""
+    document = rota_spec(rota).model_dump(mode="python", exclude_none=True)
+    _leave_out_empty_rota_fields(document)
+    return document
+
+
+def _leave_out_empty_rota_fields(rota: dict[str, Any]) -> None:
+    for key in ("hours",):
+        if not rota[key]:
+            del rota[key]
+    if not rota["skip_holidays"]:
+        del rota["skip_holidays"]
+    for layer in rota["layers"]:
+        if not layer["hours"]:
+            del layer["hours"]
 
 
 def rota_spec(rota: Rota) -> RotaSpec:

@@ -1,4 +1,5 @@
-"""Reading a team file: YAML with line numbers, so every error can name the line and field."""
+"""Reading a team file: YAML with line numbers, so every error can name the line and field;
+and writing one back, the way people write it by hand."""
 
 from __future__ import annotations
 
@@ -94,3 +95,26 @@ def _message(error: Any) -> str:
     if error["type"] == "missing":
         return "is required"
     return message
+
+
+class _TeamDumper(yaml.SafeDumper):
+    """Short lists and people on one line each, the way people write the file by hand."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:
+    flow = all(not isinstance(item, dict | list) for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, object]) -> yaml.Node:
+    flow = "name" in data and "id" in data and "layers" not in data
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+_TeamDumper.add_representer(list, _represent_list)
+_TeamDumper.add_representer(dict, _represent_dict)
+
+
+def dump_team_yaml(document: dict[str, object]) -> str:
+    """YAML text of a team document."""
+    return yaml.dump(document, Dumper=_TeamDumper, sort_keys=False, allow_unicode=True, width=100)

@@ -20,7 +20,7 @@ from dutydesk.auth.service import require_role
 from dutydesk.auth.signin import session_user
 from dutydesk.db import unit_of_work
 from dutydesk.deps import RuntimeDep
-from dutydesk.errors import Forbidden
+from dutydesk.errors import Forbidden, Invalid
 from dutydesk.runtime import Runtime
 from dutydesk.team.service import find_team
 from dutydesk.timeparse import local_text
@@ -243,6 +243,10 @@ async def get_posted_form(request: Request, runtime: RuntimeDep) -> dict[str, st
             "this form has expired or did not come from Dutydesk's own page:"
             " go back, reload the page and try again"
         )
+    # PostgreSQL cannot store or even compare text with NUL in it; no field needs one.
+    for name, value in fields.items():
+        if "\x00" in value:
+            raise Invalid(f"{name[:40]}: NUL characters are not allowed")
     return fields
 
 

@@ -72,9 +72,15 @@ def test_open_swap_requests_offered_to_you_are_listed(runtime, example_team, bro
     carol = text_of(browser("carol", person="carol").get("/").text)
     alice = text_of(browser("alice", person="alice").get("/").text)
 
+    bob = text_of(browser("bob", person="bob").get("/").text)
+
     assert "Bob Brown: In hours engineering support, Thu 15 Jan 09:30 to Thu 15 Jan 17:30" in carol
     assert "dentist" in carol
     assert "Bob Brown: In hours engineering support" not in alice
+    assert (
+        "Your open requests In hours engineering support, Thu 15 Jan 09:30 to Thu 15 Jan 17:30"
+        " — waiting for Carol Chen" in bob
+    )
 
 
 def test_break_cover_now_and_today_is_listed(runtime, example_team, browser):

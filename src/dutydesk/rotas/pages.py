@@ -1,0 +1,173 @@
+"""Rota pages: the list of rotas, and each rota's calendar (a week or a month) with its feeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from dutydesk.calendars.service import person_feed_path, rota_feed_path
+from dutydesk.db import unit_of_work
+from dutydesk.errors import Invalid
+from dutydesk.overrides.service import list_overrides
+from dutydesk.people.service import get_person, list_people
+from dutydesk.rotas.calendar_view import (
+    KIND_LABELS,
+    MONTH,
+    UNCOVERED,
+    WEEK,
+    CalendarRange,
+    OverrideMark,
+    calendar_days,
+    calendar_range,
+    covered_hours_text,
+    month_weeks,
+)
+from dutydesk.rotas.models import Rota
+from dutydesk.rotas.plans import team_calendar
+from dutydesk.rotas.service import NowAndNext, get_rota, list_rotas, now_and_next, shifts
+from dutydesk.team.service import get_team
+from dutydesk.web.errors import html_error
+from dutydesk.web.page import Page, SignedInPage
+
+router = APIRouter(include_in_schema=False)
+
+# How far ahead the list looks for who is next on a rota.
+NEXT_HORIZON = timedelta(days=31)
+# The schedule is read this much beyond the view at each end, so a piece at its edge can say
+# that its stretch began on an earlier day or goes on into the next.
+_MARGIN = timedelta(days=1)
+# The order of the calendar's key.
+_LEGEND = ("shift", "override", "cover", "swap", UNCOVERED)
+
+
+@dataclass(frozen=True)
+class RotaRow:
+    """One rota in the list: its covered hours in words and who is on it now."""
+
+    id: str
+    name: str
+    hours: str
+    on_call: NowAndNext
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A calendar feed's secret URL, and the id of the text field that shows it."""
+
+    field_id: str
+    label: str
+    url: str
+
+
+@router.get("/rotas", response_class=HTMLResponse)
+def rota_list(page: SignedInPage) -> HTMLResponse:
+    """Every rota: its covered hours and who is on it now."""
+    if not page.has_team:
+        return page.render("no_team.html", {"active": "rotas"})
+    with unit_of_work(page.runtime.read_sessions) as session:
+        names = {p.id: p.name for p in list_people(session)}
+        on_call = {a.rota_id: a for a in now_and_next(session, page.now, horizon=NEXT_HORIZON)}
+        rows = [
+            RotaRow(
+                rota.id,
+                rota.name,
+                covered_hours_text(rota.hours, skip_holidays=rota.skip_holidays),
+                on_call[rota.id],
+            )
+            for rota in list_rotas(session)
+        ]
+    return page.render("rotas/list.html", {"active": "rotas", "rows": rows, "names": names})
+
+
+@router.get("/rotas/{rota_id}", response_class=HTMLResponse)
+def rota_calendar(
+    rota_id: str,
+    page: SignedInPage,
+    view: str | None = None,
+    date_text: Annotated[str | None, Query(alias="date")] = None,
+) -> HTMLResponse:
+    """A rota's final schedule for a week or a month, in the team's time, and its feeds."""
+    today = page.now.astimezone(page.zone).date()
+    try:
+        shown = calendar_range(view, date_text, today)
+    except Invalid as error:
+        # A query value is no form field to show again: an error page, as a bad request.
+        return html_error(400, error.message)
+    start, end = shown.window(page.zone)
+    with unit_of_work(page.runtime.read_sessions) as session:
+        rota = get_rota(session, rota_id)
+        calendar = team_calendar(get_team(session))
+        segments = shifts(session, rota.id, start - _MARGIN, end + _MARGIN)
+        rows = list_overrides(session, rota.id, start=start - _MARGIN, end=end + _MARGIN)
+        names = {p.id: p.name for p in list_people(session)}
+        feeds = _feeds(page, session, rota)
+        hours = covered_hours_text(rota.hours, skip_holidays=rota.skip_holidays)
+        rota_name, skip_holidays = rota.name, rota.skip_holidays
+    # Oldest first, as the schedule stacks them: where overrides overlap, the later one wins.
+    marks = [
+        OverrideMark(row.person_id, row.start_at, row.end_at, row.kind)
+        for row in sorted(rows, key=lambda row: (row.created_at, row.id))
+    ]
+    days = calendar_days(
+        segments,
+        marks,
+        calendar,
+        page.zone,
+        shown.first,
+        shown.last,
+        skip_holidays=skip_holidays,
+    )
+    return page.render(
+        "rotas/calendar.html",
+        {
+            "active": "rotas",
+            "rota_id": rota_id,
+            "rota_name": rota_name,
+            "hours": hours,
+            "shown": shown,
+            "days": days,
+            "weeks": month_weeks(days) if shown.view == MONTH else [],
+            "today": today,
+            "names": names,
+            "feeds": feeds,
+            "links": _links(rota_id, shown),
+            "legend": [(kind, KIND_LABELS[kind]) for kind in _LEGEND],
+        },
+    )
+
+
+def _feeds(page: Page, session: Session, rota: Rota) -> list[Feed]:
+    """The rota's feed, and the signed-in person's own when their account is linked to one."""
+    base_url, secret_key = page.runtime.settings.base_url, page.runtime.secret_key()
+    feeds = [Feed("rota-feed", "This rota's schedule", base_url + rota_feed_path(secret_key, rota))]
+    person_id = page.user.person_id if page.user is not None else None
+    if person_id is not None:
+        person = get_person(session, person_id)
+        feeds.append(
+            Feed(
+                "person-feed",
+                f"Your own shifts on every rota ({person.name})",
+                base_url + person_feed_path(secret_key, person),
+            )
+        )
+    return feeds
+
+
+def _links(rota_id: str, shown: CalendarRange) -> dict[str, str]:
+    """Plain links for the calendar's arrows, 'Today' and the week/month switch."""
+
+    def url(view: str, day: date) -> str:
+        return f"/rotas/{rota_id}?view={view}&date={day}"
+
+    return {
+        "previous": url(shown.view, shown.previous),
+        "following": url(shown.view, shown.following),
+        "today": f"/rotas/{rota_id}?view={shown.view}",
+        WEEK: url(WEEK, shown.anchor),
+        MONTH: url(MONTH, shown.anchor),
+    }
