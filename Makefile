@@ -8,7 +8,7 @@ DEMO_DB ?= sqlite:///dutydesk-demo.sqlite3
 DEMO_PASSWORD ?= dutydesk-demo
 export DUTYDESK_DATABASE_URL ?= $(DEMO_DB)
 
-.PHONY: demo test lint bench clean install
+.PHONY: demo test lint bench clean install screenshots chromium
 
 $(BIN)/dutydesk: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,26 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-test: lint
+test: lint chromium
 	$(BIN)/pytest
+
+# The browser tests drive the system's Chromium; install it from the distribution when missing.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  as_root=""; [ "$$(id -u)" -eq 0 ] || as_root="sudo"; \
+	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get update && \
+	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+# The README's screenshots: the pages in a real Chromium at desktop and phone widths.
+screenshots: install chromium
+	rm -rf build/screenshots
+	$(BIN)/pytest tests/browser/test_screenshots.py -q
+	mkdir -p docs/screenshots
+	cp build/screenshots/*.png docs/screenshots/
 
 bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) dutydesk-demo.sqlite3* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dutydesk-demo.sqlite3* .pytest_cache .mypy_cache .ruff_cache build

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,8 +27,12 @@ _TOUCH_EVERY = timedelta(minutes=1)
 # One message for an unknown user and a wrong password, so sign-in tells nobody who exists.
 _WRONG = "wrong username or password"
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so both take an argon2 hash's time.
-_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so both take an argon2 hash's time."""
+    return _hasher.hash("not a password anyone has")
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ def sign_in(session: Session, username: str, password: str, now: datetime) -> Si
     """Check the password and open a session; Unauthorized if wrong or locked out."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or user.password_hash is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         raise Unauthorized(_WRONG)
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, round((user.locked_until - now).total_seconds() / 60))

@@ -1,0 +1,282 @@
+"""Real-browser tests: `dutydesk serve` in its own process, driven by Chromium through Playwright.
+
+Each test module gets its own server on a freshly seeded database (SQLite, and PostgreSQL when
+DUTYDESK_TEST_DATABASE_URL is set), so a module's changes never reach another module. One
+Chromium runs for the whole package; every test gets a new browser context (no shared cookies).
+The server runs on the real clock, so tests work out who is on call from its API, never from
+a hard-coded date.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx2 as httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from sqlalchemy import create_engine, text
+
+from dutydesk.cli import main as cli_main
+from dutydesk.models import Base
+from dutydesk.runtime import bootstrap
+from dutydesk.settings import Settings
+from tests.conftest import BACKENDS, EXAMPLE_TEAM
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "a long browser-test password"
+# Login name, role, the person on the team they are (examples/team.yaml).
+USERS = (
+    ("alice", "responder", "alice"),
+    ("bob", "responder", "bob"),
+    ("carol", "responder", "carol"),
+    ("vera", "viewer", None),
+    ("ada", "admin", None),
+)
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+# How long the server may take to start, and any one browser action or expectation.
+START_TIMEOUT_SECONDS = 60
+ACTION_TIMEOUT_MS = 10_000
+TEAM_ZONE = ZoneInfo("Europe/London")
+# How lines the server logs on stderr start when something went wrong.
+SERVER_ERRORS = ("ERROR", "CRITICAL", "Traceback")
+
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
+
+
+@dataclass
+class Server:
+    """A running `dutydesk serve`: its address and an admin's API token to ask it questions."""
+
+    url: str
+    backend: str
+    api_token: str
+
+    def api(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Call the JSON API as the admin; fails the test on an error answer."""
+        answer = httpx.request(
+            method,
+            f"{self.url}{path}",
+            headers={"Authorization": f"Bearer {self.api_token}"},
+            timeout=10,
+            **kwargs,
+        )
+        assert answer.is_success, f"{method} {path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    def names(self) -> dict[str, str]:
+        """Person id -> name, as the pages show people."""
+        return {person["id"]: person["name"] for person in self.api("GET", "/api/v1/people")}
+
+    def shifts(self, rota: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """A rota's final schedule in [start, end), from the API."""
+        params = {"from": start.isoformat(), "to": end.isoformat()}
+        return list(self.api("GET", f"/api/v1/rotas/{rota}/shifts", params=params))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run_cli(database_url: str, *args: str, stdin: str = "") -> str:
+    """Run `dutydesk ARGS…` in this process (the real command line); returns its stdout."""
+    runtime = bootstrap(Settings(database_url=database_url))
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with (
+            pytest.MonkeyPatch.context() as patch,
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+            pytest.raises(SystemExit) as exited,
+        ):
+            patch.setattr(sys, "stdin", io.StringIO(stdin))
+            cli_main(list(args), runtime)
+    finally:
+        runtime.engine.dispose()
+    assert exited.value.code == 0, f"dutydesk {' '.join(args)}: {err.getvalue()}"
+    return out.getvalue()
+
+
+def seed(database_url: str) -> str:
+    """The example team and a user for each role, made with the CLI; returns an admin token."""
+    run_cli(database_url, "db", "upgrade")
+    run_cli(database_url, "apply", str(EXAMPLE_TEAM))
+    for username, role, person in USERS:
+        linked = ["--person", person] if person else []
+        add = ["user", "add", username, "--role", role, *linked, "--password-stdin"]
+        run_cli(database_url, *add, stdin=f"{PASSWORD}\n")
+    return run_cli(database_url, "token", "create", "ada", "--name", "browser-tests").strip()
+
+
+def empty_postgres(url: str) -> None:
+    """Empty every table (the schema stays migrated), as tests/conftest.py does per test."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@contextlib.contextmanager
+def running_server(database_url: str, logs: Path, public_url: str | None = None) -> Iterator[str]:
+    """`python -m dutydesk serve` on a free port until the block ends; yields its address.
+    `public_url` is the address it puts in links (feeds, e-mails); by default its own."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    # Only the settings given here: nothing from the shell running the tests leaks in.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYDESK_")} | {
+        "DUTYDESK_DATABASE_URL": database_url,
+        "DUTYDESK_BASE_URL": public_url or base,
+        "DUTYDESK_LOG_LEVEL": "info",
+    }
+    server_log = logs / "server.log"
+    with (logs / "access.log").open("w") as access_log, server_log.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dutydesk", "serve", "--port", str(port)],
+            env=env,
+            stdout=access_log,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        listening = threading.Event()
+        exited = threading.Event()
+
+        def follow_log() -> None:
+            # Uvicorn says on stderr when it listens; keep reading so the pipe never fills.
+            assert process.stderr is not None
+            for line in process.stderr:
+                log.write(line)
+                log.flush()
+                if "Uvicorn running on" in line:
+                    listening.set()
+            exited.set()
+            listening.set()
+
+        follower = threading.Thread(target=follow_log, daemon=True)
+        follower.start()
+        try:
+            listening.wait(START_TIMEOUT_SECONDS)
+            wait_until_healthy(base, exited, server_log)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            follower.join(timeout=5)
+            assert process.stderr is not None
+            process.stderr.close()
+
+
+def wait_until_healthy(base: str, exited: threading.Event, server_log: Path) -> None:
+    """Ask /healthz until it answers ok, the server exits, or the deadline passes."""
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while not exited.is_set() and time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=5).json() == {"status": "ok"}:
+                return
+        except httpx.TransportError:
+            pass
+        exited.wait(0.1)  # wakes at once if the server dies
+    raise AssertionError(f"dutydesk serve did not become healthy:\n{server_log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str]:
+    """An SQLite file seeded once (seeding hashes five passwords); each module gets a copy.
+    Returns the file and the admin's API token, which works in every copy."""
+    path = tmp_path_factory.mktemp("seeded") / "seeded.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return path, seed(f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A real server for this test module on a fresh database with the example team."""
+    folder = tmp_path_factory.mktemp(f"server-{request.param}")
+    if request.param == "sqlite":
+        seeded, token = request.getfixturevalue("seeded_sqlite")
+        path = folder / "dutydesk.sqlite3"
+        shutil.copy(seeded, path)
+        database_url = f"sqlite:///{path}"
+    else:
+        database_url = request.getfixturevalue("postgres_migrated")
+        empty_postgres(database_url)
+        token = seed(database_url)
+    # A module can name the public address the pages show in links (the screenshots do).
+    public_url = getattr(request.module, "PUBLIC_URL", None)
+    with running_server(database_url, folder, public_url) as base:
+        yield Server(url=base, backend=request.param, api_token=token)
+    # A page can fail without a test looking at it (a 500 on a link followed): the log tells.
+    logged = (folder / "server.log").read_text()
+    errors = [line for line in logged.splitlines() if line.startswith(SERVER_ERRORS)]
+    assert not errors, f"the server logged errors:\n{logged}"
+
+
+@pytest.fixture(scope="package")
+def chromium() -> Iterator[Browser]:
+    """The system's Chromium, headless, shared by every browser test."""
+    assert Path(CHROMIUM).exists(), f"no {CHROMIUM}: install it with `apt-get install chromium`"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(chromium: Browser, server: Server) -> Iterator[Callable[..., BrowserContext]]:
+    """`new_context(**options)`: a fresh browser profile (own cookies) pointed at the server."""
+    opened: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        context = chromium.new_context(**({"base_url": server.url, "viewport": DESKTOP} | options))
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: Callable[..., BrowserContext]) -> Page:
+    """A tab in a fresh desktop-sized browser profile, signed out."""
+    return new_context().new_page()
+
+
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the form, as a person would, and wait for the dashboard."""
+    page.goto("/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Who is on support")).to_be_visible()
+
+
+def next_monday(now: datetime) -> datetime:
+    """Monday of next week, 00:00 in the team's zone: a week that has not started yet."""
+    today = now.astimezone(TEAM_ZONE).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today + timedelta(days=7 - today.weekday())

@@ -1,0 +1,66 @@
+"""Accessibility rules (axe-core, run in the real browser) on the pages people use most."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page
+
+from tests.browser.conftest import PHONE, sign_in
+
+# Pages a responder uses; forms included, since they show only to responders.
+PAGES = (
+    "/",
+    "/rotas",
+    "/rotas/engineering",
+    "/rotas/engineering?view=month",
+    "/rotas/engineering/overrides",
+    "/rotas/engineering/overrides/new",
+    "/rotas/engineering/cover/new",
+    "/swaps",
+    "/swaps/new?rota=engineering",
+    "/people",
+    "/audit",
+)
+
+
+def violations(axe: Axe, page: Page) -> list[str]:
+    """axe-core's findings on the page, one line each: rule, impact, the first element."""
+    found = axe.run(page).response["violations"]
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}) on {v['nodes'][0]['target']}: {v['help']}"
+        for v in found
+    ]
+
+
+def test_the_main_pages_break_no_accessibility_rule(new_context: Callable[..., BrowserContext]):
+    axe = Axe()
+    page = new_context().new_page()
+    page.goto("/sign-in")
+    found = violations(axe, page)
+    sign_in(page, "alice")
+
+    for path in PAGES:
+        answer = page.goto(path)
+        assert answer is not None and answer.ok, f"{path}: {answer and answer.status}"
+        found += violations(axe, page)
+    assert found == []
+
+
+def test_a_form_with_errors_and_the_phone_layout_break_no_accessibility_rule(
+    new_context: Callable[..., BrowserContext],
+):
+    axe = Axe()
+    page = new_context(viewport=PHONE).new_page()
+    page.goto("/sign-in")
+    page.get_by_role("button", name="Sign in").click()  # empty: both fields are marked
+    found = violations(axe, page)
+    sign_in(page, "alice")
+    page.goto("/rotas/engineering/cover/new")
+    page.get_by_role("button", name="Preview the cover").click()  # nobody chosen
+    assert page.locator(".error-summary").is_visible()
+    found += violations(axe, page)
+    page.goto("/")
+    found += violations(axe, page)
+    assert found == []

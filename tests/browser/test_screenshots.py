@@ -1,0 +1,96 @@
+"""Screenshots of the main pages at desktop and phone widths, for the README and for review.
+
+They are written to build/screenshots/; `make screenshots` copies them to docs/screenshots/.
+The server has a little more than the example team: a swap taken, a swap request offered to
+alice (who is signed in), an override and break cover, so the pages show what they can show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser.conftest import DESKTOP, PHONE, Server, next_monday, sign_in
+
+SCREENSHOTS = Path(__file__).parents[2] / "build" / "screenshots"
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+# What the calendar feed addresses on the pictures start with, instead of a random local port.
+PUBLIC_URL = "https://dutydesk.example.org"
+
+# One set of pictures, from the default database.
+pytestmark = pytest.mark.parametrize("server", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(scope="module")
+def busy_week(server: Server) -> datetime:
+    """Bob's coming week on engineering with a swap taken, one open for alice, an override and
+    break cover; break cover on escalation within the hour too. Returns the week's first shift."""
+    monday = next_monday(datetime.now(UTC))
+    weeks = server.shifts("engineering", monday, monday + timedelta(weeks=3))
+    bobs = [s for s in weeks if s["person"] == "bob"]  # three to five days, with bank holidays
+    taken, offered, overridden = bobs[0], bobs[1], bobs[2]
+    first = datetime.fromisoformat(taken["from"])
+
+    def swap(shift: dict[str, str], until: datetime, to: str, note: str) -> int:
+        body = {"rota": "engineering", "from": shift["from"], "until": until.isoformat()}
+        made = server.api(
+            "POST", "/api/v1/swaps", json=body | {"to": [to], "note": note, "as": "bob"}
+        )
+        return int(made["id"])
+
+    morning = swap(taken, first + timedelta(hours=4), "carol", "school run")
+    server.api("POST", f"/api/v1/swaps/{morning}/take", json={"as": "carol"})
+    swap(offered, datetime.fromisoformat(offered["until"]), "alice", "dentist")
+    override = {"person": "dan", "from": overridden["from"], "until": overridden["until"]}
+    server.api(
+        "POST",
+        "/api/v1/rotas/engineering/overrides",
+        json=override | {"note": "training day"},
+    )
+    lunch = {"by": "alice", "from": (first + timedelta(hours=4)).isoformat(), "for": "45m"}
+    server.api("POST", "/api/v1/rotas/engineering/cover", json=lunch | {"note": "lunch"})
+    # The escalation rota is covered around the clock, so someone can always be covered.
+    soon = (datetime.now(UTC) + timedelta(hours=1)).replace(second=0, microsecond=0)
+    server.api(
+        "POST",
+        "/api/v1/rotas/escalation/cover",
+        json={"by": "alice", "from": soon.isoformat(), "for": "45m", "note": "lunch"},
+    )
+    return first
+
+
+def shoot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+    return path
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_dashboard_screenshot(
+    new_context: Callable[..., BrowserContext], busy_week: datetime, width: str
+):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    sign_in(page, "alice")
+    expect(page.get_by_role("link", name="Bob Brown: In hours engineering support")).to_be_visible()
+    expect(page.get_by_role("region", name="Break cover")).to_contain_text("Alice Archer")
+
+    assert shoot(page, f"dashboard-{width}").stat().st_size > 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_rota_calendar_screenshot(
+    new_context: Callable[..., BrowserContext], busy_week: datetime, width: str
+):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    sign_in(page, "alice")
+    page.goto(f"/rotas/engineering?view=week&date={busy_week:%Y-%m-%d}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("In hours engineering support")
+    for kind in ("swap", "override", "cover"):
+        expect(page.locator(f".week .piece--{kind}")).not_to_have_count(0)
+
+    assert shoot(page, f"calendar-{width}").stat().st_size > 0
