@@ -5,13 +5,14 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import oncall, outbox
+from bench import oncall, outbox, pages
 
 
 def main() -> None:
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.platform()}")
     oncall.run()
     outbox.run()
+    pages.run()
 
 
 if __name__ == "__main__":
