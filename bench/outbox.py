@@ -39,6 +39,11 @@ SECRET_KEY = "b" * 32
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dutydesk_test"
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's listen backlog of 5 would reset connections a real receiver accepts.
+    request_queue_size = 128
+
+
 class Receiver:
     """A webhook receiver counting the idempotency keys it is sent."""
 
@@ -61,7 +66,7 @@ class Receiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -61,6 +61,12 @@ class Request:
         return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
 
 
+class _BackloggedHTTPServer(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5; two workers open dozens of connections at once,
+    # and connections beyond the backlog are reset, as no real receiver would do.
+    request_queue_size = 128
+
+
 class RecordingServer:
     """An HTTP server in a thread that records requests and answers from a script."""
 
@@ -97,7 +103,7 @@ class RecordingServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _BackloggedHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
