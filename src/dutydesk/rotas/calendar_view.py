@@ -198,7 +198,7 @@ def calendar_days(
     wins, as in the schedule. `skip_holidays` says the rota has nobody on bank holidays, so a
     holiday's gaps are put down to the holiday rather than to the covered hours.
     """
-    stretches = [piece for segment in segments for piece in _labelled(segment, overrides)]
+    stretches = [piece for segment in segments for piece in labelled(segment, overrides)]
     days: list[DayView] = []
     day = first
     while day <= last:
@@ -225,10 +225,10 @@ def month_weeks(days: Sequence[DayView]) -> list[list[DayView | None]]:
 
 
 # (start, end, person, kind) of a stretch of the schedule, labelled.
-_Labelled = tuple[datetime, datetime, str, str]
+Labelled = tuple[datetime, datetime, str, str]
 
 
-def _labelled(segment: Segment, overrides: Sequence[OverrideMark]) -> list[_Labelled]:
+def labelled(segment: Segment, overrides: Sequence[OverrideMark]) -> list[Labelled]:
     """A segment as stretches of one kind each.
 
     The schedule joins a person's neighbouring overrides into one segment, so an override
@@ -244,7 +244,7 @@ def _labelled(segment: Segment, overrides: Sequence[OverrideMark]) -> list[_Labe
     ]
     cuts = {segment.start, segment.end}
     cuts.update(t for m in theirs for t in (m.start, m.end) if segment.start < t < segment.end)
-    found: list[_Labelled] = []
+    found: list[Labelled] = []
     for piece_start, piece_end in pairwise(sorted(cuts)):
         kind = next(
             (m.kind for m in reversed(theirs) if m.start <= piece_start and m.end >= piece_end),
@@ -258,7 +258,7 @@ def _labelled(segment: Segment, overrides: Sequence[OverrideMark]) -> list[_Labe
 
 
 def _day_pieces(
-    stretches: Sequence[_Labelled], start: datetime, end: datetime, zone: ZoneInfo, reason: str
+    stretches: Sequence[Labelled], start: datetime, end: datetime, zone: ZoneInfo, reason: str
 ) -> Iterator[Piece]:
     """The stretches clipped to [start, end), with the gaps between them as nobody on call."""
     cursor = start

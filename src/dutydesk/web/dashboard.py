@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
 from dutydesk.overrides.models import Override
 from dutydesk.people.service import list_people
+from dutydesk.rotas.calendar_view import KIND_LABELS, SHIFT, OverrideMark, labelled
+from dutydesk.rotas.oncall import Segment
 from dutydesk.rotas.service import list_rotas, now_and_next, person_shifts
 from dutydesk.swaps.service import list_swaps
 from dutydesk.web.page import SignedInPage
@@ -42,6 +45,7 @@ def dashboard(page: SignedInPage) -> HTMLResponse:
             else []
         )
         open_swaps = list_swaps(session, open_only=True)
+        marks = _override_marks(session, now, now + max(NEXT_HORIZON, YOUR_SHIFTS_AHEAD))
         cover = session.scalars(
             select(Override)
             .where(
@@ -61,6 +65,15 @@ def dashboard(page: SignedInPage) -> HTMLResponse:
         and view.swap.start_at > now
     ]
     asked_by_me = [v for v in open_swaps if v.swap.requester_id == person_id]
+    # Overrides are told apart (override, break cover, swap) as the calendar does.
+    my_stretches = [
+        (rota, stretch)
+        for rota, segment in mine
+        for stretch in labelled(segment, marks.get(rota.id, []))
+    ]
+    now_kinds = {
+        rota.rota_id: _kind_at(rota.current, marks.get(rota.rota_id, []), now) for rota in rotas
+    }
     return page.render(
         "dashboard.html",
         {
@@ -68,10 +81,38 @@ def dashboard(page: SignedInPage) -> HTMLResponse:
             "names": names,
             "rota_names": rota_names,
             "rotas": rotas,
-            "mine": mine,
+            "mine": my_stretches,
+            "now_kinds": now_kinds,
+            "kind_labels": KIND_LABELS,
             "linked": person_id is not None,
             "takeable": takeable,
             "asked_by_me": asked_by_me,
             "cover": cover,
         },
+    )
+
+
+def _override_marks(
+    session: Session, start: datetime, end: datetime
+) -> dict[str, list[OverrideMark]]:
+    """Each rota's overrides touching [start, end), oldest first (later ones win)."""
+    rows = session.scalars(
+        select(Override)
+        .where(Override.end_at > start, Override.start_at < end)
+        .order_by(Override.created_at, Override.id)
+    )
+    marks: dict[str, list[OverrideMark]] = {}
+    for row in rows:
+        marks.setdefault(row.rota_id, []).append(
+            OverrideMark(row.person_id, row.start_at, row.end_at, row.kind)
+        )
+    return marks
+
+
+def _kind_at(segment: Segment | None, marks: list[OverrideMark], at: datetime) -> str:
+    """How the person on call at `at` came to be: the rota's shift or a kind of override."""
+    if segment is None:
+        return SHIFT
+    return next(
+        (kind for start, end, _, kind in labelled(segment, marks) if start <= at < end), SHIFT
     )

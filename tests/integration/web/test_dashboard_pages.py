@@ -115,3 +115,29 @@ def test_before_a_team_is_applied_the_dashboard_says_how_to_apply_one(runtime, b
     page = browser("alice").get("/")
     assert page.status_code == 200
     assert "dutydesk apply team.yaml" in page.text
+
+
+def test_break_cover_is_labelled_as_cover_on_the_card_and_in_your_shifts(
+    runtime, clock, example_team, browser
+):
+    with unit_of_work(runtime.sessions) as session:
+        add_cover(
+            session,
+            rota_id="engineering",
+            person_id="alice",
+            start=datetime(2026, 1, 14, 12, 30, tzinfo=UTC),
+            length=timedelta(minutes=45),
+            note="lunch",
+            actor="test",
+            now=runtime.clock.now(),
+        )
+        session.commit()
+    clock.set(datetime(2026, 1, 14, 12, 45, tzinfo=UTC))
+
+    page = browser("alice", person="alice").get("/").text
+
+    assert "On now Alice Archer break cover" in card(page, "engineering")
+    mine = text_of(page).split("Your shifts in the next two weeks")[1].split("Swap requests")[0]
+    assert (
+        "In hours engineering support break cover Wed 14 Jan 12:30 Wed 14 Jan 13:15 45 min" in mine
+    )
