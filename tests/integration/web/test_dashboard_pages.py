@@ -138,6 +138,7 @@ def test_break_cover_is_labelled_as_cover_on_the_card_and_in_your_shifts(
 
     assert "On now Alice Archer break cover" in card(page, "engineering")
     mine = text_of(page).split("Your shifts in the next two weeks")[1].split("Swap requests")[0]
+    # From now (12:45) to the end of the cover.
     assert (
-        "In hours engineering support break cover Wed 14 Jan 12:30 Wed 14 Jan 13:15 45 min" in mine
+        "In hours engineering support break cover Wed 14 Jan 12:45 Wed 14 Jan 13:15 30 min" in mine
     )
