@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from dutydesk import __version__
+from dutydesk.alerts.events_api import router as events_router
 from dutydesk.audit.api import router as audit_router
 from dutydesk.calendars.api import router as calendars_router
 from dutydesk.http_errors import API_ERROR_RESPONSES, install_error_mapper
@@ -49,6 +50,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     ):
         app.include_router(router, responses=API_ERROR_RESPONSES)
     app.include_router(calendars_router, responses={404: API_ERROR_RESPONSES[404]})
+    # PagerDuty-compatible: its own answer shapes, authenticated by the routing key it carries.
+    app.include_router(events_router)
     for page_router in PAGE_ROUTERS:
         app.include_router(page_router)
     app.mount("/static", StaticFiles(packages=[("dutydesk", "static")]), name="static")

@@ -1,5 +1,6 @@
 """Imports every table so that metadata (and Alembic) sees the whole schema."""
 
+import dutydesk.alerts.models
 import dutydesk.announcements.models
 import dutydesk.audit.models
 import dutydesk.notify.models
@@ -13,6 +14,7 @@ from dutydesk.team.models import InstanceValue, Team
 
 # Packages whose tables are imported as modules: every table in them is registered.
 _TABLE_MODULES = (
+    dutydesk.alerts.models,
     dutydesk.announcements.models,
     dutydesk.audit.models,
     dutydesk.notify.models,

@@ -12,13 +12,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from dutydesk.alerts.models import Alert, IntegrationKey, Service
 from dutydesk.audit.service import record
 from dutydesk.errors import Conflict, NotFound
 from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
 from dutydesk.team.models import Team
-from dutydesk.team.spec import AnnounceSpec, LayerSpec, PersonSpec, RotaSpec, TeamSpec
+from dutydesk.team.spec import (
+    AnnounceSpec,
+    LayerSpec,
+    PersonSpec,
+    RotaSpec,
+    ServiceSpec,
+    TeamSpec,
+)
 from dutydesk.timeparse import parse_zone
 
 _TEAM_ROW = 1
@@ -29,7 +37,7 @@ class Change:
     """One line of a plan: what happens to which thing, and which fields change."""
 
     action: str  # "create", "update" or "remove"
-    kind: str  # "team", "person" or "rota"
+    kind: str  # "team", "person", "rota" or "service"
     id: str
     fields: list[str] = field(default_factory=list)
 
@@ -84,9 +92,12 @@ def plan(session: Session, spec: TeamSpec) -> list[Change]:
         spec.rotas,
         ("name", "hours", "skip_holidays", "layers", "announce"),
     )
+    services = _diff_list(
+        "service", current.services if current else [], spec.services, ("name", "description")
+    )
     # Creations and updates first (people before the rotas that name them), removals last.
-    changes += [c for c in people + rotas if c.action != "remove"]
-    changes += [c for c in rotas + people if c.action == "remove"]
+    changes += [c for c in people + rotas + services if c.action != "remove"]
+    changes += [c for c in services + rotas + people if c.action == "remove"]
     return changes
 
 
@@ -101,6 +112,8 @@ def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> lis
     removed_people = {c.id for c in changes if c.kind == "person" and c.action == "remove"}
     removed_rotas = {c.id for c in changes if c.kind == "rota" and c.action == "remove"}
     _refuse_removing_what_overrides_still_need(session, removed_people, removed_rotas, now)
+    removed_services = {c.id for c in changes if c.kind == "service" and c.action == "remove"}
+    _refuse_removing_services_in_use(session, removed_services)
 
     team = find_team(session) or Team(id=_TEAM_ROW, slug=spec.team)
     team.timezone = spec.timezone
@@ -140,6 +153,8 @@ def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> lis
         session.delete(rotas[rota_id])
     session.flush()
 
+    _apply_services(session, spec.services, changes)
+
     if removed_people:
         # Past overrides of someone who has left go with them; future ones were refused above.
         session.execute(delete(Override).where(Override.person_id.in_(removed_people)))
@@ -149,6 +164,24 @@ def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> lis
         _record_change(session, change, actor, now)
     session.flush()
     return changes
+
+
+def _apply_services(session: Session, specs: list[ServiceSpec], changes: list[Change]) -> None:
+    """Create, update and remove services; a removed one (refused while in use) takes its
+    revoked keys and resolved alerts with it."""
+    services = {s.id: s for s in session.scalars(select(Service))}
+    changed = {c.id for c in changes if c.kind == "service"}
+    for position, service_spec in enumerate(specs):
+        if service_spec.id not in changed:
+            continue
+        service = services.get(service_spec.id) or Service(id=service_spec.id)
+        service.name = service_spec.name
+        service.description = service_spec.description
+        service.position = position
+        session.add(service)
+    for service_id in services.keys() - {s.id for s in specs}:
+        session.delete(services[service_id])
+    session.flush()
 
 
 def _record_change(session: Session, change: Change, actor: str, now: datetime) -> None:
@@ -172,6 +205,7 @@ def export_spec(session: Session) -> TeamSpec | None:
         return None
     people = session.scalars(select(Person).order_by(Person.position, Person.id)).all()
     rotas = session.scalars(select(Rota).order_by(Rota.position, Rota.id)).all()
+    services = session.scalars(select(Service).order_by(Service.position, Service.id)).all()
     return TeamSpec(
         team=team.slug,
         timezone=team.timezone,
@@ -183,6 +217,7 @@ def export_spec(session: Session) -> TeamSpec | None:
             for p in people
         ],
         rotas=[rota_spec(rota) for rota in rotas],
+        services=[ServiceSpec(id=s.id, name=s.name, description=s.description) for s in services],
     )
 
 
@@ -194,6 +229,8 @@ def export_document(spec: TeamSpec) -> dict[str, Any]:
         del document["extra_holidays"]
     for rota in document["rotas"]:
         _leave_out_empty_rota_fields(rota)
+    if not document["services"]:
+        del document["services"]
     return document
 
 
@@ -280,6 +317,26 @@ def _diff_list(
 
 def _changed_fields(old: Any, new: Any, names: tuple[str, ...]) -> list[str]:
     return [name for name in names if getattr(old, name) != getattr(new, name)]
+
+
+def _refuse_removing_services_in_use(session: Session, service_ids: set[str]) -> None:
+    """A service that can still receive events, or has alerts open, must not vanish with them:
+    monitoring would be answered 404 and open alerts lost. Resolved history goes with it."""
+    for service_id in sorted(service_ids):
+        open_alerts = session.scalar(
+            select(func.count()).where(Alert.service_id == service_id, Alert.resolved_at.is_(None))
+        )
+        live_keys = session.scalar(
+            select(func.count()).where(
+                IntegrationKey.service_id == service_id, IntegrationKey.revoked_at.is_(None)
+            )
+        )
+        if open_alerts or live_keys:
+            raise Conflict(
+                f"cannot remove service {service_id}: it has {open_alerts} open alert(s) and"
+                f" {live_keys} integration key(s) in use; resolve the alerts and revoke the keys"
+                " (dutydesk integration list, dutydesk integration revoke) first"
+            )
 
 
 def _refuse_removing_what_overrides_still_need(

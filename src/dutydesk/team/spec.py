@@ -1,4 +1,4 @@
-"""The team file's shape: people, rotas and layers, validated with pydantic."""
+"""The team file's shape: people, rotas and layers, services, validated with pydantic."""
 
 from __future__ import annotations
 
@@ -158,6 +158,14 @@ class RotaSpec(_Strict):
     announce: AnnounceSpec | None = None
 
 
+class ServiceSpec(_Strict):
+    """A monitored service that alerts are raised for (integration keys are set from the CLI)."""
+
+    id: Slug
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=1000)
+
+
 class TeamSpec(_Strict):
     """The whole team file."""
 
@@ -168,6 +176,7 @@ class TeamSpec(_Strict):
     announce: AnnounceSpec | None = None
     people: list[PersonSpec] = Field(default_factory=list)
     rotas: list[RotaSpec] = Field(default_factory=list)
+    services: list[ServiceSpec] = Field(default_factory=list)
 
 
 def cross_check(spec: TeamSpec) -> list[tuple[tuple[str | int, ...], str]]:
@@ -192,4 +201,9 @@ def cross_check(spec: TeamSpec) -> list[tuple[tuple[str | int, ...], str]]:
                             f"{member!r} is not one of the people in this file",
                         )
                     )
+    seen_services: set[str] = set()
+    for index, service in enumerate(spec.services):
+        if service.id in seen_services:
+            problems.append((("services", index, "id"), f"duplicate service id {service.id!r}"))
+        seen_services.add(service.id)
     return problems

@@ -1,0 +1,270 @@
+"""PagerDuty Events API v2, as PagerDuty answers it: `POST /v2/enqueue` and
+`POST /v2/change/enqueue`, so monitoring that speaks to PagerDuty speaks to Dutydesk.
+
+These routes answer in PagerDuty's shapes (`{"status", "message", "errors"}`), not Dutydesk's
+`{"error", "message"}`, so they read and check the body themselves instead of letting FastAPI
+validate it and the app's error mapper answer.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any, NoReturn, TypeVar
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from dutydesk.alerts import service as alerts
+from dutydesk.alerts.integrations import find_live_key
+from dutydesk.alerts.schemas import (
+    ROUTING_KEY_LENGTH,
+    ChangeEventV2,
+    EventAccepted,
+    EventEnvelope,
+    EventRefused,
+    EventV2,
+    TriggerPayload,
+    utc_time,
+)
+from dutydesk.db import unit_of_work
+from dutydesk.deps import RuntimeDep
+from dutydesk.runtime import Runtime
+
+MAX_BODY_BYTES = 512 * 1024
+INVALID = "Event object is invalid"
+
+router = APIRouter(tags=["events"])
+M = TypeVar("M", bound=BaseModel)
+
+
+class EventRejected(Exception):
+    """An event that is not accepted: the status code, PagerDuty's message and the problems."""
+
+    def __init__(self, errors: list[str], *, status: int = 400, message: str = INVALID) -> None:
+        super().__init__(message)
+        self.errors = errors
+        self.status = status
+        self.message = message
+
+    def response(self) -> JSONResponse:
+        """PagerDuty's answer to a refused event."""
+        body = {"status": "invalid event", "message": self.message, "errors": self.errors}
+        return JSONResponse(body, status_code=self.status)
+
+
+def _unknown_key() -> EventRejected:
+    # The same answer whether no such key was ever issued or it was revoked: a caller learns
+    # nothing about which services exist.
+    return EventRejected(
+        ["'routing_key' is not a valid integration key"], status=404, message="Invalid routing key"
+    )
+
+
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON schema with its definitions inlined, to embed in the OpenAPI document."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(definitions[node["$ref"].rsplit("/", 1)[1]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return dict(inline(schema))
+
+
+def _openapi(model: type[BaseModel]) -> dict[str, Any]:
+    content = {"application/json": {"schema": _schema(model)}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"model": EventAccepted, "description": "The event was stored."},
+    400: {"model": EventRefused, "description": "The event is invalid; `errors` names why."},
+    404: {"model": EventRefused, "description": "The routing key is not a live integration key."},
+}
+
+
+@router.post(
+    "/v2/enqueue",
+    status_code=202,
+    response_model=None,
+    responses=_RESPONSES,
+    openapi_extra=_openapi(EventV2),
+)
+async def enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
+    """Trigger, acknowledge or resolve an alert (PagerDuty Events API v2)."""
+    try:
+        envelope, payload = _parse_event(await _read_json(request))
+        dedup_key = await run_in_threadpool(_process_event, runtime, envelope, payload)
+    except EventRejected as refused:
+        return refused.response()
+    body = {"status": "success", "message": "Event processed", "dedup_key": dedup_key}
+    return JSONResponse(body, status_code=202)
+
+
+@router.post(
+    "/v2/change/enqueue",
+    status_code=202,
+    response_model=None,
+    responses=_RESPONSES,
+    openapi_extra=_openapi(ChangeEventV2),
+)
+async def change_enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
+    """Record a change event, such as a deploy (PagerDuty Change Events)."""
+    try:
+        data = await _read_json(request)
+        event = _validated(ChangeEventV2, data, "")
+        await run_in_threadpool(_process_change, runtime, event)
+    except EventRejected as refused:
+        return refused.response()
+    return JSONResponse({"status": "success", "message": "Change event processed"}, 202)
+
+
+async def _read_json(request: Request) -> dict[str, Any]:
+    """The body as a JSON object, read no further than the size limit."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise EventRejected(["Content-Type must be application/json"])
+    too_large = EventRejected([f"the body is larger than {MAX_BODY_BYTES // 1024} KB"])
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise too_large
+    try:
+        data = json.loads(body, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):  # bad JSON or UTF-8; absurdly deep nesting
+        raise EventRejected(["the body is not valid JSON"]) from None
+    if not isinstance(data, dict):
+        raise EventRejected(["the body must be a JSON object"])
+    return data
+
+
+def _refuse_constant(name: str) -> NoReturn:
+    # NaN and Infinity are not JSON; PostgreSQL's json type refuses them.
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parse_event(data: dict[str, Any]) -> tuple[EventEnvelope, TriggerPayload | None]:
+    """Check an event; EventRejected lists every problem at once."""
+    errors: list[str] = []
+    envelope = _collect(EventEnvelope, data, "", errors)
+    payload = None
+    action = data.get("event_action")
+    if action == "trigger":
+        if not isinstance(data.get("payload"), dict):
+            errors.append("'payload' is missing or not an object")
+        else:
+            payload = _collect(TriggerPayload, data["payload"], "payload.", errors)
+    elif action in ("acknowledge", "resolve") and data.get("dedup_key") is None:
+        errors.append(f"'dedup_key' is required to {action}")
+    if errors or envelope is None:
+        raise EventRejected(errors)
+    return envelope, payload
+
+
+def _validated(model: type[M], data: Any, prefix: str) -> M:
+    errors: list[str] = []
+    checked = _collect(model, data, prefix, errors)
+    if checked is None:
+        raise EventRejected(errors)
+    return checked
+
+
+def _collect(model: type[M], data: Any, prefix: str, errors: list[str]) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        errors.extend(_describe(problem, prefix) for problem in error.errors())
+        return None
+
+
+def _describe(problem: Any, prefix: str) -> str:
+    """One problem as PagerDuty words it: "'payload.summary' is missing"."""
+    where = prefix.rstrip(".")
+    for part in problem["loc"]:
+        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
+    kind = problem["type"]
+    if kind == "missing":
+        return f"'{where}' is missing"
+    if where == "routing_key" and kind in ("string_too_short", "string_too_long"):
+        return f"Length of 'routing_key' is incorrect (should be {ROUTING_KEY_LENGTH} characters)"
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    return f"'{where}': {message}" if where else message
+
+
+def _process_event(
+    runtime: Runtime, envelope: EventEnvelope, payload: TriggerPayload | None
+) -> str:
+    """Store one event in one transaction; returns the dedup key it was filed under."""
+    now = runtime.clock.now()
+    with unit_of_work(runtime.sessions) as session:
+        key = find_live_key(session, envelope.routing_key)
+        if key is None:
+            raise _unknown_key()
+        actor = f"integration:{key.id}"
+        # PagerDuty makes up a key for a trigger without one, and hands it back.
+        dedup_key = envelope.dedup_key or uuid.uuid4().hex
+        if envelope.event_action == "trigger":
+            assert payload is not None  # _parse_event requires it for triggers
+            fields = _alert_fields(envelope, payload)
+            alerts.trigger(session, key.service_id, dedup_key, fields, now, actor=actor)
+        elif envelope.event_action == "acknowledge":
+            alerts.acknowledge(session, key.service_id, dedup_key, now, actor=actor)
+        else:
+            alerts.resolve(session, key.service_id, dedup_key, now, actor=actor)
+        session.commit()
+    return dedup_key
+
+
+def _alert_fields(envelope: EventEnvelope, payload: TriggerPayload) -> alerts.AlertFields:
+    return alerts.AlertFields(
+        summary=payload.summary,
+        source=payload.source,
+        severity=payload.severity,
+        component=payload.component,
+        group=payload.group,
+        class_=payload.class_,
+        custom_details=payload.custom_details,
+        links=[link.model_dump(exclude_none=True) for link in envelope.links or []],
+        images=[image.model_dump(exclude_none=True) for image in envelope.images or []],
+        client=envelope.client,
+        client_url=envelope.client_url,
+        timestamp=payload.timestamp,
+    )
+
+
+def _process_change(runtime: Runtime, event: ChangeEventV2) -> None:
+    now = runtime.clock.now()
+    with unit_of_work(runtime.sessions) as session:
+        key = find_live_key(session, event.routing_key)
+        if key is None:
+            raise _unknown_key()
+        alerts.record_change(
+            session,
+            key.service_id,
+            summary=event.payload.summary,
+            happened_at=_utc(event.payload.timestamp),
+            source=event.payload.source,
+            custom_details=event.payload.custom_details,
+            links=[link.model_dump(exclude_none=True) for link in event.links or []],
+            now=now,
+            actor=f"integration:{key.id}",
+        )
+        session.commit()
+
+
+def _utc(timestamp: str | None) -> datetime | None:
+    return None if timestamp is None else utc_time(timestamp)

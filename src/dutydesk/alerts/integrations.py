@@ -1,0 +1,94 @@
+"""Services' integration keys: issue one (shown once), list them, revoke one, look one up."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dutydesk.alerts.models import IntegrationKey, Service
+from dutydesk.audit.service import record
+from dutydesk.auth.service import token_digest
+from dutydesk.errors import Invalid, NotFound
+
+NAME_LENGTH = 120
+
+
+def get_service(session: Session, service_id: str) -> Service:
+    """The service with this id, or NotFound naming the services there are."""
+    service = session.get(Service, service_id)
+    if service is None:
+        known = session.scalars(select(Service.id).order_by(Service.position, Service.id)).all()
+        listed = ", ".join(known) if known else "none yet: declare them under `services:`"
+        raise NotFound(f"no service {service_id!r} (services: {listed})")
+    return service
+
+
+def add_integration(
+    session: Session, service_id: str, name: str, now: datetime, *, actor: str
+) -> tuple[IntegrationKey, str]:
+    """Issue a key for a service; the plain key is returned once and only its digest kept."""
+    service = get_service(session, service_id)
+    if not name.strip() or len(name) > NAME_LENGTH:
+        raise Invalid(f"integration name: say what sends with it in 1 to {NAME_LENGTH} characters")
+    # 32 lower-case hex characters: the shape of a PagerDuty routing key, so tools that check
+    # the length before sending (Alertmanager, pdpyras) accept it.
+    plain = secrets.token_hex(16)
+    key = IntegrationKey(
+        service_id=service.id, name=name, key_digest=token_digest(plain), created_at=now
+    )
+    session.add(key)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="integration.add",
+        rota_id=None,
+        person_ids=[],
+        summary=f"add integration {key.id} ({name}) to service {service.id}",
+        details={"integration": key.id, "service": service.id, "name": name},
+        now=now,
+    )
+    return key, plain
+
+
+def list_integrations(session: Session) -> Sequence[IntegrationKey]:
+    """Every integration key (digests only), by service then age."""
+    return session.scalars(
+        select(IntegrationKey).order_by(IntegrationKey.service_id, IntegrationKey.id)
+    ).all()
+
+
+def revoke_integration(
+    session: Session, key_id: int, now: datetime, *, actor: str
+) -> IntegrationKey:
+    """Stop a key working; events sent with it are refused from now on."""
+    # Ids are 32-bit integers in the database; PostgreSQL refuses to compare with larger ones.
+    key = session.get(IntegrationKey, key_id) if 0 < key_id < 2**31 else None
+    if key is None:
+        raise NotFound(f"no integration {key_id}")
+    if key.revoked_at is None:
+        key.revoked_at = now
+        record(
+            session,
+            actor=actor,
+            action="integration.revoke",
+            rota_id=None,
+            person_ids=[],
+            summary=f"revoke integration {key.id} ({key.name}) of service {key.service_id}",
+            details={"integration": key.id, "service": key.service_id},
+            now=now,
+        )
+    session.flush()
+    return key
+
+
+def find_live_key(session: Session, presented: str) -> IntegrationKey | None:
+    """The unrevoked key behind a routing key, or None; says nothing about which was wrong."""
+    key = session.scalar(
+        select(IntegrationKey).where(IntegrationKey.key_digest == token_digest(presented))
+    )
+    return key if key is not None and key.revoked_at is None else None

@@ -1,0 +1,110 @@
+"""Services (declared in the team file), their integration keys, alerts and change events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dutydesk.db import Base, UTCDateTime
+
+DEDUP_KEY_LENGTH = 255
+SUMMARY_LENGTH = 1024
+FIELD_LENGTH = 1024
+
+
+class Service(Base):
+    """Something that is monitored and raises alerts, such as "the platform API"."""
+
+    __tablename__ = "services"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(String(1000))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IntegrationKey(Base):
+    """A secret a monitoring system sends events with; only its SHA-256 digest is stored."""
+
+    __tablename__ = "integration_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("services.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Alert(Base):
+    """One problem a service reported, deduplicated by its key while it is open."""
+
+    __tablename__ = "alerts"
+    # `open_key` is the dedup key while the alert is open and NULL once it is resolved. NULLs
+    # never clash in a unique constraint (SQLite and PostgreSQL alike), so this allows one open
+    # alert per key and any number of resolved ones, without a dialect-specific partial index.
+    __table_args__ = (UniqueConstraint("service_id", "open_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("services.id", ondelete="CASCADE"), index=True
+    )
+    dedup_key: Mapped[str] = mapped_column(String(DEDUP_KEY_LENGTH))
+    open_key: Mapped[str | None] = mapped_column(String(DEDUP_KEY_LENGTH))
+    status: Mapped[str] = mapped_column(String(16))  # triggered, acknowledged or resolved
+    summary: Mapped[str] = mapped_column(String(SUMMARY_LENGTH))
+    source: Mapped[str] = mapped_column(String(FIELD_LENGTH))
+    severity: Mapped[str] = mapped_column(String(16))
+    component: Mapped[str | None] = mapped_column(String(FIELD_LENGTH))
+    # "group" and "class" are SQL keywords; the columns carry a prefix instead.
+    alert_group: Mapped[str | None] = mapped_column(String(FIELD_LENGTH))
+    alert_class: Mapped[str | None] = mapped_column(String(FIELD_LENGTH))
+    custom_details: Mapped[Any] = mapped_column(JSON, nullable=True)
+    links: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    images: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    client: Mapped[str | None] = mapped_column(String(FIELD_LENGTH))
+    client_url: Mapped[str | None] = mapped_column(String(FIELD_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_event_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    event_count: Mapped[int] = mapped_column(Integer, default=1)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class AlertLogEntry(Base):
+    """One event or action on an alert: a trigger, an acknowledgement, a resolve."""
+
+    __tablename__ = "alert_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ChangeEvent(Base):
+    """A change a service reported (a deploy, a configuration change); context, not a page."""
+
+    __tablename__ = "change_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("services.id", ondelete="CASCADE"), index=True
+    )
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the change happened, as the sender said; None when it did not say.
+    happened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(String(SUMMARY_LENGTH))
+    source: Mapped[str | None] = mapped_column(String(FIELD_LENGTH))
+    custom_details: Mapped[Any] = mapped_column(JSON, nullable=True)
+    links: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    actor: Mapped[str] = mapped_column(String(200))
