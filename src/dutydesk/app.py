@@ -11,7 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from dutydesk import __version__
+from dutydesk.alerts.api import router as alerts_router
 from dutydesk.alerts.events_api import router as events_router
+from dutydesk.alerts.webhooks import router as webhooks_router
 from dutydesk.audit.api import router as audit_router
 from dutydesk.calendars.api import router as calendars_router
 from dutydesk.http_errors import API_ERROR_RESPONSES, install_error_mapper
@@ -45,6 +47,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         overrides_router,
         cover_router,
         swaps_router,
+        alerts_router,
         audit_router,
         notify_router,
     ):
@@ -52,6 +55,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(calendars_router, responses={404: API_ERROR_RESPONSES[404]})
     # PagerDuty-compatible: its own answer shapes, authenticated by the routing key it carries.
     app.include_router(events_router)
+    # Monitoring webhooks: the integration key in the URL, Dutydesk's error shape.
+    app.include_router(webhooks_router)
     for page_router in PAGE_ROUTERS:
         app.include_router(page_router)
     app.mount("/static", StaticFiles(packages=[("dutydesk", "static")]), name="static")

@@ -8,10 +8,8 @@ validate it and the app's error mapper answer.
 
 from __future__ import annotations
 
-import json
-import uuid
 from datetime import datetime
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -19,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from dutydesk.alerts import service as alerts
+from dutydesk.alerts.intake import BadBody, field_path, json_body_openapi, read_json_object
 from dutydesk.alerts.integrations import find_live_key
 from dutydesk.alerts.schemas import (
     ROUTING_KEY_LENGTH,
@@ -34,7 +33,6 @@ from dutydesk.db import unit_of_work
 from dutydesk.deps import RuntimeDep
 from dutydesk.runtime import Runtime
 
-MAX_BODY_BYTES = 512 * 1024
 INVALID = "Event object is invalid"
 
 router = APIRouter(tags=["events"])
@@ -64,28 +62,6 @@ def _unknown_key() -> EventRejected:
     )
 
 
-def _schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A model's JSON schema with its definitions inlined, to embed in the OpenAPI document."""
-    schema = model.model_json_schema()
-    definitions = schema.pop("$defs", {})
-
-    def inline(node: Any) -> Any:
-        if isinstance(node, dict):
-            if "$ref" in node:
-                return inline(definitions[node["$ref"].rsplit("/", 1)[1]])
-            return {key: inline(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [inline(item) for item in node]
-        return node
-
-    return dict(inline(schema))
-
-
-def _openapi(model: type[BaseModel]) -> dict[str, Any]:
-    content = {"application/json": {"schema": _schema(model)}}
-    return {"requestBody": {"required": True, "content": content}}
-
-
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     202: {"model": EventAccepted, "description": "The event was stored."},
     400: {"model": EventRefused, "description": "The event is invalid; `errors` names why."},
@@ -98,7 +74,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     status_code=202,
     response_model=None,
     responses=_RESPONSES,
-    openapi_extra=_openapi(EventV2),
+    openapi_extra=json_body_openapi(EventV2),
 )
 async def enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
     """Trigger, acknowledge or resolve an alert (PagerDuty Events API v2)."""
@@ -116,7 +92,7 @@ async def enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
     status_code=202,
     response_model=None,
     responses=_RESPONSES,
-    openapi_extra=_openapi(ChangeEventV2),
+    openapi_extra=json_body_openapi(ChangeEventV2),
 )
 async def change_enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
     """Record a change event, such as a deploy (PagerDuty Change Events)."""
@@ -130,31 +106,10 @@ async def change_enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
 
 
 async def _read_json(request: Request) -> dict[str, Any]:
-    """The body as a JSON object, read no further than the size limit."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json":
-        raise EventRejected(["Content-Type must be application/json"])
-    too_large = EventRejected([f"the body is larger than {MAX_BODY_BYTES // 1024} KB"])
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise too_large
     try:
-        data = json.loads(body, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):  # bad JSON or UTF-8; absurdly deep nesting
-        raise EventRejected(["the body is not valid JSON"]) from None
-    if not isinstance(data, dict):
-        raise EventRejected(["the body must be a JSON object"])
-    return data
-
-
-def _refuse_constant(name: str) -> NoReturn:
-    # NaN and Infinity are not JSON; PostgreSQL's json type refuses them.
-    raise ValueError(f"{name} is not JSON")
+        return await read_json_object(request)
+    except BadBody as bad:
+        raise EventRejected([str(bad)]) from None
 
 
 def _parse_event(data: dict[str, Any]) -> tuple[EventEnvelope, TriggerPayload | None]:
@@ -193,9 +148,7 @@ def _collect(model: type[M], data: Any, prefix: str, errors: list[str]) -> M | N
 
 def _describe(problem: Any, prefix: str) -> str:
     """One problem as PagerDuty words it: "'payload.summary' is missing"."""
-    where = prefix.rstrip(".")
-    for part in problem["loc"]:
-        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
+    where = field_path(problem["loc"], prefix)
     kind = problem["type"]
     if kind == "missing":
         return f"'{where}' is missing"
@@ -215,8 +168,7 @@ def _process_event(
         if key is None:
             raise _unknown_key()
         actor = f"integration:{key.id}"
-        # PagerDuty makes up a key for a trigger without one, and hands it back.
-        dedup_key = envelope.dedup_key or uuid.uuid4().hex
+        dedup_key = envelope.dedup_key or alerts.new_dedup_key()
         if envelope.event_action == "trigger":
             assert payload is not None  # _parse_event requires it for triggers
             fields = _alert_fields(envelope, payload)

@@ -1,13 +1,16 @@
-"""The PagerDuty Events API v2 bodies Dutydesk accepts, and its answers, as pydantic models."""
+"""Pydantic shapes: the PagerDuty Events API v2 bodies and answers, and Dutydesk's alerts."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
+from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from dutydesk.alerts.models import DEDUP_KEY_LENGTH, FIELD_LENGTH, SUMMARY_LENGTH
+from dutydesk.alerts.models import DEDUP_KEY_LENGTH, FIELD_LENGTH, SUMMARY_LENGTH, Alert
+from dutydesk.alerts.service import NOTE_LENGTH, AlertView
+from dutydesk.timeparse import in_zone
 
 ROUTING_KEY_LENGTH = 32
 
@@ -37,6 +40,7 @@ Text = Annotated[str, AfterValidator(_no_nul)]
 ShortText = Annotated[str, Field(min_length=1, max_length=FIELD_LENGTH), AfterValidator(_no_nul)]
 Summary = Annotated[str, Field(min_length=1, max_length=SUMMARY_LENGTH), AfterValidator(_no_nul)]
 Timestamp = Annotated[str, AfterValidator(_iso_time)]
+DedupKey = Annotated[str, Field(min_length=1, max_length=DEDUP_KEY_LENGTH), AfterValidator(_no_nul)]
 
 
 class _Lenient(BaseModel):
@@ -133,3 +137,112 @@ class EventRefused(BaseModel):
     status: str = Field(examples=["invalid event"])
     message: str = Field(examples=["Event object is invalid"])
     errors: list[str] = Field(default_factory=list, examples=[["'payload.summary' is missing"]])
+
+
+# The Dutydesk API's alert shapes (`/api/v1/alerts`), for people acting on alerts.
+
+AlertStatus = Literal["triggered", "acknowledged", "resolved"]
+
+
+class AlertNote(BaseModel):
+    """A note for an alert's log."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[
+        str, Field(min_length=1, max_length=NOTE_LENGTH, examples=["Failing over to db-2"])
+    ] = Field(description=f"Up to {NOTE_LENGTH} characters.")
+
+    @field_validator("text")
+    @classmethod
+    def _said_something(cls, value: str) -> str:
+        _no_nul(value)
+        if not value.strip():
+            raise ValueError("the note is blank")
+        return value
+
+
+class AlertLogRead(BaseModel):
+    """One event or action on an alert."""
+
+    at: datetime
+    kind: str = Field(examples=["acknowledge"], description="trigger, acknowledge, resolve, note")
+    actor: str = Field(examples=["user:rhea"], description="integration:ID, user:NAME or cli:NAME")
+    details: dict[str, Any]
+
+
+class AlertRead(BaseModel):
+    """An alert: what the service said, its state, and who moved it there."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: int
+    service: str
+    dedup_key: str
+    status: AlertStatus
+    summary: str
+    source: str
+    severity: str
+    component: str | None
+    group: str | None
+    class_: str | None = Field(alias="class")
+    custom_details: Any
+    links: list[Any]
+    images: list[Any]
+    client: str | None
+    client_url: str | None
+    event_count: int
+    created_at: datetime
+    last_event_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+
+
+class AlertDetail(AlertRead):
+    """An alert with its log, oldest entry first."""
+
+    log: list[AlertLogRead]
+
+
+def alert_read(alert: Alert, zone: ZoneInfo) -> AlertRead:
+    """An alert with times in the team's zone."""
+    return AlertRead(
+        id=alert.id,
+        service=alert.service_id,
+        dedup_key=alert.dedup_key,
+        status=cast(AlertStatus, alert.status),
+        summary=alert.summary,
+        source=alert.source,
+        severity=alert.severity,
+        component=alert.component,
+        group=alert.alert_group,
+        class_=alert.alert_class,
+        custom_details=alert.custom_details,
+        links=list(alert.links or []),
+        images=list(alert.images or []),
+        client=alert.client,
+        client_url=alert.client_url,
+        event_count=alert.event_count,
+        created_at=alert.created_at.astimezone(zone),
+        last_event_at=alert.last_event_at.astimezone(zone),
+        acknowledged_at=in_zone(alert.acknowledged_at, zone),
+        acknowledged_by=alert.acknowledged_by,
+        resolved_at=in_zone(alert.resolved_at, zone),
+        resolved_by=alert.resolved_by,
+    )
+
+
+def alert_detail(view: AlertView, zone: ZoneInfo) -> AlertDetail:
+    """An alert and its log with times in the team's zone."""
+    log = [
+        AlertLogRead(
+            at=entry.at.astimezone(zone),
+            kind=entry.kind,
+            actor=entry.actor,
+            details=dict(entry.details or {}),
+        )
+        for entry in view.log
+    ]
+    return AlertDetail(**alert_read(view.alert, zone).model_dump(), log=log)

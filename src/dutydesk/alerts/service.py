@@ -6,6 +6,8 @@ PagerDuty does: senders repeat resolves, and a resolve that arrives late is not 
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,12 +16,25 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts.models import Alert, AlertLogEntry, ChangeEvent
+from dutydesk.alerts.integrations import get_service
+from dutydesk.alerts.models import (
+    DEDUP_KEY_LENGTH,
+    FIELD_LENGTH,
+    SUMMARY_LENGTH,
+    Alert,
+    AlertLogEntry,
+    ChangeEvent,
+)
+from dutydesk.errors import Conflict, Invalid, NotFound
 
 TRIGGERED = "triggered"
 ACKNOWLEDGED = "acknowledged"
 RESOLVED = "resolved"
+OPEN_STATUSES = (TRIGGERED, ACKNOWLEDGED)
+STATUSES = (TRIGGERED, ACKNOWLEDGED, RESOLVED)
 SEVERITIES = ("critical", "error", "warning", "info")
+NOTE_LENGTH = 2000
+_LARGEST_ID = 2**31 - 1  # ids are 32-bit integers; PostgreSQL refuses to compare larger ones
 
 
 @dataclass(frozen=True)
@@ -85,13 +100,8 @@ def acknowledge(
 ) -> Alert | None:
     """Acknowledge the open alert with this key; None (and no change) when there is none."""
     alert = find_open_alert(session, service_id, dedup_key)
-    if alert is None or alert.status != TRIGGERED:
-        return alert
-    alert.status = ACKNOWLEDGED
-    alert.acknowledged_at = now
-    alert.acknowledged_by = actor
-    alert.last_event_at = now
-    _log(session, alert, "acknowledge", actor, now, {})
+    if alert is not None:
+        _acknowledge(session, alert, now, actor)
     return alert
 
 
@@ -100,15 +110,148 @@ def resolve(
 ) -> Alert | None:
     """Resolve the open alert with this key, freeing the key; None when there is none."""
     alert = find_open_alert(session, service_id, dedup_key)
-    if alert is None:
-        return None
+    if alert is not None:
+        _resolve(session, alert, now, actor)
+    return alert
+
+
+def _acknowledge(session: Session, alert: Alert, now: datetime, actor: str) -> bool:
+    """The one acknowledge rule: only a triggered alert moves; True when it did."""
+    if alert.status != TRIGGERED:
+        return False
+    alert.status = ACKNOWLEDGED
+    alert.acknowledged_at = now
+    alert.acknowledged_by = actor
+    alert.last_event_at = now
+    _log(session, alert, "acknowledge", actor, now, {})
+    return True
+
+
+def _resolve(session: Session, alert: Alert, now: datetime, actor: str) -> bool:
+    """The one resolve rule: an open alert is resolved and its key freed; True when it was."""
+    if alert.status == RESOLVED:
+        return False
     alert.status = RESOLVED
     alert.open_key = None
     alert.resolved_at = now
     alert.resolved_by = actor
     alert.last_event_at = now
     _log(session, alert, "resolve", actor, now, {})
+    return True
+
+
+def new_dedup_key() -> str:
+    """A key for a trigger that came without one; PagerDuty makes one up and hands it back."""
+    return uuid.uuid4().hex
+
+
+def trigger_on_service(
+    session: Session,
+    service_id: str,
+    dedup_key: str | None,
+    fields: AlertFields,
+    now: datetime,
+    *,
+    actor: str,
+) -> tuple[Alert, bool]:
+    """Trigger on a service named by id (the CLI), checking what the Events API checks."""
+    get_service(session, service_id)
+    key = new_dedup_key() if dedup_key is None else dedup_key
+    _check_text("dedup key", key, DEDUP_KEY_LENGTH)
+    _check_text("summary", fields.summary, SUMMARY_LENGTH)
+    _check_text("source", fields.source, FIELD_LENGTH)
+    if fields.severity not in SEVERITIES:
+        raise Invalid(f"severity: must be one of {', '.join(SEVERITIES)}")
+    return trigger(session, service_id, key, fields, now, actor=actor)
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """An alert with its log, oldest entry first."""
+
+    alert: Alert
+    log: Sequence[AlertLogEntry]
+
+
+def list_alerts(
+    session: Session,
+    *,
+    statuses: Sequence[str] = OPEN_STATUSES,
+    service_id: str | None = None,
+    limit: int = 100,
+) -> Sequence[Alert]:
+    """Alerts in these states (the open ones by default), newest first."""
+    unknown = [status for status in statuses if status not in STATUSES]
+    if unknown:
+        raise Invalid(f"status: {unknown[0]!r} is not one of {', '.join(STATUSES)}")
+    query = select(Alert).where(Alert.status.in_(statuses))
+    if service_id is not None:
+        query = query.where(Alert.service_id == get_service(session, service_id).id)
+    query = query.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit)
+    return session.scalars(query).all()
+
+
+def get_alert(session: Session, alert_id: int, *, for_update: bool = False) -> Alert:
+    """One alert, or NotFound; `for_update` locks its row (PostgreSQL) until commit."""
+    query = select(Alert).where(Alert.id == alert_id)
+    if for_update:
+        query = query.with_for_update()
+    alert = session.scalar(query) if 0 < alert_id <= _LARGEST_ID else None
+    if alert is None:
+        raise NotFound(f"no alert {alert_id}")
     return alert
+
+
+def view_alert(session: Session, alert_id: int) -> AlertView:
+    """One alert with its log."""
+    return _view(session, get_alert(session, alert_id))
+
+
+def acknowledge_alert(session: Session, alert_id: int, now: datetime, *, actor: str) -> AlertView:
+    """Acknowledge an alert by id; acknowledging an acknowledged one changes nothing.
+
+    A resolved alert is a Conflict, as PagerDuty refuses to acknowledge a resolved incident:
+    the person acting saw a stale state and should know the problem is already over.
+    """
+    alert = get_alert(session, alert_id, for_update=True)
+    if alert.status == RESOLVED:
+        raise Conflict(_already_resolved(alert, "acknowledged"))
+    _acknowledge(session, alert, now, actor)
+    return _view(session, alert)
+
+
+def resolve_alert(session: Session, alert_id: int, now: datetime, *, actor: str) -> AlertView:
+    """Resolve an alert by id; a resolved one is a Conflict naming who resolved it."""
+    alert = get_alert(session, alert_id, for_update=True)
+    if not _resolve(session, alert, now, actor):
+        raise Conflict(_already_resolved(alert, "resolved again"))
+    return _view(session, alert)
+
+
+def add_note(session: Session, alert_id: int, text: str, now: datetime, *, actor: str) -> AlertView:
+    """Add a note to an alert's log, in any state (notes after resolving are post-mortems)."""
+    if not text.strip() or len(text) > NOTE_LENGTH or "\x00" in text:
+        raise Invalid(f"text: write the note in 1 to {NOTE_LENGTH} characters")
+    alert = get_alert(session, alert_id, for_update=True)
+    _log(session, alert, "note", actor, now, {"text": text})
+    return _view(session, alert)
+
+
+def _already_resolved(alert: Alert, what: str) -> str:
+    by = f" by {alert.resolved_by}" if alert.resolved_by else ""
+    return f"alert {alert.id} is resolved{by}; it cannot be {what}"
+
+
+def _view(session: Session, alert: Alert) -> AlertView:
+    log = session.scalars(
+        select(AlertLogEntry).where(AlertLogEntry.alert_id == alert.id).order_by(AlertLogEntry.id)
+    ).all()
+    return AlertView(alert, log)
+
+
+def _check_text(name: str, value: str, length: int) -> None:
+    if not value.strip() or len(value) > length or "\x00" in value:
+        raise Invalid(f"{name}: give 1 to {length} characters")
 
 
 def record_change(

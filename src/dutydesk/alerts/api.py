@@ -1,0 +1,82 @@
+"""JSON routes for people acting on alerts: list, read, acknowledge, resolve, add a note."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from dutydesk.alerts import service
+from dutydesk.alerts.schemas import (
+    AlertDetail,
+    AlertNote,
+    AlertRead,
+    AlertStatus,
+    alert_detail,
+    alert_read,
+)
+from dutydesk.deps import CurrentUser, ReadSessionDep, Responder, SessionDep, TeamTimeDep
+
+router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
+MAX_LIMIT = 500
+
+
+@router.get("", response_model=list[AlertRead], response_model_by_alias=True)
+def list_alerts(
+    _user: CurrentUser,
+    session: ReadSessionDep,
+    team_time: TeamTimeDep,
+    status: Annotated[
+        AlertStatus | None, Query(description="Only alerts in this state; default: open ones.")
+    ] = None,
+    service_id: Annotated[
+        str | None, Query(alias="service", max_length=64, description="Only this service's.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="At most this many.")] = 100,
+) -> list[AlertRead]:
+    """Alerts, newest first: the open ones (triggered and acknowledged) unless `status` says."""
+    statuses = service.OPEN_STATUSES if status is None else (status,)
+    found = service.list_alerts(session, statuses=statuses, service_id=service_id, limit=limit)
+    return [alert_read(alert, team_time.zone) for alert in found]
+
+
+@router.get("/{alert_id}", response_model=AlertDetail, response_model_by_alias=True)
+def get_alert(
+    alert_id: int, _user: CurrentUser, session: ReadSessionDep, team_time: TeamTimeDep
+) -> AlertDetail:
+    """One alert with its log: every event and action, oldest first."""
+    return alert_detail(service.view_alert(session, alert_id), team_time.zone)
+
+
+@router.post("/{alert_id}/acknowledge", response_model=AlertDetail, response_model_by_alias=True)
+def acknowledge_alert(
+    alert_id: int, user: Responder, session: SessionDep, team_time: TeamTimeDep
+) -> AlertDetail:
+    """Acknowledge an alert: someone is on it (responder+). A resolved alert is 409."""
+    view = service.acknowledge_alert(
+        session, alert_id, team_time.now, actor=f"user:{user.username}"
+    )
+    session.commit()
+    return alert_detail(view, team_time.zone)
+
+
+@router.post("/{alert_id}/resolve", response_model=AlertDetail, response_model_by_alias=True)
+def resolve_alert(
+    alert_id: int, user: Responder, session: SessionDep, team_time: TeamTimeDep
+) -> AlertDetail:
+    """Resolve an alert: the problem is over (responder+). An already resolved alert is 409."""
+    view = service.resolve_alert(session, alert_id, team_time.now, actor=f"user:{user.username}")
+    session.commit()
+    return alert_detail(view, team_time.zone)
+
+
+@router.post("/{alert_id}/notes", response_model=AlertDetail, response_model_by_alias=True)
+def add_note(
+    alert_id: int, body: AlertNote, user: Responder, session: SessionDep, team_time: TeamTimeDep
+) -> AlertDetail:
+    """Add a note to an alert's log, in any state (responder+)."""
+    view = service.add_note(
+        session, alert_id, body.text, team_time.now, actor=f"user:{user.username}"
+    )
+    session.commit()
+    return alert_detail(view, team_time.zone)
