@@ -8,7 +8,7 @@ DEMO_DB ?= sqlite:///dutydesk-demo.sqlite3
 DEMO_PASSWORD ?= dutydesk-demo
 export DUTYDESK_DATABASE_URL ?= $(DEMO_DB)
 
-.PHONY: demo test lint bench clean install screenshots chromium
+.PHONY: demo test lint bench clean install screenshots test-packages
 
 $(BIN)/dutydesk: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,19 +33,20 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-test: lint chromium
+test: lint test-packages
 	$(BIN)/pytest
 
-# The browser tests drive the system's Chromium; install it from the distribution when missing.
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Programs the tests drive, from the distribution when missing: Chromium (browser tests) and
+# Prometheus Alertmanager with amtool (alerts from real monitoring).
+test-packages:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/prometheus-alertmanager ]; then \
 	  as_root=""; [ "$$(id -u)" -eq 0 ] || as_root="sudo"; \
 	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get update && \
-	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium prometheus-alertmanager; \
 	fi
 
 # The README's screenshots: the pages in a real Chromium at desktop and phone widths.
-screenshots: install chromium
+screenshots: install test-packages
 	rm -rf build/screenshots
 	$(BIN)/pytest tests/browser/test_screenshots.py -q
 	mkdir -p docs/screenshots

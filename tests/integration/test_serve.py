@@ -19,6 +19,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_for_uvicorn(server: subprocess.Popen[str]) -> None:
+    """Until the server says it is listening; uvicorn says so on stderr, so reading blocks until
+    it does (or the process dies)."""
+    assert server.stderr is not None
+    for line in server.stderr:
+        if "Uvicorn running on" in line:
+            return
+    raise AssertionError("the server exited before it was ready")
+
+
 def test_serve_migrates_an_empty_database_and_answers_with_a_token(tmp_path: Path):
     env = {**os.environ, "DUTYDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
     port = free_port()
@@ -32,13 +42,7 @@ def test_serve_migrates_an_empty_database_and_answers_with_a_token(tmp_path: Pat
         text=True,
     )
     try:
-        # Uvicorn reports readiness on stderr; reading blocks until it does (or the process dies).
-        assert server.stderr is not None
-        for line in server.stderr:
-            if "Uvicorn running on" in line:
-                break
-        else:
-            raise AssertionError("the server exited before it was ready")
+        wait_for_uvicorn(server)
         cli = [sys.executable, "-m", "dutydesk"]
         run = {"env": env, "capture_output": True, "text": True, "check": True}
         subprocess.run([*cli, "apply", str(EXAMPLE_TEAM)], **run)
