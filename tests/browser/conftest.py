@@ -46,6 +46,20 @@ USERS = (
     ("vera", "viewer", None),
     ("ada", "admin", None),
 )
+# The pages a responder uses most (forms included: only responders see them).
+RESPONDER_PAGES = (
+    "/",
+    "/rotas",
+    "/rotas/engineering",
+    "/rotas/engineering?view=month",
+    "/rotas/engineering/overrides",
+    "/rotas/engineering/overrides/new",
+    "/rotas/engineering/cover/new",
+    "/swaps",
+    "/swaps/new?rota=engineering",
+    "/people",
+    "/audit",
+)
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 # How long the server may take to start, and any one browser action or expectation.

@@ -7,22 +7,7 @@ from collections.abc import Callable
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page
 
-from tests.browser.conftest import PHONE, sign_in
-
-# Pages a responder uses; forms included, since they show only to responders.
-PAGES = (
-    "/",
-    "/rotas",
-    "/rotas/engineering",
-    "/rotas/engineering?view=month",
-    "/rotas/engineering/overrides",
-    "/rotas/engineering/overrides/new",
-    "/rotas/engineering/cover/new",
-    "/swaps",
-    "/swaps/new?rota=engineering",
-    "/people",
-    "/audit",
-)
+from tests.browser.conftest import PHONE, RESPONDER_PAGES, sign_in
 
 
 def violations(axe: Axe, page: Page) -> list[str]:
@@ -41,7 +26,7 @@ def test_the_main_pages_break_no_accessibility_rule(new_context: Callable[..., B
     found = violations(axe, page)
     sign_in(page, "alice")
 
-    for path in PAGES:
+    for path in RESPONDER_PAGES:
         answer = page.goto(path)
         assert answer is not None and answer.ok, f"{path}: {answer and answer.status}"
         found += violations(axe, page)

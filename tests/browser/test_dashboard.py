@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, Server, sign_in
+from tests.browser.conftest import PHONE, RESPONDER_PAGES, Server, sign_in
 
 # The dashboard looks this far ahead for the next person (dutydesk.web.dashboard.NEXT_HORIZON).
 NEXT_HORIZON = timedelta(days=31)
@@ -68,19 +68,6 @@ def test_tab_from_the_top_reaches_the_visibly_focused_skip_link_and_enter_moves_
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
 
 
-# The pages a responder uses most, beside the dashboard and the sign-in page.
-PAGES = (
-    "/",
-    "/rotas",
-    "/rotas/engineering",
-    "/rotas/engineering?view=month",
-    "/rotas/engineering/overrides",
-    "/rotas/engineering/overrides/new",
-    "/rotas/engineering/cover/new",
-    "/swaps",
-    "/swaps/new?rota=engineering",
-    "/people",
-)
 SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth"
 
 
@@ -91,7 +78,7 @@ def test_no_page_scrolls_sideways_on_a_phone(new_context):
     sign_in(page, "alice")
 
     sideways = []
-    for path in PAGES:
+    for path in RESPONDER_PAGES:
         answer = page.goto(path)
         assert answer is not None and answer.ok, f"{path}: {answer and answer.status}"
         if page.evaluate(SIDEWAYS):

@@ -79,15 +79,34 @@ def sign_in(session: Session, username: str, password: str, now: datetime) -> Si
     return SignedIn(user, token)
 
 
-def session_user(session: Session, token: str, now: datetime) -> User | None:
-    """The user a session cookie belongs to, or None if the session is unknown or over."""
+@dataclass(frozen=True)
+class SessionUser:
+    """Whose a live session is, and whether its last use should be recorded now."""
+
+    user: User
+    stale: bool
+
+
+def session_user(session: Session, token: str, now: datetime) -> SessionUser | None:
+    """The user a session cookie belongs to, or None if the session is unknown or over.
+
+    Only reads, so a page view needs no write lock; `stale` says to call `touch_session`.
+    """
     found = session.scalar(select(WebSession).where(WebSession.token_digest == token_digest(token)))
     if found is None or found.expires_at <= now:
         return None
-    if now - found.last_seen_at > _TOUCH_EVERY:
+    user = session.get(User, found.user_id)
+    if user is None:
+        return None
+    return SessionUser(user, stale=now - found.last_seen_at > _TOUCH_EVERY)
+
+
+def touch_session(session: Session, token: str, now: datetime) -> None:
+    """Record a session's use: it lasts IDLE_TIMEOUT more, up to ABSOLUTE_TIMEOUT after sign-in."""
+    found = session.scalar(select(WebSession).where(WebSession.token_digest == token_digest(token)))
+    if found is not None:
         found.last_seen_at = now
         found.expires_at = min(now + IDLE_TIMEOUT, found.created_at + ABSOLUTE_TIMEOUT)
-    return session.get(User, found.user_id)
 
 
 def sign_out(session: Session, token: str) -> None:

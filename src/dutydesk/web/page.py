@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from dutydesk.auth.models import User
 from dutydesk.auth.service import require_role
-from dutydesk.auth.signin import session_user
+from dutydesk.auth.signin import session_user, touch_session
 from dutydesk.db import unit_of_work
 from dutydesk.deps import RuntimeDep
 from dutydesk.errors import Forbidden, Invalid
@@ -166,16 +166,21 @@ def get_page(request: Request, runtime: RuntimeDep) -> Page:
     now = runtime.clock.now()
     user = None
     zone = ZoneInfo("UTC")
-    with unit_of_work(runtime.sessions) as session:
-        token = request.cookies.get(SESSION_COOKIE)
-        if token:
-            user = session_user(session, token, now)
-            if user is not None:
-                session.expunge(user)
+    token = request.cookies.get(SESSION_COOKIE)
+    stale = False
+    # A read: page views take no write lock, except to record a session's use once a minute.
+    with unit_of_work(runtime.read_sessions) as session:
+        found = session_user(session, token, now) if token else None
+        if found is not None:
+            user, stale = found.user, found.stale
+            session.expunge(user)
         team = find_team(session)
         if team is not None:
             zone = ZoneInfo(team.timezone)
-        session.commit()
+    if token and stale:
+        with unit_of_work(runtime.sessions) as session:
+            touch_session(session, token, now)
+            session.commit()
     flash = request.cookies.get(FLASH_COOKIE)
     return Page(
         request=request,

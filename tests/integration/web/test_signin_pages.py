@@ -150,3 +150,15 @@ def test_with_an_https_base_url_cookies_are_secure_whatever_the_proxy_says(runti
     cookie = answer.headers["set-cookie"].lower()
     assert "dutydesk_visitor=" in cookie
     assert "secure" in cookie
+
+
+def test_a_session_in_use_stays_open_and_an_idle_one_ends(runtime, clock, example_team, browser):
+    from dutydesk.auth.signin import IDLE_TIMEOUT
+
+    alice = browser("alice")
+    for _ in range(3):  # 33 hours in all, each step within the idle timeout
+        clock.advance(IDLE_TIMEOUT - timedelta(hours=1))
+        assert alice.get("/").status_code == 200
+
+    clock.advance(IDLE_TIMEOUT + timedelta(minutes=1))
+    assert alice.get("/").status_code == 303
