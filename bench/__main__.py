@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import oncall, outbox, pages
+from bench import events, oncall, outbox, pages
 
 
 def main() -> None:
@@ -13,6 +13,7 @@ def main() -> None:
     oncall.run()
     outbox.run()
     pages.run()
+    events.run()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ from dutydesk.alerts.events_api import router as events_router
 from dutydesk.alerts.webhooks import router as webhooks_router
 from dutydesk.audit.api import router as audit_router
 from dutydesk.calendars.api import router as calendars_router
+from dutydesk.escalation.api import router as escalation_router
+from dutydesk.heartbeats.api import hooks_router as heartbeat_hooks_router
+from dutydesk.heartbeats.api import router as heartbeats_router
 from dutydesk.http_errors import API_ERROR_RESPONSES, install_error_mapper
 from dutydesk.notify.api import router as notify_router
 from dutydesk.overrides.api import router as overrides_router
@@ -48,6 +51,8 @@ def create_app(runtime: Runtime) -> FastAPI:
         cover_router,
         swaps_router,
         alerts_router,
+        escalation_router,
+        heartbeats_router,
         audit_router,
         notify_router,
     ):
@@ -57,6 +62,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(events_router)
     # Monitoring webhooks: the integration key in the URL, Dutydesk's error shape.
     app.include_router(webhooks_router)
+    # Heartbeat pings from jobs: the heartbeat's token in the URL.
+    app.include_router(heartbeat_hooks_router)
     for page_router in PAGE_ROUTERS:
         app.include_router(page_router)
     app.mount("/static", StaticFiles(packages=[("dutydesk", "static")]), name="static")

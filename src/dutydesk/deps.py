@@ -26,8 +26,10 @@ _bearer = HTTPBearer(auto_error=False, description="An API token from `dutydesk 
 # overflow Python's datetime range, and no rota means anything there.
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     """The runtime the application was built around."""
+    # async, though it awaits nothing: FastAPI runs a plain `def` dependency on a worker thread,
+    # a thread hop per request for reading one attribute.
     runtime: Runtime = request.app.state.runtime
     return runtime
 

@@ -3,6 +3,8 @@
 import dutydesk.alerts.models
 import dutydesk.announcements.models
 import dutydesk.audit.models
+import dutydesk.escalation.models
+import dutydesk.heartbeats.models
 import dutydesk.notify.models
 import dutydesk.swaps.models
 from dutydesk.auth.models import ApiToken, User
@@ -17,6 +19,8 @@ _TABLE_MODULES = (
     dutydesk.alerts.models,
     dutydesk.announcements.models,
     dutydesk.audit.models,
+    dutydesk.escalation.models,
+    dutydesk.heartbeats.models,
     dutydesk.notify.models,
     dutydesk.swaps.models,
 )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +26,13 @@ class Runtime:
     read_sessions: sessionmaker[Session]
     clock: Clock
     _secret_key: str | None = field(default=None, repr=False)
+    # Set when a commit leaves work due now (a page to send), so an in-process worker wakes
+    # at once instead of at its next interval. Only a shortcut: the work itself is in rows.
+    work_waiting: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def wake_worker(self) -> None:
+        """Wake a worker waiting in this process (the one `dutydesk serve` runs)."""
+        self.work_waiting.set()
 
     def secret_key(self) -> str:
         """DUTYDESK_SECRET_KEY, or else a key generated once and kept in the database."""
@@ -55,10 +63,27 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> R
     """Build the runtime from settings (read from the environment when not given)."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
         read_sessions=make_read_session_factory(engine),
         clock=clock or SystemClock(),
     )
+    event.listen(runtime.sessions, "after_commit", lambda s: _wake_if_asked(runtime, s))
+    event.listen(runtime.sessions, "after_soft_rollback", lambda s, _: s.info.pop(WAKE, None))
+    return runtime
+
+
+# A session's `info` key: set it (ask_to_wake_worker) when the transaction queues due work.
+WAKE = "wake_worker"
+
+
+def ask_to_wake_worker(session: Session) -> None:
+    """Wake this process's worker once the session's transaction has committed."""
+    session.info[WAKE] = True
+
+
+def _wake_if_asked(runtime: Runtime, session: Session) -> None:
+    if session.info.pop(WAKE, False):
+        runtime.wake_worker()

@@ -59,6 +59,8 @@ RESPONDER_PAGES = (
     "/swaps/new?rota=engineering",
     "/people",
     "/audit",
+    "/alerts",
+    "/alerts/1",  # the alert `seed` raises
 )
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
@@ -131,6 +133,8 @@ def seed(database_url: str) -> str:
     """The example team and a user for each role, made with the CLI; returns an admin token."""
     run_cli(database_url, "db", "upgrade")
     run_cli(database_url, "apply", str(EXAMPLE_TEAM))
+    summary = "Disk almost full on db-1 (93%), writes may fail within the hour"
+    run_cli(database_url, "alert", "trigger", "platform-api", "--summary", summary)
     for username, role, person in USERS:
         linked = ["--person", person] if person else []
         add = ["user", "add", username, "--role", role, *linked, "--password-stdin"]

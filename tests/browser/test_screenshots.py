@@ -94,3 +94,14 @@ def test_rota_calendar_screenshot(
         expect(page.locator(f".week .piece--{kind}")).not_to_have_count(0)
 
     assert shoot(page, f"calendar-{width}").stat().st_size > 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_alerts_screenshot(new_context: Callable[..., BrowserContext], width: str):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    sign_in(page, "alice")
+    page.goto("/alerts")
+    expect(page.get_by_role("heading", level=1, name="Open alerts")).to_be_visible()
+    expect(page.get_by_role("button", name="Acknowledge alert 1")).to_be_visible()
+
+    assert shoot(page, f"alerts-{width}").stat().st_size > 0

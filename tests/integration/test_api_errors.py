@@ -213,3 +213,27 @@ def test_a_note_of_500_characters_outside_ascii_is_kept_whole(team_api):
     made = team_api.post(OVERRIDES, json={**GOOD, "note": note})
     assert made.status_code == 201, made.text
     assert team_api.get(f"{OVERRIDES}/{made.json()['id']}").json()["note"] == note
+
+
+def test_a_json_body_that_is_not_utf8_is_422_like_any_bad_json(team_api, runtime):
+    # FastAPI answers it 400 "There was an error parsing the body", which the document lacked.
+    answer = team_api.post(
+        OVERRIDES, content=b'{"person": "\xff"}', headers={"content-type": "application/json"}
+    )
+    assert_error(answer, 422, "invalid", "body: not valid JSON (it is not UTF-8)")
+    assert stored_overrides(runtime) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        (OVERRIDES, "GET, POST"),
+        (f"{OVERRIDES}/1", "DELETE, GET"),
+        ("/v2/enqueue", "POST"),
+    ],
+)
+def test_a_wrong_method_is_405_allowing_every_method_of_the_path(team_api, path, allowed):
+    # GET and POST of one path are two routes; Starlette's 405 named only the first one's.
+    answer = team_api.put(path, json={})
+    assert_error(answer, 405, "method_not_allowed")
+    assert answer.headers["allow"] == allowed

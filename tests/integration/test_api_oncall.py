@@ -24,6 +24,7 @@ def test_people_are_listed_in_the_team_file_order(team_api):
         "email": "alice@example.org",
         "slack": "U01ALICE",
         "phone": None,
+        "notify": [],
     }
 
 
@@ -36,6 +37,7 @@ def test_one_person(team_api):
         "email": "bob@example.org",
         "slack": None,
         "phone": None,
+        "notify": [],
     }
 
 

@@ -34,6 +34,8 @@ def test_applying_the_team_records_each_change(audit_json, example_team):
         ["create team paas"]
         + [f"create person {p}" for p in ("alice", "bob", "carol", "dan", "erin")]
         + [f"create rota {r}" for r in ("engineering", "comms", "escalation")]
+        + [f"create policy {p}" for p in ("in-hours", "24x7")]
+        + [f"create service {s}" for s in ("platform-api", "status-checks")]
     )
     rota = audit_json("--rota", "engineering")
     assert [(e["action"], e["rota"], e["at"]) for e in rota] == [
@@ -200,7 +202,8 @@ def test_since_and_until_pick_a_stretch_of_time(cli, audit_json, example_team, c
         "2026-01-15T13:00",
     )
     assert [e["action"] for e in audit_json("--since", "2026-01-14T10:30")] == ["override.add"]
-    assert len(audit_json("--until", "2026-01-14T10:30")) == 9
+    # Applying the example team: the team, 5 people, 3 rotas, 2 policies and 2 services.
+    assert len(audit_json("--until", "2026-01-14T10:30")) == 13
     assert audit_json("--since", "2026-01-14T10:30", "--rota", "comms") == []
 
 

@@ -188,12 +188,18 @@ def test_removing_a_rota_with_an_override_still_to_come_is_refused(cli, tmp_path
 def test_announcement_settings_round_trip_and_changes_are_named(cli, tmp_path: Path):
     announced = tmp_path / "team.yaml"
     announced.write_text(
-        EXAMPLE_TEAM.read_text().replace(
+        EXAMPLE_TEAM.read_text()
+        .replace(
             "people:\n",
             "announce: {slack_channel: C0TEAM001, email: paas@example.org}\npeople:\n",
             1,
         )
-        + '    announce: {slack_channel: C0ESCAL01, topic: "{mention} escalation", remind_before: false}\n'
+        .replace(
+            "escalation_policies:\n",
+            '    announce: {slack_channel: C0ESCAL01, topic: "{mention} escalation",'
+            " remind_before: false}\nescalation_policies:\n",
+            1,
+        )
     )
     assert cli("apply", str(announced)).code == 0
     exported = tmp_path / "exported.yaml"

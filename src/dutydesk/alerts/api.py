@@ -1,4 +1,5 @@
-"""JSON routes for people acting on alerts: list, read, acknowledge, resolve, add a note."""
+"""JSON routes for people acting on alerts: list, read, acknowledge, resolve, note, snooze,
+reassign."""
 
 from __future__ import annotations
 
@@ -6,16 +7,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from dutydesk.alerts import service
+from dutydesk.alerts import actions, service
 from dutydesk.alerts.schemas import (
     AlertDetail,
     AlertNote,
     AlertRead,
+    AlertReassign,
+    AlertSnooze,
     AlertStatus,
     alert_detail,
     alert_read,
 )
 from dutydesk.deps import CurrentUser, ReadSessionDep, Responder, SessionDep, TeamTimeDep
+from dutydesk.timeparse import parse_duration
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 MAX_LIMIT = 500
@@ -77,6 +81,35 @@ def add_note(
     """Add a note to an alert's log, in any state (responder+)."""
     view = service.add_note(
         session, alert_id, body.text, team_time.now, actor=f"user:{user.username}"
+    )
+    session.commit()
+    return alert_detail(view, team_time.zone)
+
+
+@router.post("/{alert_id}/snooze", response_model=AlertDetail, response_model_by_alias=True)
+def snooze_alert(
+    alert_id: int, body: AlertSnooze, user: Responder, session: SessionDep, team_time: TeamTimeDep
+) -> AlertDetail:
+    """Acknowledge an alert for a while; still unresolved then, it pages again (responder+)."""
+    length = parse_duration(body.duration, field="duration")
+    view = actions.snooze_alert(
+        session, alert_id, length, team_time.now, actor=f"user:{user.username}"
+    )
+    session.commit()
+    return alert_detail(view, team_time.zone)
+
+
+@router.post("/{alert_id}/reassign", response_model=AlertDetail, response_model_by_alias=True)
+def reassign_alert(
+    alert_id: int,
+    body: AlertReassign,
+    user: Responder,
+    session: SessionDep,
+    team_time: TeamTimeDep,
+) -> AlertDetail:
+    """Give the alert's group to a person, who is paged at once (responder+)."""
+    view = actions.reassign_alert(
+        session, alert_id, body.person, team_time.now, actor=f"user:{user.username}"
     )
     session.commit()
     return alert_detail(view, team_time.zone)

@@ -8,17 +8,22 @@ validate it and the app's error mapper answer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
+from dutydesk.alerts import bulk
 from dutydesk.alerts import service as alerts
+from dutydesk.alerts.ingest import GroupWriter
 from dutydesk.alerts.intake import BadBody, field_path, json_body_openapi, read_json_object
 from dutydesk.alerts.integrations import find_live_key
+from dutydesk.alerts.models import IntegrationKey
 from dutydesk.alerts.schemas import (
     ROUTING_KEY_LENGTH,
     ChangeEventV2,
@@ -29,11 +34,10 @@ from dutydesk.alerts.schemas import (
     TriggerPayload,
     utc_time,
 )
-from dutydesk.db import unit_of_work
 from dutydesk.deps import RuntimeDep
-from dutydesk.runtime import Runtime
 
 INVALID = "Event object is invalid"
+_LIVE_KEYS = "dutydesk.events.live_keys"
 
 router = APIRouter(tags=["events"])
 M = TypeVar("M", bound=BaseModel)
@@ -62,6 +66,18 @@ def _unknown_key() -> EventRejected:
     )
 
 
+async def get_writer(request: Request, runtime: RuntimeDep) -> GroupWriter:
+    """The application's group-commit writer for events, made on first use."""
+    writer: GroupWriter | None = getattr(request.app.state, "event_writer", None)
+    if writer is None:
+        writer = GroupWriter(runtime.sessions, batched=_store_triggers)
+        request.app.state.event_writer = writer
+    return writer
+
+
+WriterDep = Annotated[GroupWriter, Depends(get_writer)]
+
+
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     202: {"model": EventAccepted, "description": "The event was stored."},
     400: {"model": EventRefused, "description": "The event is invalid; `errors` names why."},
@@ -76,11 +92,15 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=_RESPONSES,
     openapi_extra=json_body_openapi(EventV2),
 )
-async def enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
+async def enqueue(request: Request, runtime: RuntimeDep, writer: WriterDep) -> JSONResponse:
     """Trigger, acknowledge or resolve an alert (PagerDuty Events API v2)."""
     try:
         envelope, payload = _parse_event(await _read_json(request))
-        dedup_key = await run_in_threadpool(_process_event, runtime, envelope, payload)
+        now = runtime.clock.now()
+        if payload is not None:  # a trigger: written in bulk with its queued neighbours
+            dedup_key = await writer.run_batched(_Received(envelope, payload, now))
+        else:
+            dedup_key = await writer.run(partial(_store_event, envelope, payload, now))
     except EventRejected as refused:
         return refused.response()
     body = {"status": "success", "message": "Event processed", "dedup_key": dedup_key}
@@ -94,12 +114,12 @@ async def enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
     responses=_RESPONSES,
     openapi_extra=json_body_openapi(ChangeEventV2),
 )
-async def change_enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
+async def change_enqueue(request: Request, runtime: RuntimeDep, writer: WriterDep) -> JSONResponse:
     """Record a change event, such as a deploy (PagerDuty Change Events)."""
     try:
         data = await _read_json(request)
         event = _validated(ChangeEventV2, data, "")
-        await run_in_threadpool(_process_change, runtime, event)
+        await writer.run(partial(_store_change, event, runtime.clock.now()))
     except EventRejected as refused:
         return refused.response()
     return JSONResponse({"status": "success", "message": "Change event processed"}, 202)
@@ -158,27 +178,63 @@ def _describe(problem: Any, prefix: str) -> str:
     return f"'{where}': {message}" if where else message
 
 
-def _process_event(
-    runtime: Runtime, envelope: EventEnvelope, payload: TriggerPayload | None
+def _store_event(
+    envelope: EventEnvelope, payload: TriggerPayload | None, now: datetime, session: Session
 ) -> str:
-    """Store one event in one transaction; returns the dedup key it was filed under."""
-    now = runtime.clock.now()
-    with unit_of_work(runtime.sessions) as session:
-        key = find_live_key(session, envelope.routing_key)
-        if key is None:
-            raise _unknown_key()
-        actor = f"integration:{key.id}"
-        dedup_key = envelope.dedup_key or alerts.new_dedup_key()
-        if envelope.event_action == "trigger":
-            assert payload is not None  # _parse_event requires it for triggers
-            fields = _alert_fields(envelope, payload)
-            alerts.trigger(session, key.service_id, dedup_key, fields, now, actor=actor)
-        elif envelope.event_action == "acknowledge":
-            alerts.acknowledge(session, key.service_id, dedup_key, now, actor=actor)
-        else:
-            alerts.resolve(session, key.service_id, dedup_key, now, actor=actor)
-        session.commit()
+    """Apply one event (the caller commits); returns the dedup key it was filed under."""
+    key = _live_key(session, envelope.routing_key)
+    actor = f"integration:{key.id}"
+    dedup_key = envelope.dedup_key or alerts.new_dedup_key()
+    if envelope.event_action == "trigger":
+        assert payload is not None  # _parse_event requires it for triggers
+        fields = _alert_fields(envelope, payload)
+        alerts.trigger(session, key.service_id, dedup_key, fields, now, actor=actor)
+    elif envelope.event_action == "acknowledge":
+        alerts.acknowledge(session, key.service_id, dedup_key, now, actor=actor)
+    else:
+        alerts.resolve(session, key.service_id, dedup_key, now, actor=actor)
     return dedup_key
+
+
+@dataclass(frozen=True)
+class _Received:
+    """A trigger event as it was received, checked but not yet written."""
+
+    envelope: EventEnvelope
+    payload: TriggerPayload
+    now: datetime
+
+
+def _store_triggers(session: Session, received: list[_Received]) -> list[str | EventRejected]:
+    """Apply trigger events in order (the caller commits): for each, the dedup key it was
+    filed under, or why it was refused (an unknown routing key; nothing is written for it)."""
+    outcomes: list[str | EventRejected] = []
+    triggers: list[bulk.Trigger] = []
+    for event in received:
+        try:
+            key = _live_key(session, event.envelope.routing_key)
+        except EventRejected as refused:
+            outcomes.append(refused)
+            continue
+        dedup_key = event.envelope.dedup_key or alerts.new_dedup_key()
+        fields = _alert_fields(event.envelope, event.payload)
+        actor = f"integration:{key.id}"
+        triggers.append(bulk.Trigger(key.service_id, dedup_key, fields, event.now, actor))
+        outcomes.append(dedup_key)
+    bulk.trigger_all(session, triggers)
+    return outcomes
+
+
+def _live_key(session: Session, presented: str) -> IntegrationKey:
+    """The live key behind a routing key, looked up once per transaction (events are written
+    in batches, which mostly share a few keys); EventRejected when there is none."""
+    known: dict[str, IntegrationKey | None] = session.info.setdefault(_LIVE_KEYS, {})
+    if presented not in known:
+        known[presented] = find_live_key(session, presented)
+    key = known[presented]
+    if key is None:
+        raise _unknown_key()
+    return key
 
 
 def _alert_fields(envelope: EventEnvelope, payload: TriggerPayload) -> alerts.AlertFields:
@@ -198,24 +254,19 @@ def _alert_fields(envelope: EventEnvelope, payload: TriggerPayload) -> alerts.Al
     )
 
 
-def _process_change(runtime: Runtime, event: ChangeEventV2) -> None:
-    now = runtime.clock.now()
-    with unit_of_work(runtime.sessions) as session:
-        key = find_live_key(session, event.routing_key)
-        if key is None:
-            raise _unknown_key()
-        alerts.record_change(
-            session,
-            key.service_id,
-            summary=event.payload.summary,
-            happened_at=_utc(event.payload.timestamp),
-            source=event.payload.source,
-            custom_details=event.payload.custom_details,
-            links=[link.model_dump(exclude_none=True) for link in event.links or []],
-            now=now,
-            actor=f"integration:{key.id}",
-        )
-        session.commit()
+def _store_change(event: ChangeEventV2, now: datetime, session: Session) -> None:
+    key = _live_key(session, event.routing_key)
+    alerts.record_change(
+        session,
+        key.service_id,
+        summary=event.payload.summary,
+        happened_at=_utc(event.payload.timestamp),
+        source=event.payload.source,
+        custom_details=event.payload.custom_details,
+        links=[link.model_dump(exclude_none=True) for link in event.links or []],
+        now=now,
+        actor=f"integration:{key.id}",
+    )
 
 
 def _utc(timestamp: str | None) -> datetime | None:

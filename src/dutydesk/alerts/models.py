@@ -24,6 +24,10 @@ class Service(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(String(1000))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The id of the escalation policy that pages for it (None: its alerts page nobody).
+    escalation_policy_id: Mapped[str | None] = mapped_column(String(64))
+    # As written in the team file ("5m"); "0m" turns grouping off.
+    group_window: Mapped[str] = mapped_column(String(16), default="5m")
 
 
 class IntegrationKey(Base):
@@ -76,6 +80,12 @@ class Alert(Base):
     acknowledged_by: Mapped[str | None] = mapped_column(String(200))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by: Mapped[str | None] = mapped_column(String(200))
+    # The group whose pages cover this alert (an alert storm on one service is one group).
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alert_groups.id", ondelete="SET NULL"), index=True
+    )
+    # When an acknowledged (or snoozed) alert that is still unresolved pages again.
+    retrigger_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class AlertLogEntry(Base):

@@ -166,7 +166,13 @@ class AlertLogRead(BaseModel):
     """One event or action on an alert."""
 
     at: datetime
-    kind: str = Field(examples=["acknowledge"], description="trigger, acknowledge, resolve, note")
+    kind: str = Field(
+        examples=["acknowledge"],
+        description=(
+            "trigger, acknowledge, resolve, note, snooze, reassign, retrigger, page, handover,"
+            " outside-hours, nobody-on-call, no-contact, pages-withdrawn, escalation-ended"
+        ),
+    )
     actor: str = Field(examples=["user:rhea"], description="integration:ID, user:NAME or cli:NAME")
     details: dict[str, Any]
 
@@ -198,12 +204,50 @@ class AlertRead(BaseModel):
     acknowledged_by: str | None
     resolved_at: datetime | None
     resolved_by: str | None
+    page_group: int | None = Field(
+        description="The alert group whose pages cover this alert (a storm on a service is one)."
+    )
+    retrigger_at: datetime | None = Field(
+        description="When this acknowledged or snoozed alert pages again if still unresolved."
+    )
+
+
+class PageRead(BaseModel):
+    """A page sent (or to be sent) for the alert's group."""
+
+    queued_at: datetime
+    due_at: datetime
+    step: int = Field(description="The policy's step, from 1.")
+    repeat: int = Field(description="0 on the policy's first run through its steps.")
+    policy: str | None
+    person: str | None = Field(description="The person paged; null for a channel.")
+    via: str = Field(examples=["email"], description="email, slack or webhook")
+    message_id: int | None = Field(description="The outbox message: GET /api/v1/deliveries.")
 
 
 class AlertDetail(AlertRead):
-    """An alert with its log, oldest entry first."""
+    """An alert with its log, oldest entry first, and its group's pages."""
 
     log: list[AlertLogRead]
+    pages: list[PageRead]
+
+
+class AlertSnooze(BaseModel):
+    """How long to snooze an alert for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    duration: str = Field(
+        min_length=1, max_length=16, examples=["1h"], description="1m to 7d, like 30m, 4h, 1d."
+    )
+
+
+class AlertReassign(BaseModel):
+    """Whom to give an alert (and its group) to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person: str = Field(min_length=1, max_length=64, examples=["alice"], description="A person id.")
 
 
 def alert_read(alert: Alert, zone: ZoneInfo) -> AlertRead:
@@ -231,6 +275,8 @@ def alert_read(alert: Alert, zone: ZoneInfo) -> AlertRead:
         acknowledged_by=alert.acknowledged_by,
         resolved_at=in_zone(alert.resolved_at, zone),
         resolved_by=alert.resolved_by,
+        page_group=alert.group_id,
+        retrigger_at=in_zone(alert.retrigger_at, zone),
     )
 
 
@@ -245,4 +291,17 @@ def alert_detail(view: AlertView, zone: ZoneInfo) -> AlertDetail:
         )
         for entry in view.log
     ]
-    return AlertDetail(**alert_read(view.alert, zone).model_dump(), log=log)
+    pages = [
+        PageRead(
+            queued_at=page.queued_at.astimezone(zone),
+            due_at=page.due_at.astimezone(zone),
+            step=page.step_index + 1,
+            repeat=page.loop_index,
+            policy=page.policy_id,
+            person=page.person_id,
+            via=page.via,
+            message_id=page.outbox_message_id,
+        )
+        for page in view.pages
+    ]
+    return AlertDetail(**alert_read(view.alert, zone).model_dump(), log=log, pages=pages)

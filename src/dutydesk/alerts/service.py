@@ -26,6 +26,8 @@ from dutydesk.alerts.models import (
     ChangeEvent,
 )
 from dutydesk.errors import Conflict, Invalid, NotFound
+from dutydesk.escalation import service as escalation
+from dutydesk.escalation.models import GroupPage
 
 TRIGGERED = "triggered"
 ACKNOWLEDGED = "acknowledged"
@@ -87,11 +89,12 @@ def trigger(
             if alert is None:
                 raise
         else:
-            _log(session, alert, "trigger", actor, now, _event_details(fields))
+            log_entry(session, alert, "trigger", actor, now, _event_details(fields))
+            escalation.alert_opened(session, alert, now)
             return alert, True
     alert.event_count += 1
     alert.last_event_at = now
-    _log(session, alert, "trigger", actor, now, _event_details(fields))
+    log_entry(session, alert, "trigger", actor, now, _event_details(fields))
     return alert, False
 
 
@@ -101,7 +104,7 @@ def acknowledge(
     """Acknowledge the open alert with this key; None (and no change) when there is none."""
     alert = find_open_alert(session, service_id, dedup_key)
     if alert is not None:
-        _acknowledge(session, alert, now, actor)
+        acknowledge_one(session, alert, now, actor)
     return alert
 
 
@@ -111,11 +114,11 @@ def resolve(
     """Resolve the open alert with this key, freeing the key; None when there is none."""
     alert = find_open_alert(session, service_id, dedup_key)
     if alert is not None:
-        _resolve(session, alert, now, actor)
+        resolve_one(session, alert, now, actor)
     return alert
 
 
-def _acknowledge(session: Session, alert: Alert, now: datetime, actor: str) -> bool:
+def acknowledge_one(session: Session, alert: Alert, now: datetime, actor: str) -> bool:
     """The one acknowledge rule: only a triggered alert moves; True when it did."""
     if alert.status != TRIGGERED:
         return False
@@ -123,11 +126,13 @@ def _acknowledge(session: Session, alert: Alert, now: datetime, actor: str) -> b
     alert.acknowledged_at = now
     alert.acknowledged_by = actor
     alert.last_event_at = now
-    _log(session, alert, "acknowledge", actor, now, {})
+    alert.retrigger_at = escalation.retrigger_at(session, alert, now)
+    log_entry(session, alert, "acknowledge", actor, now, _retrigger_details(alert))
+    escalation.alert_quieted(session, alert, now, reason=f"acknowledged by {actor}")
     return True
 
 
-def _resolve(session: Session, alert: Alert, now: datetime, actor: str) -> bool:
+def resolve_one(session: Session, alert: Alert, now: datetime, actor: str) -> bool:
     """The one resolve rule: an open alert is resolved and its key freed; True when it was."""
     if alert.status == RESOLVED:
         return False
@@ -136,8 +141,16 @@ def _resolve(session: Session, alert: Alert, now: datetime, actor: str) -> bool:
     alert.resolved_at = now
     alert.resolved_by = actor
     alert.last_event_at = now
-    _log(session, alert, "resolve", actor, now, {})
+    alert.retrigger_at = None
+    log_entry(session, alert, "resolve", actor, now, {})
+    escalation.alert_quieted(session, alert, now, reason=f"resolved by {actor}")
     return True
+
+
+def _retrigger_details(alert: Alert) -> dict[str, Any]:
+    if alert.retrigger_at is None:
+        return {}
+    return {"retrigger_at": alert.retrigger_at.isoformat()}
 
 
 def new_dedup_key() -> str:
@@ -167,10 +180,11 @@ def trigger_on_service(
 
 @dataclass(frozen=True)
 class AlertView:
-    """An alert with its log, oldest entry first."""
+    """An alert with its log, oldest entry first, and the pages sent for its group."""
 
     alert: Alert
     log: Sequence[AlertLogEntry]
+    pages: Sequence[GroupPage] = ()
 
 
 def list_alerts(
@@ -216,14 +230,14 @@ def acknowledge_alert(session: Session, alert_id: int, now: datetime, *, actor: 
     alert = get_alert(session, alert_id, for_update=True)
     if alert.status == RESOLVED:
         raise Conflict(_already_resolved(alert, "acknowledged"))
-    _acknowledge(session, alert, now, actor)
+    acknowledge_one(session, alert, now, actor)
     return _view(session, alert)
 
 
 def resolve_alert(session: Session, alert_id: int, now: datetime, *, actor: str) -> AlertView:
     """Resolve an alert by id; a resolved one is a Conflict naming who resolved it."""
     alert = get_alert(session, alert_id, for_update=True)
-    if not _resolve(session, alert, now, actor):
+    if not resolve_one(session, alert, now, actor):
         raise Conflict(_already_resolved(alert, "resolved again"))
     return _view(session, alert)
 
@@ -233,7 +247,7 @@ def add_note(session: Session, alert_id: int, text: str, now: datetime, *, actor
     if not text.strip() or len(text) > NOTE_LENGTH or "\x00" in text:
         raise Invalid(f"text: write the note in 1 to {NOTE_LENGTH} characters")
     alert = get_alert(session, alert_id, for_update=True)
-    _log(session, alert, "note", actor, now, {"text": text})
+    log_entry(session, alert, "note", actor, now, {"text": text})
     return _view(session, alert)
 
 
@@ -246,7 +260,10 @@ def _view(session: Session, alert: Alert) -> AlertView:
     log = session.scalars(
         select(AlertLogEntry).where(AlertLogEntry.alert_id == alert.id).order_by(AlertLogEntry.id)
     ).all()
-    return AlertView(alert, log)
+    pages: Sequence[GroupPage] = ()
+    if alert.group_id is not None:
+        pages = escalation.pages_of(session, [alert.group_id])[alert.group_id]
+    return AlertView(alert, log, pages)
 
 
 def _check_text(name: str, value: str, length: int) -> None:
@@ -315,7 +332,7 @@ def _event_details(fields: AlertFields) -> dict[str, Any]:
     return details
 
 
-def _log(
+def log_entry(
     session: Session, alert: Alert, kind: str, actor: str, now: datetime, details: dict[str, Any]
 ) -> None:
     session.add(AlertLogEntry(alert_id=alert.id, at=now, kind=kind, actor=actor, details=details))

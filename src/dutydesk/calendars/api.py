@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from dutydesk.calendars import service
 from dutydesk.deps import CurrentUser, ReadSessionDep, RuntimeDep
+from dutydesk.http_errors import API_ERROR_RESPONSES
 from dutydesk.people.service import get_person
 from dutydesk.rotas.service import get_rota
 
@@ -16,6 +17,9 @@ _FEED_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"content": {"text/calendar": {}}, "description": "An iCalendar (RFC 5545) document."},
     404: {"description": "No such feed: an unknown rota or person, or a wrong or reset token."},
 }
+
+# The feed URLs are for a signed-in user; the feeds themselves need only their secret token.
+_URL_RESPONSES: dict[int | str, dict[str, object]] = {401: API_ERROR_RESPONSES[401]}
 
 
 class FeedRead(BaseModel):
@@ -56,7 +60,9 @@ def person_feed(person: str, token: str, session: ReadSessionDep, runtime: Runti
     return Response(body, media_type=_ICS, headers={"Cache-Control": "private, max-age=300"})
 
 
-@router.get("/api/v1/rotas/{rota}/feed", response_model=FeedRead, tags=["rotas"])
+@router.get(
+    "/api/v1/rotas/{rota}/feed", response_model=FeedRead, tags=["rotas"], responses=_URL_RESPONSES
+)
 def rota_feed_url(
     rota: str, _user: CurrentUser, session: ReadSessionDep, runtime: RuntimeDep
 ) -> FeedRead:
@@ -65,7 +71,12 @@ def rota_feed_url(
     return FeedRead(url=runtime.settings.base_url + path)
 
 
-@router.get("/api/v1/people/{person}/feed", response_model=FeedRead, tags=["people"])
+@router.get(
+    "/api/v1/people/{person}/feed",
+    response_model=FeedRead,
+    tags=["people"],
+    responses=_URL_RESPONSES,
+)
 def person_feed_url(
     person: str, _user: CurrentUser, session: ReadSessionDep, runtime: RuntimeDep
 ) -> FeedRead:

@@ -10,12 +10,23 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from typer import _click as typer_click
 
-from dutydesk.cli import access, alerts, audit, cover, deliveries, oncall, server, swaps, team
+from dutydesk.cli import (
+    access,
+    alerts,
+    audit,
+    cover,
+    deliveries,
+    heartbeats,
+    oncall,
+    server,
+    swaps,
+    team,
+)
 from dutydesk.cli.common import app, err
 from dutydesk.errors import DutydeskError
 from dutydesk.runtime import Runtime
 
-for module in (access, alerts, audit, cover, deliveries, oncall, server, swaps, team):
+for module in (access, alerts, audit, cover, deliveries, heartbeats, oncall, server, swaps, team):
     module.register(app)
 
 # Typer 0.29+ raises the exceptions of the copy of click it bundles; older Typer, click's own.

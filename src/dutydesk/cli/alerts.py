@@ -10,13 +10,13 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts import integrations
+from dutydesk.alerts import actions, integrations
 from dutydesk.alerts import service as alerts
 from dutydesk.alerts.schemas import alert_detail, alert_read
 from dutydesk.cli.common import cli_actor, print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.team.service import team_zone
-from dutydesk.timeparse import local_text
+from dutydesk.timeparse import local_text, parse_duration
 
 integration_app = typer.Typer(
     no_args_is_help=True, help="Integration keys (Events API v2 routing keys) of services."
@@ -208,6 +208,43 @@ def alert_note(
         lambda session, now: alerts.add_note(session, alert_id, text, now, actor=cli_actor()),
         False,
         f"Noted on alert {alert_id}.",
+    )
+
+
+@alert_app.command("snooze")
+def alert_snooze(
+    ctx: typer.Context,
+    alert_id: AlertId,
+    length: Annotated[
+        str, typer.Option("--for", help="How long: 1m to 7d, like 30m, 4h or 1d.")
+    ] = "1h",
+) -> None:
+    """Acknowledge an alert for a while; still unresolved then, it pages again."""
+    duration = parse_duration(length, field="--for")
+    _act(
+        ctx,
+        lambda session, now: actions.snooze_alert(
+            session, alert_id, duration, now, actor=cli_actor()
+        ),
+        False,
+        f"Alert {alert_id} is snoozed for {length}.",
+    )
+
+
+@alert_app.command("reassign")
+def alert_reassign(
+    ctx: typer.Context,
+    alert_id: AlertId,
+    person: Annotated[str, typer.Argument(help="The person's id (from the team file).")],
+) -> None:
+    """Give an alert (and its group) to someone: they are paged at once."""
+    _act(
+        ctx,
+        lambda session, now: actions.reassign_alert(
+            session, alert_id, person, now, actor=cli_actor()
+        ),
+        False,
+        f"Alert {alert_id} is reassigned to {person}.",
     )
 
 

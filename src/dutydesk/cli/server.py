@@ -60,6 +60,7 @@ def serve(
         if background is not None:
             thread, stop = background
             stop.set()
+            runtime.wake_worker()
             thread.join(timeout=30)
 
 
@@ -78,8 +79,13 @@ def worker(
         stdout.print(", ".join(f"{name}: {count}" for name, count in handled.items()) or "idle")
         return
     stop = threading.Event()
+
+    def stop_worker(*_: object) -> None:
+        stop.set()
+        runtime.wake_worker()
+
     for signal_number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signal_number, lambda *_: stop.set())
+        signal.signal(signal_number, stop_worker)
     the_worker.run_until(stop)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class PersonRead(BaseModel):
@@ -15,3 +17,7 @@ class PersonRead(BaseModel):
     email: str | None
     slack: str | None
     phone: str | None
+    notify: list[dict[str, Any]] = Field(
+        description='Notification rules, e.g. [{"via": "slack", "after": "0m"}]; empty: every'
+        " contact method at once."
+    )

@@ -147,6 +147,45 @@ def on_call_at(rota: RotaPlan, overrides: Sequence[OverridePlan], at: datetime) 
             ahead += 1
 
 
+@dataclass(frozen=True, slots=True)
+class HoursPlan:
+    """Working hours on a local wall clock, optionally not on holidays; no hours: always."""
+
+    timezone: ZoneInfo
+    hours: tuple[WeeklyHours, ...] = ()
+    skip_holidays: bool = False
+    holidays: HolidayCalendar | None = None
+
+
+_HOURS_SEARCH = timedelta(days=8)
+_HOURS_SEARCH_LIMIT = timedelta(days=400)
+
+
+def next_in_hours(plan: HoursPlan, at: datetime) -> datetime | None:
+    """The first instant at or after `at` within the hours: `at` itself when it is inside.
+
+    None when no hours start within a year (every day a holiday, say).
+    """
+    moment = _naive_utc(at, "at")
+    window_start = moment
+    while window_start - moment < _HOURS_SEARCH_LIMIT:
+        window_end = window_start + _HOURS_SEARCH
+        open_time = _covered(plan.hours, plan.timezone, window_start, window_end)
+        if plan.skip_holidays and plan.holidays is not None and open_time:
+            open_time = subtract(
+                open_time, _days_off(plan.holidays, plan.timezone, window_start, window_end)
+            )
+        if open_time:
+            return _aware(open_time[0][0])
+        window_start = window_end
+    return None
+
+
+def in_hours(plan: HoursPlan, at: datetime) -> bool:
+    """Whether `at` falls within the hours (a holiday counts as outside when they skip them)."""
+    return next_in_hours(plan, at) == at
+
+
 def _first_search_window(rota: RotaPlan) -> int:
     """Which search window to try first: one wider than a shift if the rota never sleeps.
 

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from dutydesk.alerts.models import Alert, IntegrationKey, Service
 from dutydesk.audit.service import record
 from dutydesk.errors import Conflict, NotFound
+from dutydesk.escalation.models import EscalationPolicy
+from dutydesk.heartbeats.models import Heartbeat
 from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
@@ -22,7 +24,9 @@ from dutydesk.team.models import Team
 from dutydesk.team.spec import (
     AnnounceSpec,
     LayerSpec,
+    NotifyRuleSpec,
     PersonSpec,
+    PolicySpec,
     RotaSpec,
     ServiceSpec,
     TeamSpec,
@@ -37,7 +41,7 @@ class Change:
     """One line of a plan: what happens to which thing, and which fields change."""
 
     action: str  # "create", "update" or "remove"
-    kind: str  # "team", "person", "rota" or "service"
+    kind: str  # "team", "person", "rota", "policy" or "service"
     id: str
     fields: list[str] = field(default_factory=list)
 
@@ -84,7 +88,7 @@ def plan(session: Session, spec: TeamSpec) -> list[Change]:
         "person",
         current.people if current else [],
         spec.people,
-        ("name", "email", "slack", "phone"),
+        ("name", "email", "slack", "phone", "notify"),
     )
     rotas = _diff_list(
         "rota",
@@ -92,13 +96,34 @@ def plan(session: Session, spec: TeamSpec) -> list[Change]:
         spec.rotas,
         ("name", "hours", "skip_holidays", "layers", "announce"),
     )
-    services = _diff_list(
-        "service", current.services if current else [], spec.services, ("name", "description")
+    policies = _diff_list(
+        "policy",
+        current.escalation_policies if current else [],
+        spec.escalation_policies,
+        POLICY_FIELDS,
     )
-    # Creations and updates first (people before the rotas that name them), removals last.
-    changes += [c for c in people + rotas + services if c.action != "remove"]
-    changes += [c for c in services + rotas + people if c.action == "remove"]
+    services = _diff_list(
+        "service",
+        current.services if current else [],
+        spec.services,
+        ("name", "description", "escalation_policy", "group_window"),
+    )
+    # Creations and updates first (people before the rotas and policies that name them, and
+    # policies before the services that name them), removals last in the opposite order.
+    changes += [c for c in people + rotas + policies + services if c.action != "remove"]
+    changes += [c for c in services + policies + rotas + people if c.action == "remove"]
     return changes
+
+
+POLICY_FIELDS = (
+    "name",
+    "hours",
+    "skip_holidays",
+    "outside_hours",
+    "steps",
+    "repeat",
+    "ack_timeout",
+)
 
 
 def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> list[Change]:
@@ -132,6 +157,7 @@ def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> lis
         person.email = person_spec.email
         person.slack = person_spec.slack
         person.phone = person_spec.phone
+        person.notify = [rule.model_dump() for rule in person_spec.notify]
         person.position = position
         session.add(person)
     session.flush()
@@ -153,6 +179,7 @@ def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> lis
         session.delete(rotas[rota_id])
     session.flush()
 
+    _apply_policies(session, spec.escalation_policies, changes)
     _apply_services(session, spec.services, changes)
 
     if removed_people:
@@ -177,10 +204,30 @@ def _apply_services(session: Session, specs: list[ServiceSpec], changes: list[Ch
         service = services.get(service_spec.id) or Service(id=service_spec.id)
         service.name = service_spec.name
         service.description = service_spec.description
+        service.escalation_policy_id = service_spec.escalation_policy
+        service.group_window = service_spec.group_window
         service.position = position
         session.add(service)
     for service_id in services.keys() - {s.id for s in specs}:
         session.delete(services[service_id])
+    session.flush()
+
+
+def _apply_policies(session: Session, specs: list[PolicySpec], changes: list[Change]) -> None:
+    """Create, update and remove escalation policies; groups running a removed one stop paging
+    at their next step (and say so in their log)."""
+    policies = {p.id: p for p in session.scalars(select(EscalationPolicy))}
+    changed = {c.id for c in changes if c.kind == "policy"}
+    for position, policy_spec in enumerate(specs):
+        if policy_spec.id not in changed:
+            continue
+        policy = policies.get(policy_spec.id) or EscalationPolicy(id=policy_spec.id)
+        policy.name = policy_spec.name
+        policy.position = position
+        policy.definition = policy_spec.model_dump(mode="json")
+        session.add(policy)
+    for policy_id in policies.keys() - {p.id for p in specs}:
+        session.delete(policies[policy_id])
     session.flush()
 
 
@@ -206,6 +253,9 @@ def export_spec(session: Session) -> TeamSpec | None:
     people = session.scalars(select(Person).order_by(Person.position, Person.id)).all()
     rotas = session.scalars(select(Rota).order_by(Rota.position, Rota.id)).all()
     services = session.scalars(select(Service).order_by(Service.position, Service.id)).all()
+    policies = session.scalars(
+        select(EscalationPolicy).order_by(EscalationPolicy.position, EscalationPolicy.id)
+    ).all()
     return TeamSpec(
         team=team.slug,
         timezone=team.timezone,
@@ -213,11 +263,28 @@ def export_spec(session: Session) -> TeamSpec | None:
         extra_holidays=[date.fromisoformat(day) for day in team.extra_holidays],
         announce=_announce_spec(team.announce),
         people=[
-            PersonSpec(id=p.id, name=p.name, email=p.email, slack=p.slack, phone=p.phone)
+            PersonSpec(
+                id=p.id,
+                name=p.name,
+                email=p.email,
+                slack=p.slack,
+                phone=p.phone,
+                notify=[NotifyRuleSpec.model_validate(rule) for rule in p.notify],
+            )
             for p in people
         ],
         rotas=[rota_spec(rota) for rota in rotas],
-        services=[ServiceSpec(id=s.id, name=s.name, description=s.description) for s in services],
+        services=[
+            ServiceSpec(
+                id=s.id,
+                name=s.name,
+                description=s.description,
+                escalation_policy=s.escalation_policy_id,
+                group_window=s.group_window,
+            )
+            for s in services
+        ],
+        escalation_policies=[PolicySpec.model_validate(p.definition) for p in policies],
     )
 
 
@@ -229,9 +296,26 @@ def export_document(spec: TeamSpec) -> dict[str, Any]:
         del document["extra_holidays"]
     for rota in document["rotas"]:
         _leave_out_empty_rota_fields(rota)
-    if not document["services"]:
-        del document["services"]
+    for person in document["people"]:
+        if not person["notify"]:
+            del person["notify"]
+    for service in document["services"]:
+        if service["group_window"] == ServiceSpec.model_fields["group_window"].default:
+            del service["group_window"]
+    for policy in document["escalation_policies"]:
+        _leave_out_policy_defaults(policy)
+    for key in ("services", "escalation_policies"):
+        if not document[key]:
+            del document[key]
     return document
+
+
+def _leave_out_policy_defaults(policy: dict[str, Any]) -> None:
+    for key in ("hours", "skip_holidays", "repeat"):
+        if not policy[key]:
+            del policy[key]
+    if policy["ack_timeout"] == PolicySpec.model_fields["ack_timeout"].default:
+        del policy["ack_timeout"]
 
 
 def export_rota_document(rota: Rota) -> dict[str, Any]:
@@ -331,11 +415,17 @@ def _refuse_removing_services_in_use(session: Session, service_ids: set[str]) ->
                 IntegrationKey.service_id == service_id, IntegrationKey.revoked_at.is_(None)
             )
         )
-        if open_alerts or live_keys:
+        live_heartbeats = session.scalar(
+            select(func.count()).where(
+                Heartbeat.service_id == service_id, Heartbeat.revoked_at.is_(None)
+            )
+        )
+        if open_alerts or live_keys or live_heartbeats:
             raise Conflict(
-                f"cannot remove service {service_id}: it has {open_alerts} open alert(s) and"
-                f" {live_keys} integration key(s) in use; resolve the alerts and revoke the keys"
-                " (dutydesk integration list, dutydesk integration revoke) first"
+                f"cannot remove service {service_id}: it has {open_alerts} open alert(s),"
+                f" {live_keys} integration key(s) and {live_heartbeats} heartbeat(s) in use;"
+                " resolve the alerts and revoke the keys and heartbeats (dutydesk integration"
+                " revoke, dutydesk heartbeat revoke) first"
             )
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from dutydesk.rotas.holidays import check_calendar_code
 from dutydesk.rotas.timespec import DAY_NAMES, parse_handoff, parse_hours, parse_shift
-from dutydesk.timeparse import parse_zone
+from dutydesk.timeparse import parse_duration, parse_zone
 
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -67,6 +67,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _duration(value: str) -> str:
+    try:
+        parse_duration(str(value))
+    except Exception as error:
+        raise ValueError(f"{value!r} is not a duration like 2m, 15m, 1h or 1h30m") from error
+    return str(value)
+
+
+DurationText = Annotated[str, BeforeValidator(str), AfterValidator(_duration)]
+NOTIFY_VIA = ("slack", "email")
+
+
+class NotifyRuleSpec(_Strict):
+    """One of a person's notification rules: a contact method, and how long after a page."""
+
+    via: Literal["slack", "email"]
+    after: DurationText = "0m"
+
+
 class PersonSpec(_Strict):
     """A person as the team file declares them."""
 
@@ -75,6 +94,15 @@ class PersonSpec(_Strict):
     email: Email | None = None
     slack: str | None = Field(default=None, max_length=64)
     phone: str | None = Field(default=None, max_length=32)
+    # How a page reaches them; none: every contact method they have, at once.
+    notify: list[NotifyRuleSpec] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _rules_use_known_contacts(self) -> PersonSpec:
+        for rule in self.notify:
+            if getattr(self, rule.via) is None:
+                raise ValueError(f"a notify rule uses {rule.via}, but {self.id} has no {rule.via}")
+        return self
 
 
 class LayerSpec(_Strict):
@@ -115,6 +143,12 @@ def _pattern(regex: re.Pattern[str], what: str) -> Any:
     return check
 
 
+SlackChannelId = Annotated[
+    str, AfterValidator(_pattern(_SLACK_CHANNEL_RE, "a Slack channel id like C0123ABCD"))
+]
+HttpUrl = Annotated[str, AfterValidator(_pattern(_URL_RE, "an http(s) URL"))]
+
+
 def _topic_template(value: str) -> str:
     try:
         value.format(**{name: "" for name in TOPIC_FIELDS})
@@ -127,12 +161,7 @@ def _topic_template(value: str) -> str:
 class AnnounceSpec(_Strict):
     """Where a rota's handoffs and break cover are announced, and how."""
 
-    slack_channel: (
-        Annotated[
-            str, AfterValidator(_pattern(_SLACK_CHANNEL_RE, "a Slack channel id like C0123ABCD"))
-        ]
-        | None
-    ) = None
+    slack_channel: SlackChannelId | None = None
     topic: Annotated[str, AfterValidator(_topic_template)] = "{name} is on support"
     slack_usergroup: (
         Annotated[
@@ -142,7 +171,7 @@ class AnnounceSpec(_Strict):
         | None
     ) = None
     email: Email | None = None
-    webhook: Annotated[str, AfterValidator(_pattern(_URL_RE, "an http(s) URL"))] | None = None
+    webhook: HttpUrl | None = None
     apprise: str | None = Field(default=None, min_length=3, max_length=500)
     remind_before: bool = True
 
@@ -158,12 +187,58 @@ class RotaSpec(_Strict):
     announce: AnnounceSpec | None = None
 
 
+class TargetSpec(_Strict):
+    """Who or what an escalation step notifies: exactly one of the fields."""
+
+    rota: Slug | None = None
+    person: Slug | None = None
+    slack_channel: SlackChannelId | None = None
+    email: Email | None = None
+    webhook: HttpUrl | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TargetSpec:
+        named = [name for name, value in self.model_dump().items() if value is not None]
+        if len(named) != 1:
+            raise ValueError(
+                "name exactly one of rota, person, slack_channel, email or webhook"
+                f" (got {', '.join(named) or 'none'})"
+            )
+        return self
+
+
+class StepSpec(_Strict):
+    """One escalation step: notify these targets, then wait before the next step."""
+
+    notify: list[TargetSpec] = Field(min_length=1, max_length=20)
+    escalate_after: DurationText = "15m"
+
+
+class PolicySpec(_Strict):
+    """An escalation policy: ordered steps, repeated; optionally only within working hours."""
+
+    id: Slug
+    name: str = Field(min_length=1, max_length=200)
+    # The hours the policy pages in (team time zone); none: always.
+    hours: list[HoursText] = Field(default_factory=list)
+    skip_holidays: bool = False
+    # The policy that takes over outside those hours; none: paging waits until hours start.
+    outside_hours: Slug | None = None
+    steps: list[StepSpec] = Field(min_length=1, max_length=20)
+    repeat: int = Field(default=0, ge=0, le=9)
+    # An acknowledged alert that is still unresolved this long afterwards pages again; "0m": never.
+    ack_timeout: DurationText = "30m"
+
+
 class ServiceSpec(_Strict):
     """A monitored service that alerts are raised for (integration keys are set from the CLI)."""
 
     id: Slug
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=1000)
+    escalation_policy: Slug | None = None
+    # Alerts within this long of a group's first one join it and share its pages; "0m": never.
+    group_window: DurationText = "5m"
 
 
 class TeamSpec(_Strict):
@@ -177,6 +252,7 @@ class TeamSpec(_Strict):
     people: list[PersonSpec] = Field(default_factory=list)
     rotas: list[RotaSpec] = Field(default_factory=list)
     services: list[ServiceSpec] = Field(default_factory=list)
+    escalation_policies: list[PolicySpec] = Field(default_factory=list)
 
 
 def cross_check(spec: TeamSpec) -> list[tuple[tuple[str | int, ...], str]]:
@@ -206,4 +282,59 @@ def cross_check(spec: TeamSpec) -> list[tuple[tuple[str | int, ...], str]]:
         if service.id in seen_services:
             problems.append((("services", index, "id"), f"duplicate service id {service.id!r}"))
         seen_services.add(service.id)
+    problems += _policy_problems(spec, seen_people, seen_rotas)
+    return problems
+
+
+def _policy_problems(
+    spec: TeamSpec, people: set[str], rotas: set[str]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Policies name people, rotas and other policies that exist; services name policies."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    policies = {policy.id: policy for policy in spec.escalation_policies}
+    seen: set[str] = set()
+    for p, policy in enumerate(spec.escalation_policies):
+        where: tuple[str | int, ...] = ("escalation_policies", p)
+        if policy.id in seen:
+            problems.append(((*where, "id"), f"duplicate policy id {policy.id!r}"))
+        seen.add(policy.id)
+        if policy.outside_hours is not None:
+            if policy.outside_hours not in policies:
+                problems.append(
+                    ((*where, "outside_hours"), f"{policy.outside_hours!r} is not a policy here")
+                )
+            elif not policy.hours:
+                problems.append(
+                    ((*where, "outside_hours"), "a policy without hours has no outside hours")
+                )
+            elif policies[policy.outside_hours].outside_hours is not None:
+                problems.append(
+                    (
+                        (*where, "outside_hours"),
+                        f"{policy.outside_hours!r} hands over in turn; hand over to a policy"
+                        " without outside_hours",
+                    )
+                )
+        for s, step in enumerate(policy.steps):
+            for t, target in enumerate(step.notify):
+                target_where = (*where, "steps", s, "notify", t)
+                if target.rota is not None and target.rota not in rotas:
+                    problems.append(
+                        ((*target_where, "rota"), f"{target.rota!r} is not a rota in this file")
+                    )
+                if target.person is not None and target.person not in people:
+                    problems.append(
+                        (
+                            (*target_where, "person"),
+                            f"{target.person!r} is not one of the people in this file",
+                        )
+                    )
+    for index, service in enumerate(spec.services):
+        if service.escalation_policy is not None and service.escalation_policy not in policies:
+            problems.append(
+                (
+                    ("services", index, "escalation_policy"),
+                    f"{service.escalation_policy!r} is not an escalation policy in this file",
+                )
+            )
     return problems

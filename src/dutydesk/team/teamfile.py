@@ -107,7 +107,13 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:
 
 
 def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, object]) -> yaml.Node:
-    flow = "name" in data and "id" in data and "layers" not in data
+    # Flat things (people, services, a step's targets) on one line; anything with a list of
+    # mappings inside (rotas' layers, policies' steps) in blocks.
+    nested = any(
+        isinstance(value, list) and any(isinstance(item, dict) for item in value)
+        for value in data.values()
+    )
+    flow = (("name" in data and "id" in data) or len(data) == 1) and not nested
     return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
 
 

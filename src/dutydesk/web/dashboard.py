@@ -9,6 +9,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dutydesk.alerts.views import alert_lines, count_open
+from dutydesk.alerts.views import names as alert_names
 from dutydesk.db import unit_of_work
 from dutydesk.overrides.models import Override
 from dutydesk.people.service import list_people
@@ -25,6 +27,8 @@ NEXT_HORIZON = timedelta(days=31)
 YOUR_SHIFTS_AHEAD = timedelta(days=14)
 # Break cover shown: in effect now, or starting within this long.
 COVER_AHEAD = timedelta(hours=24)
+# The newest open alerts shown at the top; the rest are on /alerts.
+DASHBOARD_ALERTS = 5
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -55,6 +59,8 @@ def dashboard(page: SignedInPage) -> HTMLResponse:
             )
             .order_by(Override.start_at)
         ).all()
+        open_alerts = alert_lines(session, alert_names(session), limit=DASHBOARD_ALERTS)
+        open_alert_count = count_open(session)
     takeable = [
         view
         for view in open_swaps
@@ -88,6 +94,8 @@ def dashboard(page: SignedInPage) -> HTMLResponse:
             "takeable": takeable,
             "asked_by_me": asked_by_me,
             "cover": cover,
+            "open_alerts": open_alerts,
+            "open_alert_count": open_alert_count,
         },
     )
 

@@ -41,6 +41,7 @@ from dutydesk.web.templating import duration_text, iso_local, render_template
 # The pages a signed-in user can go to, in the order of the navigation bar.
 NAVIGATION = (
     ("dashboard", "/", "Dashboard"),
+    ("alerts", "/alerts", "Alerts"),
     ("rotas", "/rotas", "Rotas"),
     ("swaps", "/swaps", "Swaps"),
     ("people", "/people", "People"),

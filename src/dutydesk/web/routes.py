@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from dutydesk.alerts.pages import router as alerts_router
 from dutydesk.audit.pages import router as audit_router
 from dutydesk.overrides.pages import router as overrides_router
 from dutydesk.people.pages import router as people_router
@@ -22,4 +23,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     rotas_router,
     overrides_router,
     swaps_router,
+    alerts_router,
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dutydesk.announcements.service import announce_due
+from dutydesk.escalation.due import escalate_due
+from dutydesk.heartbeats.due import heartbeats_due
 from dutydesk.notify.delivery import deliver_due
 from dutydesk.swaps.due import swaps_due
 from dutydesk.worker.loop import Cycle
@@ -15,5 +17,7 @@ def default_cycles() -> list[Cycle]:
     return [
         Cycle("announcements", announce_due),
         Cycle("swaps", swaps_due),
+        Cycle("heartbeats", heartbeats_due),
+        Cycle("escalations", escalate_due),
         Cycle("deliveries", deliver_due),
     ]

@@ -60,19 +60,23 @@ class Worker:
         """Run passes every DUTYDESK_WORKER_INTERVAL_SECONDS until `stop` is set.
 
         A pass that handled something is followed at once by another, so a backlog drains at
-        full speed; an idle worker waits for the interval.
+        full speed; an idle worker waits for the interval, or until a commit in this process
+        queues work due now (runtime.wake_worker). Whoever sets `stop` wakes it too.
         """
         interval = self.runtime.settings.worker_interval_seconds
+        waiting = self.runtime.work_waiting
         log.info("worker %s started (%d cycles)", self.worker_id, len(self.cycles))
         while not stop.is_set():
             handled = self.run_once()
             if not any(handled.values()):
-                stop.wait(interval)
+                waiting.wait(interval)
+                waiting.clear()
         log.info("worker %s stopped", self.worker_id)
 
 
 def start_in_background(worker: Worker) -> tuple[threading.Thread, threading.Event]:
-    """Run a worker in a daemon thread (inside `dutydesk serve`); set the event to stop it."""
+    """Run a worker in a daemon thread (inside `dutydesk serve`); set the event to stop it
+    (and wake the worker, runtime.wake_worker, so it sees that at once)."""
     stop = threading.Event()
     thread = threading.Thread(target=worker.run_until, args=(stop,), name="dutydesk-worker")
     thread.daemon = True

@@ -95,8 +95,19 @@ def test_a_service_with_a_live_key_or_open_alert_is_not_removed(cli, routing_key
 
     assert refused.code == 2
     assert refused.err == (
-        "dutydesk: error: cannot remove service platform-api: it has 1 open alert(s) and 1"
-        " integration key(s) in use; resolve the alerts and revoke the keys"
-        " (dutydesk integration list, dutydesk integration revoke) first\n"
+        "dutydesk: error: cannot remove service platform-api: it has 1 open alert(s),"
+        " 1 integration key(s) and 0 heartbeat(s) in use; resolve the alerts and revoke the"
+        " keys and heartbeats (dutydesk integration revoke, dutydesk heartbeat revoke) first\n"
     )
     assert "platform-api" in cli("export").out
+
+
+def test_a_service_with_a_live_heartbeat_is_not_removed(cli, services, tmp_path):
+    assert cli("heartbeat", "add", "platform-api", "backup", "--every", "1d").code == 0
+    team_file = tmp_path / "team.yaml"
+    team_file.write_text("team: paas\nservices:\n  - {id: router, name: Router}\n")
+    refused = cli("apply", str(team_file))
+    assert refused.code == 2
+    assert "0 integration key(s) and 1 heartbeat(s) in use" in refused.err
+    assert cli("heartbeat", "revoke", "1").code == 0
+    assert cli("apply", str(team_file)).code == 0

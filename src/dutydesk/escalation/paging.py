@@ -1,0 +1,267 @@
+"""Firing an escalation step: who the step reaches now, and the pages queued for them.
+
+Every page is an outbox message queued in the transaction that moves the group to its next
+step, with an idempotency key naming the group, run, repeat, step, target and rule: a step can
+only ever queue its pages once, whichever worker fires it and however often it is retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from dutydesk.alerts.models import Alert, Service
+from dutydesk.errors import NotFound
+from dutydesk.escalation.links import ACTION_LINK_LIFETIME, LINK_ACTIONS, ActionLink, action_url
+from dutydesk.escalation.models import AlertGroup, GroupPage
+from dutydesk.escalation.policy import Policy, Step, Target, following, in_force, notify_rules
+from dutydesk.escalation.service import log_group, open_alerts_of
+from dutydesk.notify.service import enqueue
+from dutydesk.people.models import Person
+from dutydesk.rotas.service import who
+from dutydesk.timeparse import local_text
+
+WORKER_ACTOR = "worker"
+_LISTED_ALERTS = 10
+_CHANNEL_VIA = {"slack_channel": "slack", "email": "email", "webhook": "webhook"}
+# What pages a reassigned group of a service without a policy: the assignee, once.
+ASSIGNEE_ONLY = Policy(
+    id="assignee",
+    name="Reassigned",
+    steps=(Step(targets=(), escalate_after=timedelta(minutes=15)),),
+    repeat=0,
+    ack_timeout=None,
+)
+
+
+@dataclass(frozen=True)
+class PagingContext:
+    """What composing pages needs besides the database: links, the team's clock, the plans."""
+
+    base_url: str
+    secret_key: str
+    zone: ZoneInfo
+    policies: dict[str, Policy]
+
+
+def fire_due_step(
+    session: Session, group: AlertGroup, context: PagingContext, now: datetime
+) -> int:
+    """Run the group's due step (handing over or waiting outside hours); returns pages queued."""
+    if group.assignee_id is not None and group.step_index == 0 and group.loop_index == 0:
+        # A reassigned group pages its new person at once, whatever the policy's hours.
+        policy = context.policies.get(group.policy_id or "") or ASSIGNEE_ONLY
+        return _fire(session, group, policy, context, now)
+    decision = in_force(context.policies, group.policy_id, now)
+    if decision.policy is None:
+        if decision.wait_until is not None:
+            group.next_step_at = decision.wait_until
+            log_group(
+                session,
+                group,
+                "outside-hours",
+                WORKER_ACTOR,
+                now,
+                {"policy": group.policy_id, "waits_until": decision.wait_until.isoformat()},
+            )
+        else:
+            group.next_step_at = None
+            log_group(session, group, "no-policy", WORKER_ACTOR, now, {"policy": group.policy_id})
+        return 0
+    policy = decision.policy
+    if decision.handed_over:
+        log_group(
+            session,
+            group,
+            "handover",
+            WORKER_ACTOR,
+            now,
+            {"from": group.policy_id, "to": policy.id, "reason": "outside hours"},
+        )
+        group.policy_id, group.step_index, group.loop_index = policy.id, 0, 0
+    return _fire(session, group, policy, context, now)
+
+
+def _fire(
+    session: Session, group: AlertGroup, policy: Policy, context: PagingContext, now: datetime
+) -> int:
+    if group.step_index >= len(policy.steps):
+        # The policy lost steps in an apply since this group's last one: start it over.
+        group.step_index = 0
+    step = policy.steps[group.step_index]
+    targets = step.targets
+    if group.step_index == 0 and group.assignee_id is not None:
+        targets = (Target("person", group.assignee_id),)
+    alerts = open_alerts_of(session, group.id)
+    queued = 0
+    for target_index, target in enumerate(targets):
+        queued += _page_target(session, group, policy, target, target_index, alerts, context, now)
+    after = following(policy, group.step_index, group.loop_index)
+    if after is None:
+        group.next_step_at = None
+        log_group(session, group, "escalation-ended", WORKER_ACTOR, now, {"policy": policy.id})
+    else:
+        group.step_index, group.loop_index = after
+        group.next_step_at = now + step.escalate_after
+    session.flush()
+    return queued
+
+
+def _page_target(
+    session: Session,
+    group: AlertGroup,
+    policy: Policy,
+    target: Target,
+    target_index: int,
+    alerts: Sequence[Alert],
+    context: PagingContext,
+    now: datetime,
+) -> int:
+    position = {"policy": policy.id, "step": group.step_index + 1, "repeat": group.loop_index}
+    if target.kind in _CHANNEL_VIA:
+        via = _CHANNEL_VIA[target.kind]
+        key = _key(group, target_index, target.kind, 0)
+        text = _page_text(session, group, alerts, context, None, now)
+        _queue(session, group, policy, None, via, target.value, key, text, alerts, now, now)
+        log_group(session, group, "page", WORKER_ACTOR, now, {**position, "to": str(target)})
+        return 1
+    person = _person_for(session, target, now)
+    if person is None:
+        log_group(
+            session, group, "nobody-on-call", WORKER_ACTOR, now, {**position, "rota": target.value}
+        )
+        return 0
+    rules = notify_rules(person.notify, email=person.email, slack=person.slack)
+    if not rules:
+        log_group(
+            session, group, "no-contact", WORKER_ACTOR, now, {**position, "person": person.id}
+        )
+        return 0
+    text = _page_text(session, group, alerts, context, person.id, now)
+    for rule_index, rule in enumerate(rules):
+        destination = person.slack if rule.via == "slack" else person.email
+        assert destination is not None, "rules only name contact methods the person has"
+        due_at = now + rule.after
+        key = _key(group, target_index, person.id, rule_index)
+        _queue(
+            session, group, policy, person.id, rule.via, destination, key, text, alerts, now, due_at
+        )
+        log_group(
+            session,
+            group,
+            "page",
+            WORKER_ACTOR,
+            now,
+            {**position, "person": person.id, "via": rule.via, "due_at": due_at.isoformat()},
+        )
+    return len(rules)
+
+
+def _person_for(session: Session, target: Target, now: datetime) -> Person | None:
+    if target.kind == "person":
+        return session.get(Person, target.value)
+    try:
+        on_call = who(session, [target.value], now)[0].now.person
+    except NotFound:
+        return None  # the rota was removed since the policy named it; logged as nobody
+    return session.get(Person, on_call) if on_call is not None else None
+
+
+def _key(group: AlertGroup, target_index: int, who_: str, rule_index: int) -> str:
+    return (
+        f"page-{group.id}-{group.run}-{group.loop_index}-{group.step_index}"
+        f"-{target_index}-{who_}-{rule_index}"
+    )
+
+
+def _queue(
+    session: Session,
+    group: AlertGroup,
+    policy: Policy,
+    person_id: str | None,
+    via: str,
+    destination: str,
+    key: str,
+    text: str,
+    alerts: Sequence[Alert],
+    now: datetime,
+    due_at: datetime,
+) -> None:
+    service = session.get(Service, group.service_id)
+    service_name = service.name if service is not None else group.service_id
+    first = alerts[0].summary if alerts else "alerts"
+    count = f"{len(alerts)} alerts" if len(alerts) != 1 else "alert"
+    subject = " ".join(f"[Dutydesk] {count} on {service_name}: {first}".split())[:300]
+    payload: dict[str, Any] | None = None
+    if via == "webhook":
+        payload = {
+            "event": "alert.page",
+            "group": group.id,
+            "service": group.service_id,
+            "alerts": [
+                {"id": a.id, "summary": a.summary, "severity": a.severity, "status": a.status}
+                for a in alerts
+            ],
+            "text": text,
+        }
+    message = enqueue(
+        session,
+        channel=via,
+        destination=destination,
+        subject=subject,
+        text=text,
+        idempotency_key=key,
+        now=now,
+        due_at=due_at,
+        payload=payload,
+    )
+    session.add(
+        GroupPage(
+            group_id=group.id,
+            queued_at=now,
+            due_at=due_at,
+            run=group.run,
+            loop_index=group.loop_index,
+            step_index=group.step_index,
+            policy_id=policy.id,
+            person_id=person_id,
+            via=via,
+            destination=destination,
+            outbox_message_id=message.id,
+        )
+    )
+
+
+def _page_text(
+    session: Session,
+    group: AlertGroup,
+    alerts: Sequence[Alert],
+    context: PagingContext,
+    person_id: str | None,
+    now: datetime,
+) -> str:
+    service = session.get(Service, group.service_id)
+    lines = [
+        f"Service: {service.name if service is not None else group.service_id}",
+        f"Opened: {local_text(group.opened_at, context.zone)}",
+        f"Alerts: {len(alerts)}",
+    ]
+    lines += [f"- [{a.severity}] {a.summary}" for a in alerts[:_LISTED_ALERTS]]
+    if len(alerts) > _LISTED_ALERTS:
+        lines.append(f"- and {len(alerts) - _LISTED_ALERTS} more")
+    lines.append("")
+    if person_id is not None:
+        # Links act as the person paged, so only people get them, never a shared channel.
+        expires_at = now + ACTION_LINK_LIFETIME
+        for action in LINK_ACTIONS:
+            link = ActionLink(group.id, action, person_id, expires_at)
+            url = action_url(context.base_url, context.secret_key, link)
+            lines.append(f"{action.capitalize()}: {url}")
+    if alerts:
+        lines.append(f"Open: {context.base_url.rstrip('/')}/alerts/{alerts[0].id}")
+    return "\n".join(lines)
