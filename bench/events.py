@@ -46,7 +46,8 @@ TARGET_RATE = 2000
 TARGET_P99_MS = 50.0
 SECRET_KEY = "b" * 32
 EXAMPLE_TEAM = Path(__file__).parent.parent / "examples" / "team.yaml"
-SERVICE = "  - {id: bench-api, name: Benchmark API}\n"
+# Paged through the example's 24x7 policy, so the storm's page count means something.
+SERVICE = "  - {id: bench-api, name: Benchmark API, escalation_policy: 24x7}\n"
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def free_port() -> int:
 
 
 def team_file(folder: Path) -> Path:
-    """The example team with one service added (the example has none)."""
+    """The example team with the benchmark's service added."""
     text = EXAMPLE_TEAM.read_text()
     if "\nservices:\n" in text:
         text = text.replace("\nservices:\n", "\nservices:\n" + SERVICE, 1)
