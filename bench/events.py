@@ -83,10 +83,18 @@ def team_file(folder: Path) -> Path:
     return path
 
 
-def start_server(folder: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    """A `dutydesk serve` (with its worker) set up as a user would; returns it and its port."""
+def start_server(
+    folder: Path, env: dict[str, str], *, team: str | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """A `dutydesk serve` (with its worker) set up as a user would; returns it and its port.
+
+    The team is the example with the benchmark's service, unless `team` gives its YAML text.
+    """
     cli = [sys.executable, "-m", "dutydesk"]
-    for command in (["db", "upgrade"], ["apply", str(team_file(folder))]):
+    path = team_file(folder)
+    if team is not None:
+        path.write_text(team)
+    for command in (["db", "upgrade"], ["apply", str(path)]):
         subprocess.run([*cli, *command], env=env, check=True, capture_output=True)
     port = free_port()
     log = (folder / "serve.log").open("wb")
@@ -204,8 +212,10 @@ def report(label: str, load: Load, stored: int) -> None:
 
 def run() -> None:
     """Print the ingestion figures: new alerts, duplicates, and the storm."""
+    synchronous = os.environ.get("DUTYDESK_SQLITE_SYNCHRONOUS", "full")
     print(
-        f"events: POST /v2/enqueue into `dutydesk serve` on SQLite (worker on),"
+        f"events: POST /v2/enqueue into `dutydesk serve` on SQLite (synchronous={synchronous},"
+        f" worker on),"
         f" {CONCURRENCY} keep-alive connections (target >= {TARGET_RATE} events/s,"
         f" p99 < {TARGET_P99_MS:.0f} ms)"
     )

@@ -53,8 +53,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def make_engine(database_url: str) -> Engine:
-    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout."""
+SQLITE_SYNCHRONOUS = ("full", "normal")
+
+
+def make_engine(database_url: str, *, sqlite_synchronous: str = "full") -> Engine:
+    """Create the engine; SQLite gets WAL, foreign keys, a busy timeout and its sync level."""
+    if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"sqlite_synchronous must be one of {', '.join(SQLITE_SYNCHRONOUS)}")
     if database_url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
@@ -69,19 +74,21 @@ def make_engine(database_url: str) -> Engine:
         kwargs["max_overflow"] = 20
     engine = create_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        pragmas = [*_SQLITE_PRAGMAS, f"PRAGMA synchronous={sqlite_synchronous.upper()}"]
+        event.listen(engine, "connect", lambda connection, _: _sqlite_pragmas(connection, pragmas))
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+_SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, pragmas: list[str]) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    for pragma in pragmas:
+        cursor.execute(pragma)
     cursor.close()
 
 

@@ -62,7 +62,7 @@ class Runtime:
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
     """Build the runtime from settings (read from the environment when not given)."""
     settings = settings or Settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     runtime = Runtime(
         settings=settings,
         engine=engine,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -16,6 +18,15 @@ class Settings(BaseSettings):
         description=(
             "SQLAlchemy URL of the database. The default is an SQLite file in the working"
             " directory; use postgresql+psycopg://user:pass@host/db for PostgreSQL."
+        ),
+    )
+    sqlite_synchronous: Literal["full", "normal"] = Field(
+        default="full",
+        description=(
+            "SQLite only. `full`: a commit (an event answered 202, an acknowledgement) is on disk"
+            " before Dutydesk answers, so it survives the machine losing power. `normal`: it"
+            " survives a crash or kill of Dutydesk, but the last commits before a power loss can"
+            " be lost; for slow disks."
         ),
     )
     secret_key: SecretStr | None = Field(

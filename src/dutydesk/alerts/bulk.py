@@ -1,10 +1,15 @@
 """Triggers in bulk, for the Events API's group commit: many events, a few statements.
 
-A trigger for a key with an open alert (a duplicate, the bulk of any alert storm) adds one to
-the alert's event count, moves its last event time and logs the event, exactly as
-`service.trigger` does; here a whole batch of them is one SELECT, one UPDATE and one INSERT
-instead of a handful of ORM round trips each. A trigger that opens an alert goes through
-`service.trigger` itself, so opening (and what it starts: grouping, escalation) has one home.
+The rules are `service.trigger`'s: a trigger for a key with an open alert (a duplicate, the
+bulk of any alert storm) adds one to that alert's event count, moves its last event time and
+logs the event; a trigger for any other key opens an alert, which joins its service's alert
+group and may start paging. Here a batch of them is a handful of statements (one SELECT of
+the open keys, one INSERT of the new alerts, one UPDATE of the counts, one INSERT of the log)
+instead of several ORM round trips each.
+
+A batch that breaks a rule the database enforces (another process opened the same key a moment
+earlier, on PostgreSQL) fails as a whole; the group writer then writes its events one by one,
+and a single event goes through `service.trigger`, which joins the other process's alert.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from sqlalchemy.orm import Session
 from dutydesk.alerts import service as alerts
 from dutydesk.alerts.models import Alert, AlertLogEntry
 from dutydesk.db import UTCDateTime
+from dutydesk.escalation import service as escalation
 
 
 @dataclass(frozen=True)
@@ -35,35 +41,79 @@ class Trigger:
 
 def trigger_all(session: Session, triggers: Sequence[Trigger]) -> None:
     """Apply triggers in order: each opens an alert or is a duplicate of the open one."""
-    open_ids = _open_alert_ids(session, {(t.service_id, t.dedup_key) for t in triggers})
-    seen: dict[int, tuple[int, datetime]] = {}
+    if not triggers:
+        return
+    if len(triggers) == 1:
+        event = triggers[0]
+        alerts.trigger(
+            session, event.service_id, event.dedup_key, event.fields, event.now, actor=event.actor
+        )
+        return
+    alert_ids = _open_alert_ids(session, {(t.service_id, t.dedup_key) for t in triggers})
+    opening = _first_of_each_new_key(triggers, alert_ids)
+    alert_ids.update(_open_new_alerts(session, opening))
+    counts: dict[int, tuple[int, datetime]] = {}
     log_rows: list[dict[str, Any]] = []
+    opened = {id(t) for t in opening}
     for event in triggers:
-        alert_id = open_ids.get((event.service_id, event.dedup_key))
-        if alert_id is None:
-            alert, _created = alerts.trigger(
-                session,
-                event.service_id,
-                event.dedup_key,
-                event.fields,
-                event.now,
-                actor=event.actor,
-            )
-            open_ids[(event.service_id, event.dedup_key)] = alert.id
-            continue
-        count, _last = seen.get(alert_id, (0, event.now))
-        seen[alert_id] = (count + 1, event.now)
+        alert_id = alert_ids[(event.service_id, event.dedup_key)]
+        if id(event) not in opened:
+            count, _last = counts.get(alert_id, (0, event.now))
+            counts[alert_id] = (count + 1, event.now)
         log_rows.append(
             {
                 "alert_id": alert_id,
                 "at": event.now,
                 "kind": "trigger",
                 "actor": event.actor,
-                # The same words service.trigger logs (ask: make it public there).
-                "details": alerts._event_details(event.fields),
+                "details": alerts.event_details(event.fields),
             }
         )
-    if not seen:
+    _count_duplicates(session, counts)
+    session.execute(insert(AlertLogEntry), log_rows)
+
+
+def _first_of_each_new_key(
+    triggers: Sequence[Trigger], open_ids: dict[tuple[str, str], int]
+) -> list[Trigger]:
+    firsts: dict[tuple[str, str], Trigger] = {}
+    for event in triggers:
+        key = (event.service_id, event.dedup_key)
+        if key not in open_ids and key not in firsts:
+            firsts[key] = event
+    return list(firsts.values())
+
+
+def _open_new_alerts(session: Session, opening: list[Trigger]) -> dict[tuple[str, str], int]:
+    """Insert the alerts these triggers open, in their services' groups; start paging."""
+    if not opening:
+        return {}
+    groups = {}
+    for event in opening:
+        if event.service_id not in groups:
+            groups[event.service_id] = escalation.group_for_new_alerts(
+                session, event.service_id, event.now
+            )
+    rows = [
+        alerts.new_alert_values(e.service_id, e.dedup_key, e.fields, e.now)
+        | {"group_id": groups[e.service_id][0].id}
+        for e in opening
+    ]
+    new_ids = session.scalars(
+        insert(Alert).returning(Alert.id, sort_by_parameter_order=True), rows
+    ).all()
+    joining: dict[str, list[int]] = {}
+    for event, alert_id in zip(opening, new_ids, strict=True):
+        joining.setdefault(event.service_id, []).append(alert_id)
+    for service_id, (group, service) in groups.items():
+        escalation.start_paging_if_quiet(
+            session, group, service, opening[0].now, joining=joining[service_id]
+        )
+    return {(e.service_id, e.dedup_key): i for e, i in zip(opening, new_ids, strict=True)}
+
+
+def _count_duplicates(session: Session, counts: dict[int, tuple[int, datetime]]) -> None:
+    if not counts:
         return
     table = cast(Table, Alert.__table__)
     session.execute(
@@ -73,12 +123,11 @@ def trigger_all(session: Session, triggers: Sequence[Trigger]) -> None:
             event_count=table.c.event_count + bindparam("b_count"),
             last_event_at=bindparam("b_at", type_=UTCDateTime()),
         ),
-        [{"b_id": i, "b_count": count, "b_at": at} for i, (count, at) in seen.items()],
+        [{"b_id": i, "b_count": count, "b_at": at} for i, (count, at) in counts.items()],
     )
-    session.execute(insert(AlertLogEntry), log_rows)
     # Alerts this session already holds no longer show the database's counts.
     for held in list(session.identity_map.values()):
-        if isinstance(held, Alert) and held.id in seen:
+        if isinstance(held, Alert) and held.id in counts:
             session.expire(held, ["event_count", "last_event_at"])
 
 

@@ -89,12 +89,12 @@ def trigger(
             if alert is None:
                 raise
         else:
-            log_entry(session, alert, "trigger", actor, now, _event_details(fields))
+            log_entry(session, alert, "trigger", actor, now, event_details(fields))
             escalation.alert_opened(session, alert, now)
             return alert, True
     alert.event_count += 1
     alert.last_event_at = now
-    log_entry(session, alert, "trigger", actor, now, _event_details(fields))
+    log_entry(session, alert, "trigger", actor, now, event_details(fields))
     return alert, False
 
 
@@ -300,7 +300,14 @@ def record_change(
 
 
 def _new_alert(service_id: str, dedup_key: str, fields: AlertFields, now: datetime) -> Alert:
-    return Alert(
+    return Alert(**new_alert_values(service_id, dedup_key, fields, now))
+
+
+def new_alert_values(
+    service_id: str, dedup_key: str, fields: AlertFields, now: datetime
+) -> dict[str, Any]:
+    """The columns of an alert a first trigger opens (for one alert, or many in bulk)."""
+    return dict(
         service_id=service_id,
         dedup_key=dedup_key,
         open_key=dedup_key,
@@ -322,7 +329,8 @@ def _new_alert(service_id: str, dedup_key: str, fields: AlertFields, now: dateti
     )
 
 
-def _event_details(fields: AlertFields) -> dict[str, Any]:
+def event_details(fields: AlertFields) -> dict[str, Any]:
+    """What a trigger said, for its log entry."""
     # The alert keeps what its first trigger said; later triggers' words live in the log.
     details: dict[str, Any] = {"summary": fields.summary, "severity": fields.severity}
     if fields.timestamp is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -24,6 +25,25 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("worker")(worker)
     app.add_typer(db_app, name="db")
+
+
+# Allocations between young-generation collections (CPython's default is 2,000 before 3.14).
+_YOUNG_COLLECTION_THRESHOLD = 50_000
+
+
+def settle_garbage_collector() -> None:
+    """Keep collector pauses out of request latency in a long-running process.
+
+    Left alone, a full collection walks every object the application holds (routes, schemas,
+    ORM mappings, compiled rotas) and stalls requests for 50-100 ms every few hundred requests:
+    the 99th percentile of the Events API was twice its 95th. Objects made at startup live for
+    the whole process, so they are frozen out of collections, and young collections run less
+    often (reference counting frees almost everything without them).
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(_YOUNG_COLLECTION_THRESHOLD, middle, oldest)
 
 
 def serve(
@@ -54,6 +74,7 @@ def serve(
     background = None
     if settings.run_worker and not no_worker:
         background = start_in_background(Worker(runtime, default_cycles()))
+    settle_garbage_collector()
     try:
         uvicorn.Server(config).run()
     finally:
@@ -74,6 +95,7 @@ def worker(
     runtime = runtime_of(ctx)
     configure_logging(runtime.settings.log_level)
     the_worker = Worker(runtime, default_cycles())
+    settle_garbage_collector()
     if once:
         handled = the_worker.run_once()
         stdout.print(", ".join(f"{name}: {count}" for name, count in handled.items()) or "idle")

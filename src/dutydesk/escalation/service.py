@@ -58,11 +58,21 @@ def load_policies(session: Session) -> dict[str, Policy]:
 
 def alert_opened(session: Session, alert: Alert, now: datetime) -> AlertGroup:
     """Put a new alert in its service's open group, or a new group; start paging if needed."""
+    group, service = group_for_new_alerts(session, alert.service_id, now)
+    alert.group_id = group.id
+    session.flush()
+    start_paging_if_quiet(session, group, service, now, joining=[alert.id])
+    return group
+
+
+def group_for_new_alerts(
+    session: Session, service_id: str, now: datetime
+) -> tuple[AlertGroup, Service]:
+    """The group new alerts on a service join now: its open group within the window, or a
+    new one; with the service (locked, so concurrent triggers agree on the group)."""
     # Lock the service row: two alerts arriving together on PostgreSQL must not both decide
     # that no group is open and each start one (SQLite's write lock already serialises them).
-    service = session.scalar(
-        select(Service).where(Service.id == alert.service_id).with_for_update()
-    )
+    service = session.scalar(select(Service).where(Service.id == service_id).with_for_update())
     assert service is not None, "alerts are only raised on services that exist"
     group = session.scalar(
         select(AlertGroup)
@@ -86,21 +96,32 @@ def alert_opened(session: Session, alert: Alert, now: datetime) -> AlertGroup:
         )
         session.add(group)
         session.flush()
-    alert.group_id = group.id
-    if group.next_step_at is None and not _others_triggered(session, group, alert):
-        # A quiet group (acknowledged) pages again for a new problem; one whose policy ran out
-        # with its alerts still triggered has paged for them, and one page per group is enough.
-        # A service without a policy pages nobody; its alerts say so where they are shown.
+    return group, service
+
+
+def start_paging_if_quiet(
+    session: Session, group: AlertGroup, service: Service, now: datetime, *, joining: list[int]
+) -> None:
+    """After alerts (`joining`) joined a group: page unless it is paging already, or has paged
+    for alerts still triggered.
+
+    A quiet group (acknowledged) pages again for a new problem; one whose policy ran out with
+    its alerts still triggered has paged for them, and one page per group is enough. A service
+    without a policy pages nobody; its alerts say so where they are shown.
+    """
+    if group.next_step_at is None and not _others_triggered(session, group, joining):
         start_paging(session, group, service, now)
-    session.flush()
-    return group
 
 
-def _others_triggered(session: Session, group: AlertGroup, alert: Alert) -> bool:
+def _others_triggered(session: Session, group: AlertGroup, joining: list[int]) -> bool:
     return (
         session.scalar(
             select(Alert.id)
-            .where(Alert.group_id == group.id, Alert.id != alert.id, Alert.status == TRIGGERED)
+            .where(
+                Alert.group_id == group.id,
+                Alert.id.not_in(joining),
+                Alert.status == TRIGGERED,
+            )
             .limit(1)
         )
         is not None
