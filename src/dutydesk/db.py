@@ -54,6 +54,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 SQLITE_SYNCHRONOUS = ("full", "normal")
+# Ids are 32-bit integers; PostgreSQL refuses to compare larger ones, so a lookup by a larger id
+# is answered "not found" without asking.
+LARGEST_ID = 2**31 - 1
 
 
 def make_engine(database_url: str, *, sqlite_synchronous: str = "full") -> Engine:

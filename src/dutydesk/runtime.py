@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from dutydesk.clock import Clock, SystemClock
 from dutydesk.db import make_engine, make_read_session_factory, make_session_factory, unit_of_work
@@ -71,7 +71,7 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> R
         clock=clock or SystemClock(),
     )
     event.listen(runtime.sessions, "after_commit", lambda s: _wake_if_asked(runtime, s))
-    event.listen(runtime.sessions, "after_soft_rollback", lambda s, _: s.info.pop(WAKE, None))
+    event.listen(runtime.sessions, "after_soft_rollback", _forget_wake_on_rollback)
     return runtime
 
 
@@ -82,6 +82,13 @@ WAKE = "wake_worker"
 def ask_to_wake_worker(session: Session) -> None:
     """Wake this process's worker once the session's transaction has committed."""
     session.info[WAKE] = True
+
+
+def _forget_wake_on_rollback(session: Session, previous: SessionTransaction) -> None:
+    # Only the whole transaction's rollback: a savepoint rolled back (one refused event of the
+    # Events API's batch) leaves the others' work, and their wake-up, in place.
+    if not previous.nested:
+        session.info.pop(WAKE, None)
 
 
 def _wake_if_asked(runtime: Runtime, session: Session) -> None:

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from dutydesk.alerts.actions import acknowledge_group, resolve_group
 from dutydesk.alerts.log_text import LINK_ACTOR
-from dutydesk.alerts.models import Alert, Service
-from dutydesk.alerts.service import TRIGGERED
+from dutydesk.alerts.models import TRIGGERED, Alert, Service
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.escalation.links import ActionLink, read_action

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts.models import Alert
+from dutydesk.alerts.models import RESOLVED, TRIGGERED, Alert
 from dutydesk.alerts.service import (
-    RESOLVED,
-    TRIGGERED,
     AlertView,
     acknowledge_one,
     get_alert,
@@ -47,17 +45,21 @@ def reassign_alert(
     """Give the alert's group to a person: its open alerts are triggered again and the person is
     paged at once; if they do not acknowledge, the policy carries on from its second step."""
     person = get_person(session, person_id)
-    alert = _open_alert(session, alert_id, "reassigned")
+    # Not locked yet: the group's alerts are locked below in id order (this one among them).
+    alert = _open_alert(session, alert_id, "reassigned", lock=False)
     if alert.group_id is None:
         escalation.alert_opened(session, alert, now)
-    group = session.scalar(
-        select(AlertGroup).where(AlertGroup.id == alert.group_id).with_for_update()
-    )
+    assert alert.group_id is not None
+    # The group's other alerts, locked in id order before the group, as everywhere else.
+    members = _lock_open_alerts(session, alert.group_id)
+    if alert not in members:  # resolved meanwhile by someone else
+        raise Conflict(f"alert {alert.id} is resolved; it cannot be reassigned")
+    group = escalation.lock_group(session, alert.group_id)
     assert group is not None
     group.assignee_id = person.id
     group.next_step_at = None  # paging starts over, from the assignee
     escalation.withdraw_pages(session, group, now, f"reassigned to {person.id}")
-    for member in escalation.open_alerts_of(session, group.id):
+    for member in members:
         member.status = TRIGGERED
         member.acknowledged_at = member.acknowledged_by = member.retrigger_at = None
         log_entry(session, member, "reassign", actor, now, {"to": person.id})
@@ -85,12 +87,7 @@ def _act_on_group(
 ) -> int:
     if session.get(AlertGroup, group_id) is None:
         raise NotFound(f"no alert group {group_id}")
-    alerts = session.scalars(
-        select(Alert)
-        .where(Alert.group_id == group_id, Alert.status != RESOLVED)
-        .order_by(Alert.id)
-        .with_for_update()
-    ).all()
+    alerts = _lock_open_alerts(session, group_id)
     if not alerts:
         raise Conflict(f"every alert of group {group_id} is resolved already")
     changed = sum(1 for alert in alerts if act(session, alert, now, actor))
@@ -99,8 +96,17 @@ def _act_on_group(
     return changed
 
 
-def _open_alert(session: Session, alert_id: int, what: str) -> Alert:
-    alert = get_alert(session, alert_id, for_update=True)
+def _lock_open_alerts(session: Session, group_id: int) -> Sequence[Alert]:
+    return session.scalars(
+        select(Alert)
+        .where(Alert.group_id == group_id, Alert.status != RESOLVED)
+        .order_by(Alert.id)
+        .with_for_update(key_share=True)
+    ).all()
+
+
+def _open_alert(session: Session, alert_id: int, what: str, *, lock: bool = True) -> Alert:
+    alert = get_alert(session, alert_id, for_update=lock)
     if alert.status == RESOLVED:
         by = f" by {alert.resolved_by}" if alert.resolved_by else ""
         raise Conflict(f"alert {alert.id} is resolved{by}; it cannot be {what}")

@@ -105,9 +105,10 @@ def _open_new_alerts(session: Session, opening: list[Trigger]) -> dict[tuple[str
     joining: dict[str, list[int]] = {}
     for event, alert_id in zip(opening, new_ids, strict=True):
         joining.setdefault(event.service_id, []).append(alert_id)
+    first_at = {e.service_id: e.now for e in reversed(opening)}  # each service's first event
     for service_id, (group, service) in groups.items():
         escalation.start_paging_if_quiet(
-            session, group, service, opening[0].now, joining=joining[service_id]
+            session, group, service, first_at[service_id], joining=joining[service_id]
         )
     return {(e.service_id, e.dedup_key): i for e, i in zip(opening, new_ids, strict=True)}
 
@@ -136,6 +137,6 @@ def _open_alert_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[
     rows = session.execute(
         select(Alert.service_id, Alert.open_key, Alert.id)
         .where(tuple_(Alert.service_id, Alert.open_key).in_(sorted(keys)))
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     return {(service_id, str(key)): alert_id for service_id, key, alert_id in rows}

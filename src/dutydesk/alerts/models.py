@@ -10,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dutydesk.db import Base, UTCDateTime
 
+# An alert's states: triggered → acknowledged → resolved (and back to triggered when an
+# acknowledgement times out or it is reassigned).
+TRIGGERED = "triggered"
+ACKNOWLEDGED = "acknowledged"
+RESOLVED = "resolved"
 DEDUP_KEY_LENGTH = 255
 SUMMARY_LENGTH = 1024
 FIELD_LENGTH = 1024

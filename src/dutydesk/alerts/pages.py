@@ -14,9 +14,9 @@ from fastapi.responses import HTMLResponse, Response
 from dutydesk.alerts.action_pages import router as action_router
 from dutydesk.alerts.actions import reassign_alert, snooze_alert
 from dutydesk.alerts.log_text import log_sentence, who_text
+from dutydesk.alerts.models import RESOLVED
 from dutydesk.alerts.service import (
     OPEN_STATUSES,
-    RESOLVED,
     AlertView,
     acknowledge_alert,
     add_note,

@@ -18,25 +18,25 @@ from sqlalchemy.orm import Session
 
 from dutydesk.alerts.integrations import get_service
 from dutydesk.alerts.models import (
+    ACKNOWLEDGED,
     DEDUP_KEY_LENGTH,
     FIELD_LENGTH,
+    RESOLVED,
     SUMMARY_LENGTH,
+    TRIGGERED,
     Alert,
     AlertLogEntry,
     ChangeEvent,
 )
+from dutydesk.db import LARGEST_ID
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.escalation import service as escalation
 from dutydesk.escalation.models import GroupPage
 
-TRIGGERED = "triggered"
-ACKNOWLEDGED = "acknowledged"
-RESOLVED = "resolved"
 OPEN_STATUSES = (TRIGGERED, ACKNOWLEDGED)
 STATUSES = (TRIGGERED, ACKNOWLEDGED, RESOLVED)
 SEVERITIES = ("critical", "error", "warning", "info")
 NOTE_LENGTH = 2000
-_LARGEST_ID = 2**31 - 1  # ids are 32-bit integers; PostgreSQL refuses to compare larger ones
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def find_open_alert(session: Session, service_id: str, dedup_key: str) -> Alert 
     return session.scalar(
         select(Alert)
         .where(Alert.service_id == service_id, Alert.open_key == dedup_key)
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
 
 
@@ -209,8 +209,8 @@ def get_alert(session: Session, alert_id: int, *, for_update: bool = False) -> A
     """One alert, or NotFound; `for_update` locks its row (PostgreSQL) until commit."""
     query = select(Alert).where(Alert.id == alert_id)
     if for_update:
-        query = query.with_for_update()
-    alert = session.scalar(query) if 0 < alert_id <= _LARGEST_ID else None
+        query = query.with_for_update(key_share=True)
+    alert = session.scalar(query) if 0 < alert_id <= LARGEST_ID else None
     if alert is None:
         raise NotFound(f"no alert {alert_id}")
     return alert

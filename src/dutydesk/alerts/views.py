@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts.models import Alert, Service
-from dutydesk.alerts.service import OPEN_STATUSES, RESOLVED, list_alerts
+from dutydesk.alerts.models import RESOLVED, Alert, Service
+from dutydesk.alerts.service import OPEN_STATUSES, list_alerts
 from dutydesk.escalation.models import EscalationPolicy, GroupPage
 from dutydesk.escalation.service import pages_of
 from dutydesk.notify.models import OutboxMessage

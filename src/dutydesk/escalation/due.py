@@ -13,22 +13,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts.models import Alert, AlertLogEntry
+from dutydesk.alerts.models import ACKNOWLEDGED, TRIGGERED, Alert, AlertLogEntry
 from dutydesk.db import unit_of_work
 from dutydesk.escalation.models import AlertGroup
-from dutydesk.escalation.paging import PagingContext, fire_due_step
-from dutydesk.escalation.service import (
-    ACKNOWLEDGED,
-    TRIGGERED,
-    alert_triggered_again,
-    load_policies,
-)
+from dutydesk.escalation.paging import WORKER_ACTOR, PagingContext, fire_due_step
+from dutydesk.escalation.service import alert_triggered_again, load_policies
 from dutydesk.runtime import Runtime
 from dutydesk.team.service import find_team
 from dutydesk.timeparse import parse_zone
 
 BATCH = 100
-WORKER_ACTOR = "worker"
 
 
 def escalate_due(runtime: Runtime, worker_id: str) -> int:
@@ -62,7 +56,7 @@ def retrigger_due(session: Session, now: datetime) -> int:
             .where(Alert.status == ACKNOWLEDGED, Alert.retrigger_at <= now)
             .order_by(Alert.retrigger_at, Alert.id)
             .limit(BATCH)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, key_share=True)
         )
     )
     for alert in alerts:
@@ -92,6 +86,6 @@ def _claim_due_groups(session: Session, now: datetime) -> list[AlertGroup]:
             .where(AlertGroup.next_step_at <= now)
             .order_by(AlertGroup.next_step_at, AlertGroup.id)
             .limit(BATCH)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, key_share=True)
         )
     )

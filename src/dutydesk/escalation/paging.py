@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from dutydesk.alerts.models import Alert, Service
-from dutydesk.errors import NotFound
+from dutydesk.errors import Invalid, NotFound
 from dutydesk.escalation.links import ACTION_LINK_LIFETIME, LINK_ACTIONS, ActionLink, action_url
 from dutydesk.escalation.models import AlertGroup, GroupPage
 from dutydesk.escalation.policy import Policy, Step, Target, following, in_force, notify_rules
@@ -53,27 +53,30 @@ def fire_due_step(
     session: Session, group: AlertGroup, context: PagingContext, now: datetime
 ) -> int:
     """Run the group's due step (handing over or waiting outside hours); returns pages queued."""
-    if group.assignee_id is not None and group.step_index == 0 and group.loop_index == 0:
-        # A reassigned group pages its new person at once, whatever the policy's hours.
-        policy = context.policies.get(group.policy_id or "") or ASSIGNEE_ONLY
-        return _fire(session, group, policy, context, now)
-    decision = in_force(context.policies, group.policy_id, now)
-    if decision.policy is None:
-        if decision.wait_until is not None:
-            group.next_step_at = decision.wait_until
-            log_group(
-                session,
-                group,
-                "outside-hours",
-                WORKER_ACTOR,
-                now,
-                {"policy": group.policy_id, "waits_until": decision.wait_until.isoformat()},
-            )
-        else:
-            group.next_step_at = None
-            log_group(session, group, "no-policy", WORKER_ACTOR, now, {"policy": group.policy_id})
+    if group.assignee_id is not None:
+        # A reassigned group pages its new person at once, whatever the policy's hours; then
+        # the policy goes on from its second step as usual (hand-overs included).
+        running = _running_policy(session, group, context, now) or ASSIGNEE_ONLY
+        return _fire(session, group, running, context, now)
+    policy = _running_policy(session, group, context, now)
+    if policy is None:
+        group.next_step_at = None
+        log_group(session, group, "no-policy", WORKER_ACTOR, now, {"policy": group.policy_id})
         return 0
-    policy = decision.policy
+    decision = in_force(context.policies, policy.id, now)
+    if decision.policy is None:
+        # Outside the policy's hours with no fallback: wait for them (None: none within a year).
+        group.next_step_at = decision.wait_until
+        waits = decision.wait_until.isoformat() if decision.wait_until else None
+        log_group(
+            session,
+            group,
+            "outside-hours",
+            WORKER_ACTOR,
+            now,
+            {"policy": policy.id, "waits_until": waits},
+        )
+        return 0
     if decision.handed_over:
         log_group(
             session,
@@ -81,10 +84,33 @@ def fire_due_step(
             "handover",
             WORKER_ACTOR,
             now,
-            {"from": group.policy_id, "to": policy.id, "reason": "outside hours"},
+            {"from": policy.id, "to": decision.policy.id, "reason": "outside hours"},
         )
-        group.policy_id, group.step_index, group.loop_index = policy.id, 0, 0
-    return _fire(session, group, policy, context, now)
+        group.policy_id, group.step_index, group.loop_index = decision.policy.id, 0, 0
+    return _fire(session, group, decision.policy, context, now)
+
+
+def _running_policy(
+    session: Session, group: AlertGroup, context: PagingContext, now: datetime
+) -> Policy | None:
+    """The policy the group runs; if an apply removed it, the service's policy now, from its
+    first step (so a renamed policy keeps paging), else None."""
+    policy = context.policies.get(group.policy_id or "")
+    if policy is not None:
+        return policy
+    service = session.get(Service, group.service_id)
+    current = context.policies.get(service.escalation_policy_id or "") if service else None
+    if current is not None and group.policy_id is not None:
+        log_group(
+            session,
+            group,
+            "policy-changed",
+            WORKER_ACTOR,
+            now,
+            {"from": group.policy_id, "to": current.id},
+        )
+        group.policy_id, group.step_index, group.loop_index = current.id, 0, 0
+    return current
 
 
 def _fire(
@@ -95,12 +121,34 @@ def _fire(
         group.step_index = 0
     step = policy.steps[group.step_index]
     targets = step.targets
-    if group.step_index == 0 and group.assignee_id is not None:
-        targets = (Target("person", group.assignee_id),)
+    if group.assignee_id is not None:
+        # Reassigned: this first step pages the assignee instead; only this once.
+        targets, group.assignee_id = (Target("person", group.assignee_id),), None
     alerts = open_alerts_of(session, group.id)
+    paged: set[str] = set()  # a person a step names twice (a rota and by name) is paged once
     queued = 0
     for target_index, target in enumerate(targets):
-        queued += _page_target(session, group, policy, target, target_index, alerts, context, now)
+        try:
+            with session.begin_nested():
+                queued += _page_target(
+                    session, group, policy, target, target_index, alerts, context, now, paged
+                )
+        except Invalid as problem:
+            # A contact the outbox refuses must not stop the step's other targets, nor other
+            # groups' steps: say so in the log and go on.
+            log_group(
+                session,
+                group,
+                "page-failed",
+                WORKER_ACTOR,
+                now,
+                {
+                    "policy": policy.id,
+                    "step": group.step_index + 1,
+                    "to": str(target),
+                    "error": problem.message,
+                },
+            )
     after = following(policy, group.step_index, group.loop_index)
     if after is None:
         group.next_step_at = None
@@ -121,11 +169,12 @@ def _page_target(
     alerts: Sequence[Alert],
     context: PagingContext,
     now: datetime,
+    paged: set[str],
 ) -> int:
     position = {"policy": policy.id, "step": group.step_index + 1, "repeat": group.loop_index}
     if target.kind in _CHANNEL_VIA:
         via = _CHANNEL_VIA[target.kind]
-        key = _key(group, target_index, target.kind, 0)
+        key = _key(group, policy, target_index, target.kind, 0)
         text = _page_text(session, group, alerts, context, None, now)
         _queue(session, group, policy, None, via, target.value, key, text, alerts, now, now)
         log_group(session, group, "page", WORKER_ACTOR, now, {**position, "to": str(target)})
@@ -136,6 +185,9 @@ def _page_target(
             session, group, "nobody-on-call", WORKER_ACTOR, now, {**position, "rota": target.value}
         )
         return 0
+    if person.id in paged:
+        return 0
+    paged.add(person.id)
     rules = notify_rules(person.notify, email=person.email, slack=person.slack)
     if not rules:
         log_group(
@@ -147,7 +199,7 @@ def _page_target(
         destination = person.slack if rule.via == "slack" else person.email
         assert destination is not None, "rules only name contact methods the person has"
         due_at = now + rule.after
-        key = _key(group, target_index, person.id, rule_index)
+        key = _key(group, policy, target_index, person.id, rule_index)
         _queue(
             session, group, policy, person.id, rule.via, destination, key, text, alerts, now, due_at
         )
@@ -172,9 +224,11 @@ def _person_for(session: Session, target: Target, now: datetime) -> Person | Non
     return session.get(Person, on_call) if on_call is not None else None
 
 
-def _key(group: AlertGroup, target_index: int, who_: str, rule_index: int) -> str:
+def _key(group: AlertGroup, policy: Policy, target_index: int, who_: str, rule_index: int) -> str:
+    # Everything that tells one page from another: the policy too, since a hand-over starts the
+    # 24x7 policy at step 1 in the same run and repeat as the policy it took over from.
     return (
-        f"page-{group.id}-{group.run}-{group.loop_index}-{group.step_index}"
+        f"page-{group.id}-{group.run}-{policy.id}-{group.loop_index}-{group.step_index}"
         f"-{target_index}-{who_}-{rule_index}"
     )
 

@@ -7,6 +7,12 @@ group (`next_step_at` is the one timer), so the worker needs nothing but the dat
 Paging starts when a group gets a triggered alert and is not already escalating; it stops when
 no alert in the group is triggered any more (acknowledged, snoozed or resolved). Pages queued
 for later (a person's "email after 2 minutes") are withdrawn when it stops.
+
+Locks, on PostgreSQL: rows are locked FOR NO KEY UPDATE (`key_share=True`), never FOR UPDATE,
+because inserting a log row or an alert takes a KEY SHARE lock on the row it refers to; a FOR
+UPDATE lock would make the worker (group, then log rows on its alerts) and an acknowledgement
+(alert, then its group) wait on each other in a cycle. Where several are taken, the order is:
+alerts (by id), then the service, then the group.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts.models import Alert, AlertLogEntry, Service
+from dutydesk.alerts.models import ACKNOWLEDGED, RESOLVED, TRIGGERED, Alert, AlertLogEntry, Service
 from dutydesk.escalation.models import AlertGroup, EscalationPolicy, GroupPage
 from dutydesk.escalation.policy import Policy, compile_policy
 from dutydesk.notify.models import OutboxMessage
@@ -29,9 +35,6 @@ from dutydesk.team.service import find_team
 from dutydesk.team.spec import PolicySpec
 from dutydesk.timeparse import parse_duration, parse_zone
 
-TRIGGERED = "triggered"
-ACKNOWLEDGED = "acknowledged"
-RESOLVED = "resolved"
 _CACHED_REVISIONS = 4
 _policy_cache: OrderedDict[str, dict[str, Policy]] = OrderedDict()
 
@@ -72,7 +75,9 @@ def group_for_new_alerts(
     new one; with the service (locked, so concurrent triggers agree on the group)."""
     # Lock the service row: two alerts arriving together on PostgreSQL must not both decide
     # that no group is open and each start one (SQLite's write lock already serialises them).
-    service = session.scalar(select(Service).where(Service.id == service_id).with_for_update())
+    service = session.scalar(
+        select(Service).where(Service.id == service_id).with_for_update(key_share=True)
+    )
     assert service is not None, "alerts are only raised on services that exist"
     group = session.scalar(
         select(AlertGroup)
@@ -83,6 +88,9 @@ def group_for_new_alerts(
         )
         .order_by(AlertGroup.id.desc())
         .limit(1)
+        # Locked: whether it is paging (next_step_at) decides whether the new alerts page, and
+        # an acknowledgement may be stopping it this moment.
+        .with_for_update(key_share=True)
     )
     if group is None:
         group = AlertGroup(
@@ -235,10 +243,13 @@ def pages_of(session: Session, group_ids: Sequence[int]) -> dict[int, list[Group
 
 
 def _group_of(session: Session, alert: Alert) -> AlertGroup | None:
-    if alert.group_id is None:
-        return None
+    return None if alert.group_id is None else lock_group(session, alert.group_id)
+
+
+def lock_group(session: Session, group_id: int) -> AlertGroup | None:
+    """The group, locked until commit (after any of its alerts' locks: see the module's note)."""
     return session.scalar(
-        select(AlertGroup).where(AlertGroup.id == alert.group_id).with_for_update()
+        select(AlertGroup).where(AlertGroup.id == group_id).with_for_update(key_share=True)
     )
 
 

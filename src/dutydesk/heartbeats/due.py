@@ -2,12 +2,13 @@
 
 Due heartbeats are claimed with FOR UPDATE SKIP LOCKED, so several workers on PostgreSQL never
 handle the same one twice, and `missed` is set in the same transaction as the trigger: a
-heartbeat stays missed (and is not claimed again) until a ping or a revoke clears it.
+heartbeat stays missed (and is not claimed again) until a ping or a revoke clears it, or its
+alert is resolved by hand while the job is still silent (then it watches again from then).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -30,9 +31,36 @@ def heartbeats_due(runtime: Runtime, worker_id: str) -> int:
     """One pass: raise an alert for each heartbeat that missed its ping; returns how many."""
     now = runtime.clock.now()
     with unit_of_work(runtime.sessions) as session:
-        handled = declare_missed(session, now)
+        handled = rearm_resolved(session, now) + declare_missed(session, now)
         session.commit()
     return handled
+
+
+def rearm_resolved(session: Session, now: datetime) -> int:
+    """A missed heartbeat whose alert someone resolved by hand watches again from now.
+
+    Without this a job that is still silent would never raise another alert after the person
+    resolving it moved on: it is given one more interval (and grace) to ping, then alerts again.
+    """
+    missed = list(
+        session.scalars(
+            select(Heartbeat)
+            .where(Heartbeat.missed.is_(True), Heartbeat.revoked_at.is_(None))
+            .order_by(Heartbeat.id)
+            .limit(BATCH)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    rearmed = 0
+    for heartbeat in missed:
+        if alerts.find_open_alert(session, heartbeat.service_id, dedup_key(heartbeat)) is None:
+            heartbeat.missed = False
+            heartbeat.due_at = now + timedelta(
+                seconds=heartbeat.interval_seconds + heartbeat.grace_seconds
+            )
+            rearmed += 1
+    session.flush()
+    return rearmed
 
 
 def declare_missed(session: Session, now: datetime) -> int:

@@ -17,6 +17,7 @@ from dutydesk.alerts import service as alerts
 from dutydesk.alerts.integrations import get_service
 from dutydesk.audit.service import record
 from dutydesk.auth.service import token_digest
+from dutydesk.db import LARGEST_ID
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.heartbeats.models import NAME_LENGTH, Heartbeat
 
@@ -25,7 +26,6 @@ LONGEST_INTERVAL = timedelta(days=365)
 LONGEST_GRACE = timedelta(days=365)
 DEFAULT_GRACE = timedelta(minutes=5)
 PING_PATH = "/hooks/heartbeat/"
-_LARGEST_ID = 2**31 - 1  # ids are 32-bit integers; PostgreSQL refuses to compare larger ones
 
 # What `heartbeat_status` answers.
 OK = "ok"
@@ -120,7 +120,7 @@ def get_heartbeat(session: Session, heartbeat_id: int, *, for_update: bool = Fal
     query = select(Heartbeat).where(Heartbeat.id == heartbeat_id)
     if for_update:
         query = query.with_for_update()
-    heartbeat = session.scalar(query) if 0 < heartbeat_id <= _LARGEST_ID else None
+    heartbeat = session.scalar(query) if 0 < heartbeat_id <= LARGEST_ID else None
     if heartbeat is None:
         raise NotFound(f"no heartbeat {heartbeat_id}")
     return heartbeat

@@ -12,14 +12,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts.models import Alert, IntegrationKey, Service
+from dutydesk.alerts.models import Service
 from dutydesk.audit.service import record
 from dutydesk.errors import Conflict, NotFound
 from dutydesk.escalation.models import EscalationPolicy
-from dutydesk.heartbeats.models import Heartbeat
 from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
+from dutydesk.team.alerting import (
+    POLICY_FIELDS,
+    apply_policies,
+    apply_services,
+    leave_out_policy_defaults,
+    refuse_removing_services_in_use,
+)
 from dutydesk.team.models import Team
 from dutydesk.team.spec import (
     AnnounceSpec,
@@ -115,17 +121,6 @@ def plan(session: Session, spec: TeamSpec) -> list[Change]:
     return changes
 
 
-POLICY_FIELDS = (
-    "name",
-    "hours",
-    "skip_holidays",
-    "outside_hours",
-    "steps",
-    "repeat",
-    "ack_timeout",
-)
-
-
 def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> list[Change]:
     """Make the database match `spec`; returns the changes made (none on a second apply).
 
@@ -138,7 +133,7 @@ def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> lis
     removed_rotas = {c.id for c in changes if c.kind == "rota" and c.action == "remove"}
     _refuse_removing_what_overrides_still_need(session, removed_people, removed_rotas, now)
     removed_services = {c.id for c in changes if c.kind == "service" and c.action == "remove"}
-    _refuse_removing_services_in_use(session, removed_services)
+    refuse_removing_services_in_use(session, removed_services)
 
     team = find_team(session) or Team(id=_TEAM_ROW, slug=spec.team)
     team.timezone = spec.timezone
@@ -179,8 +174,8 @@ def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> lis
         session.delete(rotas[rota_id])
     session.flush()
 
-    _apply_policies(session, spec.escalation_policies, changes)
-    _apply_services(session, spec.services, changes)
+    apply_policies(session, spec.escalation_policies, [c.id for c in changes if c.kind == "policy"])
+    apply_services(session, spec.services, [c.id for c in changes if c.kind == "service"])
 
     if removed_people:
         # Past overrides of someone who has left go with them; future ones were refused above.
@@ -191,44 +186,6 @@ def apply(session: Session, spec: TeamSpec, now: datetime, *, actor: str) -> lis
         _record_change(session, change, actor, now)
     session.flush()
     return changes
-
-
-def _apply_services(session: Session, specs: list[ServiceSpec], changes: list[Change]) -> None:
-    """Create, update and remove services; a removed one (refused while in use) takes its
-    revoked keys and resolved alerts with it."""
-    services = {s.id: s for s in session.scalars(select(Service))}
-    changed = {c.id for c in changes if c.kind == "service"}
-    for position, service_spec in enumerate(specs):
-        if service_spec.id not in changed:
-            continue
-        service = services.get(service_spec.id) or Service(id=service_spec.id)
-        service.name = service_spec.name
-        service.description = service_spec.description
-        service.escalation_policy_id = service_spec.escalation_policy
-        service.group_window = service_spec.group_window
-        service.position = position
-        session.add(service)
-    for service_id in services.keys() - {s.id for s in specs}:
-        session.delete(services[service_id])
-    session.flush()
-
-
-def _apply_policies(session: Session, specs: list[PolicySpec], changes: list[Change]) -> None:
-    """Create, update and remove escalation policies; groups running a removed one stop paging
-    at their next step (and say so in their log)."""
-    policies = {p.id: p for p in session.scalars(select(EscalationPolicy))}
-    changed = {c.id for c in changes if c.kind == "policy"}
-    for position, policy_spec in enumerate(specs):
-        if policy_spec.id not in changed:
-            continue
-        policy = policies.get(policy_spec.id) or EscalationPolicy(id=policy_spec.id)
-        policy.name = policy_spec.name
-        policy.position = position
-        policy.definition = policy_spec.model_dump(mode="json")
-        session.add(policy)
-    for policy_id in policies.keys() - {p.id for p in specs}:
-        session.delete(policies[policy_id])
-    session.flush()
 
 
 def _record_change(session: Session, change: Change, actor: str, now: datetime) -> None:
@@ -303,19 +260,11 @@ def export_document(spec: TeamSpec) -> dict[str, Any]:
         if service["group_window"] == ServiceSpec.model_fields["group_window"].default:
             del service["group_window"]
     for policy in document["escalation_policies"]:
-        _leave_out_policy_defaults(policy)
+        leave_out_policy_defaults(policy)
     for key in ("services", "escalation_policies"):
         if not document[key]:
             del document[key]
     return document
-
-
-def _leave_out_policy_defaults(policy: dict[str, Any]) -> None:
-    for key in ("hours", "skip_holidays", "repeat"):
-        if not policy[key]:
-            del policy[key]
-    if policy["ack_timeout"] == PolicySpec.model_fields["ack_timeout"].default:
-        del policy["ack_timeout"]
 
 
 def export_rota_document(rota: Rota) -> dict[str, Any]:
@@ -401,32 +350,6 @@ def _diff_list(
 
 def _changed_fields(old: Any, new: Any, names: tuple[str, ...]) -> list[str]:
     return [name for name in names if getattr(old, name) != getattr(new, name)]
-
-
-def _refuse_removing_services_in_use(session: Session, service_ids: set[str]) -> None:
-    """A service that can still receive events, or has alerts open, must not vanish with them:
-    monitoring would be answered 404 and open alerts lost. Resolved history goes with it."""
-    for service_id in sorted(service_ids):
-        open_alerts = session.scalar(
-            select(func.count()).where(Alert.service_id == service_id, Alert.resolved_at.is_(None))
-        )
-        live_keys = session.scalar(
-            select(func.count()).where(
-                IntegrationKey.service_id == service_id, IntegrationKey.revoked_at.is_(None)
-            )
-        )
-        live_heartbeats = session.scalar(
-            select(func.count()).where(
-                Heartbeat.service_id == service_id, Heartbeat.revoked_at.is_(None)
-            )
-        )
-        if open_alerts or live_keys or live_heartbeats:
-            raise Conflict(
-                f"cannot remove service {service_id}: it has {open_alerts} open alert(s),"
-                f" {live_keys} integration key(s) and {live_heartbeats} heartbeat(s) in use;"
-                " resolve the alerts and revoke the keys and heartbeats (dutydesk integration"
-                " revoke, dutydesk heartbeat revoke) first"
-            )
 
 
 def _refuse_removing_what_overrides_still_need(

@@ -8,6 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from dutydesk.errors import Invalid
+from dutydesk.notify.channels.email import check_address
+from dutydesk.notify.channels.slack import check_destination as check_slack_destination
 from dutydesk.rotas.holidays import check_calendar_code
 from dutydesk.rotas.timespec import DAY_NAMES, parse_handoff, parse_hours, parse_shift
 from dutydesk.timeparse import parse_duration, parse_zone
@@ -25,8 +28,21 @@ def _slug(value: str) -> str:
 
 
 def _email(value: str) -> str:
+    # The outbox's own check too: an address it would refuse must not reach a page.
     if not _EMAIL_RE.match(value):
         raise ValueError(f"{value!r} is not an e-mail address")
+    try:
+        check_address(value)
+    except Invalid:
+        raise ValueError(f"{value!r} is not an e-mail address") from None
+    return value
+
+
+def _slack_member(value: str) -> str:
+    try:
+        check_slack_destination("slack", value, None)
+    except Invalid:
+        raise ValueError(f"{value!r} is not a Slack member ID like U01ALICE") from None
     return value
 
 
@@ -92,7 +108,7 @@ class PersonSpec(_Strict):
     id: Slug
     name: str = Field(min_length=1, max_length=200)
     email: Email | None = None
-    slack: str | None = Field(default=None, max_length=64)
+    slack: Annotated[str, AfterValidator(_slack_member)] | None = Field(default=None, max_length=64)
     phone: str | None = Field(default=None, max_length=32)
     # How a page reaches them; none: every contact method they have, at once.
     notify: list[NotifyRuleSpec] = Field(default_factory=list, max_length=10)

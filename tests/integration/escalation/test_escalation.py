@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from dutydesk.alerts.service import acknowledge_alert, resolve_alert
 from dutydesk.db import unit_of_work
 from dutydesk.escalation.models import AlertGroup
+from dutydesk.runtime import ask_to_wake_worker
 from tests.conftest import EXAMPLE_TEAM
 
 pytestmark = pytest.mark.usefixtures("example_team")
@@ -222,3 +223,20 @@ def test_a_new_alert_joining_an_acknowledged_group_pages_again(
     raise_alert(key="b")
     run_cycle()
     assert destinations(pages) == ["bob@example.org", "bob@example.org"]
+
+
+def test_a_rolled_back_savepoint_keeps_the_worker_wake_up(runtime):
+    runtime.work_waiting.clear()
+    with unit_of_work(runtime.sessions) as session:
+        ask_to_wake_worker(session)
+        with pytest.raises(ValueError), session.begin_nested():
+            raise ValueError("one refused event")
+        session.commit()
+    assert runtime.work_waiting.is_set()
+    runtime.work_waiting.clear()
+    with unit_of_work(runtime.sessions) as session:
+        session.execute(text("SELECT 1"))
+        ask_to_wake_worker(session)
+        session.rollback()
+        session.commit()
+    assert not runtime.work_waiting.is_set()

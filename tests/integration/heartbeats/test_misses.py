@@ -93,3 +93,18 @@ def test_a_revoked_heartbeat_is_never_missed(backups, clock, worker, alerts, cli
     clock.advance(timedelta(days=1))
     assert worker() == 0
     assert alerts() == []
+
+
+def test_resolved_by_hand_while_still_silent_it_alerts_again_after_another_interval(
+    backups, clock, worker, alerts, cli
+):
+    clock.advance(timedelta(minutes=15))
+    assert worker() == 1
+    assert cli("alert", "resolve", str(alerts()[0].id)).code == 0
+    assert worker() == 1  # watching again, from now
+    clock.advance(timedelta(minutes=14))
+    assert worker() == 0
+    clock.advance(timedelta(minutes=1))
+    assert worker() == 1
+    first, second = alerts()
+    assert (first.status, second.status) == ("resolved", "triggered")

@@ -86,3 +86,20 @@ def test_a_policy_needs_a_step():
         "    steps: []\n",
     )
     assert "escalation_policies[1].steps" in error_for(text)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "slack: U01ALICE",
+            "slack: bob brown",
+            "people[0].slack: 'bob brown' is not a Slack member",
+        ),
+        ("email: alice@example.org", "email: 'a<b@example.org'", "is not an e-mail address"),
+        ("email: alice@example.org", "email: 'a,b@example.org'", "is not an e-mail address"),
+    ],
+)
+def test_a_contact_the_outbox_would_refuse_is_refused_in_the_file(old, new, message):
+    assert old in GOOD
+    assert message in error_for(GOOD.replace(old, new))
