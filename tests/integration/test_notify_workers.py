@@ -6,11 +6,6 @@ Collected only when DUTYDESK_TEST_DATABASE_URL names a PostgreSQL database.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -28,63 +23,10 @@ from dutydesk.runtime import Runtime, bootstrap
 from dutydesk.settings import Settings
 from tests.conftest import POSTGRES_URL
 from tests.unit.notify.servers import RecordingServer, recording_server
+from tests.worker_processes import DEADLINE_SECONDS, WorkerProcess, wait_until
 
 MESSAGES = 300
 SECRET_KEY = "w" * 32
-DEADLINE_SECONDS = 60.0
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = DEADLINE_SECONDS) -> bool:
-    """Poll `condition` every 50 ms until it holds or the deadline passes (no sleep)."""
-    deadline = datetime.now(UTC).timestamp() + timeout
-    pause = threading.Event()
-    while datetime.now(UTC).timestamp() < deadline:
-        if condition():
-            return True
-        pause.wait(0.05)
-    return condition()
-
-
-class WorkerProcess:
-    """`python -m dutydesk worker` against the test database; knows when it has started."""
-
-    def __init__(self, database_url: str) -> None:
-        env = os.environ | {
-            "DUTYDESK_DATABASE_URL": database_url,
-            "DUTYDESK_SECRET_KEY": SECRET_KEY,
-            "DUTYDESK_WORKER_INTERVAL_SECONDS": "0.05",
-            "DUTYDESK_LOG_LEVEL": "info",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "dutydesk", "worker"],
-            env=env,
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            text=True,
-        )
-        self.started = threading.Event()
-        self.output: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.output.append(line)
-            if "started" in line:
-                self.started.set()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._reader.join(timeout=10)
-        if self.process.stderr is not None:
-            self.process.stderr.close()
 
 
 @pytest.fixture
@@ -112,7 +54,9 @@ def workers(pg_runtime: Runtime) -> Iterator[Callable[[], WorkerProcess]]:
     started: list[WorkerProcess] = []
 
     def start() -> WorkerProcess:
-        worker = WorkerProcess(str(pg_runtime.settings.database_url))
+        worker = WorkerProcess(
+            str(pg_runtime.settings.database_url), secret_key=SECRET_KEY, interval_seconds=0.05
+        )
         started.append(worker)
         assert worker.started.wait(DEADLINE_SECONDS), "".join(worker.output)
         return worker
@@ -189,7 +133,7 @@ if POSTGRES_URL:
         enqueue_webhooks(pg_runtime, receiver.url + "/hook", MESSAGES)
 
         assert receiver.wait_for(MESSAGES // 4)
-        doomed.process.send_signal(signal.SIGKILL)
+        doomed.kill()
         doomed.process.wait(timeout=30)
         before_restart = sent_count(pg_runtime)
         assert before_restart < MESSAGES  # killed mid-run: some work was left

@@ -11,13 +11,9 @@ step's due time. The worker acts on nothing but rows, so this is all "time passi
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -36,6 +32,7 @@ from dutydesk.team.service import apply
 from dutydesk.team.teamfile import read_team_file
 from tests.conftest import POSTGRES_URL
 from tests.unit.notify.servers import RecordingServer, recording_server
+from tests.worker_processes import WorkerProcess, wait_until
 
 pytestmark = pytest.mark.skipif(
     not POSTGRES_URL,
@@ -86,67 +83,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = DEADLINE_SECONDS) -> bool:
-    """Poll `condition` every 20 ms until it holds or the deadline passes (waiting for the
-    workers, not for time: the test moves the database's time itself)."""
-    deadline = now() + timedelta(seconds=timeout)
-    pause = threading.Event()
-    while now() < deadline:
-        if condition():
-            return True
-        pause.wait(0.02)
-    return condition()
-
-
-class WorkerProcess:
-    """`python -m dutydesk worker`; its PostgreSQL connections carry its name, so the test can
-    see in pg_locks what it is doing."""
-
-    def __init__(self, database_url: str, name: str) -> None:
-        separator = "&" if "?" in database_url else "?"
-        env = os.environ | {
-            "DUTYDESK_DATABASE_URL": f"{database_url}{separator}application_name={name}",
-            "DUTYDESK_SECRET_KEY": SECRET_KEY,
-            "DUTYDESK_WORKER_INTERVAL_SECONDS": str(INTERVAL_SECONDS),
-            "DUTYDESK_LOG_LEVEL": "info",
-        }
-        self.name = name
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "dutydesk", "worker"],
-            env=env,
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            text=True,
-        )
-        self.started = threading.Event()
-        self.output: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.output.append(line)
-            if "started" in line:
-                self.started.set()
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._reader.join(timeout=10)
-        if self.process.stderr is not None:
-            self.process.stderr.close()
-
-
 @pytest.fixture
 def pg_runtime(database_url: str) -> Iterator[Runtime]:
     """The emptied PostgreSQL database, with the system clock the worker processes use too."""
@@ -164,7 +100,11 @@ def receiver() -> Iterator[RecordingServer]:
 
 @pytest.fixture
 def workers(pg_runtime: Runtime) -> Iterator[list[WorkerProcess]]:
-    started = [WorkerProcess(str(pg_runtime.settings.database_url), n) for n in WORKER_NAMES]
+    url = str(pg_runtime.settings.database_url)
+    started = [
+        WorkerProcess(url, secret_key=SECRET_KEY, interval_seconds=INTERVAL_SECONDS, name=name)
+        for name in WORKER_NAMES
+    ]
     for worker in started:
         assert worker.started.wait(DEADLINE_SECONDS), "".join(worker.output)
     yield started
@@ -323,9 +263,11 @@ def test_a_worker_killed_while_firing_a_step_leaves_every_step_fired_once_on_tim
 
     # Nobody paged twice: every page reaches the receiver, and only one that was on the wire
     # when the worker died may arrive a second time, with the same key (docs/adr/0006).
-    assert wait_until(lambda: {m.status for m in page_messages(pg_runtime)} == {"sent"}), Counter(
-        m.status for m in page_messages(pg_runtime)
-    )
+    assert wait_until(
+        lambda: {m.status for m in page_messages(pg_runtime)} == {"sent"},
+        DEADLINE_SECONDS,
+        poll=0.02,
+    ), Counter(m.status for m in page_messages(pg_runtime))
     received = Counter(r.headers[IDEMPOTENCY_HEADER.lower()] for r in list(receiver.requests))
     assert set(received) == {m.idempotency_key for m in page_messages(pg_runtime)}
     duplicates = sum(count - 1 for count in received.values())

@@ -1,0 +1,93 @@
+"""Real `dutydesk worker` processes for the tests that kill one, and waiting for them.
+
+Waiting here is for another process to get something done, polled with a deadline; it is never
+a wait for time to pass (those tests move the clock, or the database's due times, instead).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+DEADLINE_SECONDS = 60.0
+
+
+def wait_until(
+    condition: Callable[[], bool], timeout: float = DEADLINE_SECONDS, poll: float = 0.05
+) -> bool:
+    """Poll `condition` until it holds or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        pause.wait(poll)
+    return condition()
+
+
+class WorkerProcess:
+    """`python -m dutydesk worker` against a database; knows when it has started.
+
+    With a `name`, its PostgreSQL connections carry it as their application_name, so a test
+    can see in pg_locks what this worker is doing.
+    """
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        secret_key: str,
+        interval_seconds: float,
+        name: str | None = None,
+    ) -> None:
+        if name is not None:
+            separator = "&" if "?" in database_url else "?"
+            database_url = f"{database_url}{separator}application_name={name}"
+        env = os.environ | {
+            "DUTYDESK_DATABASE_URL": database_url,
+            "DUTYDESK_SECRET_KEY": secret_key,
+            "DUTYDESK_WORKER_INTERVAL_SECONDS": str(interval_seconds),
+            "DUTYDESK_LOG_LEVEL": "info",
+        }
+        self.name = name
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "dutydesk", "worker"],
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+        )
+        self.started = threading.Event()
+        self.output: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.output.append(line)
+            if "started" in line:
+                self.started.set()
+
+    def kill(self) -> None:
+        """SIGKILL: no goodbye, no cleanup, as when the machine or the OOM killer ends it."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        """SIGTERM, then wait for it to finish its pass (or kill it after 30 s)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._reader.join(timeout=10)
+        if self.process.stderr is not None:
+            self.process.stderr.close()
