@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, insert, select
+
+from dutydesk.team.models import SECRET_KEY_NAME, InstanceValue
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -26,6 +29,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if revision == "head":
+            _keep_a_secret_key(connection)
+
+
+def _keep_a_secret_key(connection: Connection) -> None:
+    """Make the instance's secret key with the schema, if it has none.
+
+    Made here, every later use only reads it (Runtime.secret_key, when DUTYDESK_SECRET_KEY is
+    unset), which never waits for a writer; made on first use instead, inside another write
+    transaction on SQLite, it would wait for that transaction's own lock.
+    """
+    found = connection.scalar(
+        select(InstanceValue.value).where(InstanceValue.key == SECRET_KEY_NAME)
+    )
+    if found is None:
+        connection.execute(
+            insert(InstanceValue).values(key=SECRET_KEY_NAME, value=secrets.token_urlsafe(48))
+        )
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from dutydesk.clock import Clock, SystemClock
 from dutydesk.db import make_engine, make_read_session_factory, make_session_factory, unit_of_work
 from dutydesk.settings import Settings
-from dutydesk.team.models import InstanceValue
+from dutydesk.team.models import SECRET_KEY_NAME, InstanceValue
 
 
 @dataclass
@@ -44,17 +44,24 @@ class Runtime:
         return self._secret_key
 
     def _stored_secret_key(self) -> str:
-        with unit_of_work(self.sessions) as session:
-            stored = session.get(InstanceValue, "secret_key")
+        # Read without the write lock: `dutydesk db upgrade` has made the key, and a caller may
+        # be inside a write transaction of its own (on SQLite, a second writer would wait on it).
+        with unit_of_work(self.read_sessions) as session:
+            stored = session.get(InstanceValue, SECRET_KEY_NAME)
             if stored is not None:
                 return stored.value
-            session.add(InstanceValue(key="secret_key", value=secrets.token_urlsafe(48)))
+        # A database upgraded before the key was made with the schema: make it now.
+        with unit_of_work(self.sessions) as session:
+            stored = session.get(InstanceValue, SECRET_KEY_NAME)
+            if stored is not None:
+                return stored.value
+            session.add(InstanceValue(key=SECRET_KEY_NAME, value=secrets.token_urlsafe(48)))
             try:
                 session.commit()
             except IntegrityError:
                 session.rollback()  # another process made it first; use theirs
         with unit_of_work(self.sessions) as session:
-            stored = session.get(InstanceValue, "secret_key")
+            stored = session.get(InstanceValue, SECRET_KEY_NAME)
             assert stored is not None
             return stored.value
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select
 
 from dutydesk import migrate
 from dutydesk.db import make_engine
 from dutydesk.models import Base
+from dutydesk.team.models import SECRET_KEY_NAME, InstanceValue
 
 
 def test_migrated_schema_matches_the_models(database_url):
@@ -25,3 +27,16 @@ def test_the_database_is_at_the_newest_revision(database_url):
     migrate.upgrade(engine)  # a second upgrade is a no-op
     assert migrate.current_revision(engine) == migrate.head_revision()
     engine.dispose()
+
+
+def test_upgrading_makes_the_secret_key_once_and_keeps_it(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    migrate.upgrade(engine)
+    kept = select(InstanceValue.value).where(InstanceValue.key == SECRET_KEY_NAME)
+    with engine.connect() as connection:
+        first = connection.scalar(kept)
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.scalar(kept) == first
+    engine.dispose()
+    assert first is not None and len(first) >= 64

@@ -28,9 +28,6 @@ BATCH = 100
 def escalate_due(runtime: Runtime, worker_id: str) -> int:
     """One pass: re-trigger and fire what is due now; returns how many alerts and steps."""
     now = runtime.clock.now()
-    # Before the transaction: without DUTYDESK_SECRET_KEY the key is read (or made) in a
-    # transaction of its own, which on SQLite would wait for this one's write lock.
-    secret_key = runtime.secret_key()
     with unit_of_work(runtime.sessions) as session:
         handled = retrigger_due(session, now)
         groups = _claim_due_groups(session, now)
@@ -38,7 +35,7 @@ def escalate_due(runtime: Runtime, worker_id: str) -> int:
             team = find_team(session)
             context = PagingContext(
                 base_url=runtime.settings.base_url,
-                secret_key=secret_key,
+                secret_key=runtime.secret_key(),
                 zone=parse_zone(team.timezone if team is not None else "UTC"),
                 policies=load_policies(session),
             )

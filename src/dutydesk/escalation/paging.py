@@ -148,11 +148,20 @@ def _fire(
                     "to": str(target),
                     "error": problem.message,
                 },
+                alerts=alerts,
             )
     after = following(policy, group.step_index, group.loop_index)
     if after is None:
         group.next_step_at = None
-        log_group(session, group, "escalation-ended", WORKER_ACTOR, now, {"policy": policy.id})
+        log_group(
+            session,
+            group,
+            "escalation-ended",
+            WORKER_ACTOR,
+            now,
+            {"policy": policy.id},
+            alerts=alerts,
+        )
     else:
         group.step_index, group.loop_index = after
         group.next_step_at = now + step.escalate_after
@@ -177,12 +186,26 @@ def _page_target(
         key = _key(group, policy, target_index, target.kind, 0)
         text = _page_text(session, group, alerts, context, None, now)
         _queue(session, group, policy, None, via, target.value, key, text, alerts, now, now)
-        log_group(session, group, "page", WORKER_ACTOR, now, {**position, "to": str(target)})
+        log_group(
+            session,
+            group,
+            "page",
+            WORKER_ACTOR,
+            now,
+            {**position, "to": str(target)},
+            alerts=alerts,
+        )
         return 1
     person = _person_for(session, target, now)
     if person is None:
         log_group(
-            session, group, "nobody-on-call", WORKER_ACTOR, now, {**position, "rota": target.value}
+            session,
+            group,
+            "nobody-on-call",
+            WORKER_ACTOR,
+            now,
+            {**position, "rota": target.value},
+            alerts=alerts,
         )
         return 0
     if person.id in paged:
@@ -191,7 +214,13 @@ def _page_target(
     rules = notify_rules(person.notify, email=person.email, slack=person.slack)
     if not rules:
         log_group(
-            session, group, "no-contact", WORKER_ACTOR, now, {**position, "person": person.id}
+            session,
+            group,
+            "no-contact",
+            WORKER_ACTOR,
+            now,
+            {**position, "person": person.id},
+            alerts=alerts,
         )
         return 0
     text = _page_text(session, group, alerts, context, person.id, now)
@@ -210,6 +239,7 @@ def _page_target(
             WORKER_ACTOR,
             now,
             {**position, "person": person.id, "via": rule.via, "due_at": due_at.isoformat()},
+            alerts=alerts,
         )
     return len(rules)
 

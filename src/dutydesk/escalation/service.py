@@ -260,10 +260,12 @@ def log_group(
     actor: str,
     now: datetime,
     details: dict[str, Any],
+    *,
+    alerts: Sequence[Alert] | None = None,
 ) -> None:
-    """Write the same entry in the log of every open alert of the group."""
-    for alert in open_alerts_of(session, group.id):
+    """Write the same entry in the log of every open alert of the group (`alerts`, when the
+    caller has them already, as a step firing does for each of its pages)."""
+    for alert in open_alerts_of(session, group.id) if alerts is None else alerts:
         session.add(
             AlertLogEntry(alert_id=alert.id, at=now, kind=kind, actor=actor, details=details)
         )
-    session.flush()

@@ -26,6 +26,10 @@ class Team(Base):
     revision: Mapped[str] = mapped_column(String(32))
 
 
+# The instance_values key of the generated secret key (used when DUTYDESK_SECRET_KEY is unset).
+SECRET_KEY_NAME = "secret_key"
+
+
 class InstanceValue(Base):
     """A value the instance generates once and keeps, such as its secret key."""
 

@@ -92,7 +92,6 @@ def _duration(value: str) -> str:
 
 
 DurationText = Annotated[str, BeforeValidator(str), AfterValidator(_duration)]
-NOTIFY_VIA = ("slack", "email")
 
 
 class NotifyRuleSpec(_Strict):
