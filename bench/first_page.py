@@ -21,59 +21,40 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
+from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from bench.events import EXAMPLE_TEAM, SECRET_KEY, start_server
-from bench.outbox import _Server
+from bench.outbox import WebhookReceiver
 
 EVENTS = 100
 TARGET_SECONDS = 1.0
 WAIT_SECONDS = 30.0
 
 
-class PageReceiver:
+class PageReceiver(WebhookReceiver):
     """A webhook receiver that notes when each alert's page arrived, by its summary."""
 
     def __init__(self) -> None:
         self.arrived: dict[str, float] = {}
         self.changed = threading.Condition()
-        receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+        def record(_headers: Message, body: bytes) -> None:
+            at = time.perf_counter()
+            with self.changed:
+                for alert in json.loads(body).get("alerts", []):
+                    self.arrived.setdefault(alert["summary"], at)
+                self.changed.notify_all()
 
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
-                at = time.perf_counter()
-                with receiver.changed:
-                    for alert in body.get("alerts", []):
-                        receiver.arrived.setdefault(alert["summary"], at)
-                    receiver.changed.notify_all()
-                self.send_response(204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = _Server(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/page"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        super().__init__(record)
 
     def wait_for(self, summary: str) -> float | None:
         """When the page for `summary` arrived (perf_counter), or None after WAIT_SECONDS."""
         with self.changed:
             self.changed.wait_for(lambda: summary in self.arrived, timeout=WAIT_SECONDS)
             return self.arrived.get(summary)
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def team_text(receiver_url: str) -> str:

@@ -19,7 +19,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -44,21 +46,16 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
 
 
-class Receiver:
-    """A webhook receiver counting the idempotency keys it is sent."""
+class WebhookReceiver:
+    """A webhook receiver on loopback: hands each request's headers and body to `record`
+    (called from the server's threads) and answers 204."""
 
-    def __init__(self) -> None:
-        self.keys: Counter[str] = Counter()
-        lock = threading.Lock()
-        keys = self.keys
-
+    def __init__(self, record: Callable[[Message, bytes], None]) -> None:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                with lock:
-                    keys[self.headers.get("Dutydesk-Idempotency-Key", "")] += 1
+                record(self.headers, self.rfile.read(int(self.headers.get("Content-Length", "0"))))
                 self.send_response(204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -74,6 +71,20 @@ class Receiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class Receiver(WebhookReceiver):
+    """A webhook receiver counting the idempotency keys it is sent."""
+
+    def __init__(self) -> None:
+        self.keys: Counter[str] = Counter()
+        lock = threading.Lock()
+
+        def record(headers: Message, _body: bytes) -> None:
+            with lock:
+                self.keys[headers.get("Dutydesk-Idempotency-Key", "")] += 1
+
+        super().__init__(record)
 
 
 def start_worker(database_url: str) -> subprocess.Popen[str]:

@@ -24,6 +24,8 @@ from dutydesk.settings import Settings
 from dutydesk.team.service import apply
 from dutydesk.team.teamfile import read_team_file
 
+pytest_plugins = ["tests.alert_fixtures"]
+
 POSTGRES_URL = os.environ.get("DUTYDESK_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 EXAMPLE_TEAM = Path(__file__).parent.parent / "examples" / "team.yaml"

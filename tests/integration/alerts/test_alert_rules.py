@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from dutydesk.alerts import service as alerts
-from dutydesk.alerts.models import Alert, AlertLogEntry
+from dutydesk.alerts.models import Alert
 from dutydesk.db import unit_of_work
 from dutydesk.runtime import Runtime
+from tests.alert_fixtures import log_kinds
 
 FIELDS = alerts.AlertFields(summary="Disk full on db-1", source="db-1", severity="critical")
 
@@ -29,17 +30,6 @@ def act(runtime: Runtime, action: str, key: str = "disk") -> Alert | None:
         alert = function(session, "platform-api", key, runtime.clock.now(), actor="rhea")
         session.commit()
     return alert
-
-
-def log_kinds(runtime: Runtime, alert_id: int) -> list[str]:
-    with unit_of_work(runtime.read_sessions) as session:
-        return list(
-            session.scalars(
-                select(AlertLogEntry.kind)
-                .where(AlertLogEntry.alert_id == alert_id)
-                .order_by(AlertLogEntry.id)
-            )
-        )
 
 
 def alert_count(runtime: Runtime) -> int:

@@ -7,15 +7,13 @@ Wed 14 Jan 2026 at 10:00 (London is on UTC in January, so team time = UTC).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 
 from dutydesk.alerts.models import Alert, AlertLogEntry
-from dutydesk.alerts.service import AlertFields, resolve_alert, trigger_on_service
+from dutydesk.alerts.service import resolve_alert
 from dutydesk.db import unit_of_work
-from dutydesk.escalation.due import escalate_due
 from dutydesk.runtime import Runtime
 from tests.integration.web.conftest import Browser
 
@@ -35,28 +33,6 @@ def text_of(html: str) -> str:
     """The page's text with tags and runs of white space removed, for phrase checks."""
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     return text.replace("&#39;", "'").replace("&amp;", "&")
-
-
-@pytest.fixture
-def raise_alert(runtime: Runtime) -> Callable[..., int]:
-    """Trigger an alert on a service (platform-api by default); returns its id."""
-
-    def make(key: str = "disk-full", service: str = "platform-api") -> int:
-        fields = AlertFields(summary=f"{key} on {service}", source="test", severity="critical")
-        with unit_of_work(runtime.sessions) as session:
-            alert, _ = trigger_on_service(
-                session, service, key, fields, runtime.clock.now(), actor="test"
-            )
-            session.commit()
-            return alert.id
-
-    return make
-
-
-@pytest.fixture
-def run_cycle(runtime: Runtime) -> Callable[[], int]:
-    """One pass of the escalation cycle at the clock's time: pages whoever is due."""
-    return lambda: escalate_due(runtime, "test-worker")
 
 
 def alert_of(runtime: Runtime, alert_id: int) -> Alert:

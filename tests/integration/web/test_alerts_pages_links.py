@@ -17,13 +17,7 @@ from dutydesk.db import unit_of_work
 from dutydesk.escalation.links import ActionLink, sign_action
 from dutydesk.notify.models import OutboxMessage
 from dutydesk.runtime import Runtime
-from tests.integration.web.test_alerts_pages import (  # noqa: F401 (fixtures)
-    alert_of,
-    raise_alert,
-    resolve,
-    run_cycle,
-    text_of,
-)
+from tests.integration.web.test_alerts_pages import alert_of, resolve, text_of
 
 pytestmark = pytest.mark.usefixtures("example_team")
 
@@ -43,7 +37,7 @@ def page_link(runtime: Runtime, action: str) -> str:
 
 
 @pytest.fixture
-def paged(runtime, raise_alert, run_cycle) -> list[int]:  # noqa: F811
+def paged(runtime, raise_alert, run_cycle) -> list[int]:
     """Three alerts in one group on platform-api, and bob paged for them."""
     ids = [raise_alert(key) for key in ("disk-full", "cpu-high", "latency")]
     run_cycle()

@@ -1,4 +1,5 @@
-"""Helpers for escalation tests: raise an alert, run the worker cycle, read what was paged."""
+"""Fixtures for tests of alerts and paging: raise an alert, run the escalation cycle, read what
+was paged (registered for every test in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -70,21 +71,22 @@ def pages(runtime: Runtime) -> Callable[[], list[Page]]:
     return read
 
 
+def log_kinds(runtime: Runtime, alert_id: int) -> list[str]:
+    """The kinds of an alert's log entries, oldest first."""
+    with unit_of_work(runtime.read_sessions) as session:
+        return list(
+            session.scalars(
+                select(AlertLogEntry.kind)
+                .where(AlertLogEntry.alert_id == alert_id)
+                .order_by(AlertLogEntry.id)
+            )
+        )
+
+
 @pytest.fixture
 def log_of(runtime: Runtime) -> Callable[[int], list[str]]:
-    """The kinds of an alert's log entries, oldest first."""
-
-    def read(alert_id: int) -> list[str]:
-        with unit_of_work(runtime.read_sessions) as session:
-            return list(
-                session.scalars(
-                    select(AlertLogEntry.kind)
-                    .where(AlertLogEntry.alert_id == alert_id)
-                    .order_by(AlertLogEntry.id)
-                )
-            )
-
-    return read
+    """log_kinds for this test's runtime."""
+    return lambda alert_id: log_kinds(runtime, alert_id)
 
 
 @pytest.fixture
