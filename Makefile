@@ -33,8 +33,10 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
+# Test files are spread over one pytest process per core; a file's tests stay in one process,
+# so a module's server or browser is started once.
 test: lint test-packages
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # Programs the tests drive, from the distribution when missing: Chromium (browser tests) and
 # Prometheus Alertmanager with amtool (alerts from real monitoring).

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from dutydesk import migrate
 from dutydesk.app import create_app
@@ -26,7 +26,19 @@ from dutydesk.team.teamfile import read_team_file
 
 pytest_plugins = ["tests.alert_fixtures"]
 
-POSTGRES_URL = os.environ.get("DUTYDESK_TEST_DATABASE_URL")
+
+
+def worker_database_url(url: str | None) -> str | None:
+    """The PostgreSQL test database of this pytest-xdist worker: `<name>_gw0`, `<name>_gw1`, …
+    Parallel workers each empty their tables before every test, so they cannot share one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+POSTGRES_URL = worker_database_url(os.environ.get("DUTYDESK_TEST_DATABASE_URL"))
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 EXAMPLE_TEAM = Path(__file__).parent.parent / "examples" / "team.yaml"
 
@@ -41,10 +53,28 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def create_database_if_missing(url: str) -> None:
+    """Create the named PostgreSQL database (a worker's own) through the server's `postgres`
+    database when it does not exist yet."""
+    target = make_url(url)
+    server = create_engine(
+        target.set(drivername="postgresql+psycopg", database="postgres"),
+        isolation_level="AUTOCOMMIT",
+    )
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        ).first()
+        if exists is None:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+
+
 @pytest.fixture(scope="session")
 def postgres_migrated() -> str:
     """The PostgreSQL test database, emptied and migrated once per run."""
     assert POSTGRES_URL is not None
+    create_database_if_missing(POSTGRES_URL)
     engine = make_engine(POSTGRES_URL)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
