@@ -27,7 +27,6 @@ from dutydesk.team.teamfile import read_team_file
 pytest_plugins = ["tests.alert_fixtures"]
 
 
-
 def worker_database_url(url: str | None) -> str | None:
     """The PostgreSQL test database of this pytest-xdist worker: `<name>_gw0`, `<name>_gw1`, …
     Parallel workers each empty their tables before every test, so they cannot share one."""
