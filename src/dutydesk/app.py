@@ -27,6 +27,7 @@ from dutydesk.people.api import router as people_router
 from dutydesk.rotas.api import router as rotas_router
 from dutydesk.runtime import Runtime
 from dutydesk.swaps.api import router as swaps_router
+from dutydesk.web.api_docs import router as api_docs_router
 from dutydesk.web.routes import PAGE_ROUTERS
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,9 @@ def create_app(runtime: Runtime) -> FastAPI:
             " (tokens from `dutydesk token create`). Times without an offset are the team's"
             " local time; answers carry the team's UTC offset."
         ),
+        # /docs is served from the package (web/api_docs.py), never from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     for router in (
@@ -64,6 +68,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(webhooks_router)
     # Heartbeat pings from jobs: the heartbeat's token in the URL.
     app.include_router(heartbeat_hooks_router)
+    app.include_router(api_docs_router)
     for page_router in PAGE_ROUTERS:
         app.include_router(page_router)
     app.mount("/static", StaticFiles(packages=[("dutydesk", "static")]), name="static")

@@ -15,6 +15,8 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dutydesk.errors import Conflict, DutydeskError, Forbidden, Invalid, NotFound, Unauthorized
+from dutydesk.http_headers import SecurityHeaders, secure
+from dutydesk.http_limits import BodyTooLarge, LimitRequestBody
 from dutydesk.web.errors import html_error, sign_in_redirect, wants_html
 from dutydesk.web.page import SignInNeeded
 
@@ -45,6 +47,7 @@ API_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _described("The token's user lacks the role this needs."),
     404: _described("The rota, person or override does not exist."),
     409: _described("The request clashes with the current state."),
+    413: _described("The body is larger than DUTYDESK_MAX_BODY_BYTES."),
     422: _described("A parameter or the body is invalid; the message names it."),
 }
 
@@ -88,6 +91,13 @@ def install_error_mapper(app: FastAPI) -> None:
     """Map domain errors, validation errors and HTTP errors to JSON bodies, in one place."""
 
     app.add_middleware(RefuseNulCharacters)
+    app.add_middleware(
+        LimitRequestBody,
+        limit_bytes=app.state.runtime.settings.max_body_bytes,
+        refuse=body_too_large,
+    )
+    # Outermost, so that every answer above gets the headers (the 500 handler adds its own).
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_needed(_request: Request, error: SignInNeeded) -> Response:
@@ -113,7 +123,11 @@ def install_error_mapper(app: FastAPI) -> None:
         if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
             # FastAPI's answer to a JSON body that is not UTF-8: answered as any other bad JSON.
             return await domain_error(request, Invalid("body: not valid JSON (it is not UTF-8)"))
-        if wants_html(request) and error.status_code in (404, 405):
+        if isinstance(error, BodyTooLarge):
+            return body_too_large(request, error)
+        if wants_html(request):
+            # Starlette's own errors (404, 405, a form it cannot parse: "Too many fields…")
+            # reach a browser as a page, like every other error.
             return html_error(
                 error.status_code,
                 "there is no page at this address"
@@ -133,12 +147,23 @@ def install_error_mapper(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, error: Exception) -> Response:
         log.exception("unhandled error", exc_info=error)
+        # Starlette sends this answer from outside every middleware: the headers are added here.
         if wants_html(request):
-            return html_error(500, "Dutydesk hit an internal error; it is logged.")
-        return JSONResponse(
-            {"error": "internal", "message": "Dutydesk hit an internal error; it is logged."},
-            status_code=500,
+            return secure(html_error(500, "Dutydesk hit an internal error; it is logged."))
+        return secure(
+            JSONResponse(
+                {"error": "internal", "message": "Dutydesk hit an internal error; it is logged."},
+                status_code=500,
+            )
         )
+
+
+def body_too_large(request: Request, error: BodyTooLarge) -> Response:
+    """413: a page for a browser's form, `{"error": "too_large", …}` for programs."""
+    message = f"{error.detail} (DUTYDESK_MAX_BODY_BYTES)"
+    if wants_html(request):
+        return html_error(413, message)
+    return JSONResponse({"error": "too_large", "message": message}, status_code=413)
 
 
 def validation_message(error: RequestValidationError) -> str:

@@ -47,6 +47,15 @@ class Settings(BaseSettings):
         description="Run database migrations when `dutydesk serve` starts.",
     )
     log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description=(
+            "The largest request body (API, forms, webhooks) Dutydesk reads, in bytes; larger"
+            " ones are refused with 413 before they are read. The Events API and monitoring"
+            " webhooks also refuse bodies over 512 KiB, as PagerDuty's Events API does."
+        ),
+    )
     feed_days_back: int = Field(
         default=90, description="How many days of past shifts the iCal feeds include."
     )

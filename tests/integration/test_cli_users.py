@@ -1,15 +1,15 @@
-"""`dutydesk user add --password-stdin`, `user password` and `user unlock`: web sign-in secrets."""
+"""`dutydesk user add --password-stdin`, `user password` and `user unlock`: web sign-in secrets and throttling."""
 
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from dutydesk.auth.models import User, WebSession
-from dutydesk.auth.signin import MAX_FAILED_SIGNINS, sign_in
+from dutydesk.auth.signin import sign_in
+from dutydesk.auth.throttle import PER_ADDRESS, PER_NAME_AND_ADDRESS
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Unauthorized
 
@@ -18,10 +18,10 @@ def typed(monkeypatch: pytest.MonkeyPatch, line: str) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(line + "\n"))
 
 
-def try_sign_in(runtime, username: str, password: str) -> bool:
+def try_sign_in(runtime, username: str, password: str, address: str = "192.0.2.1") -> bool:
     with unit_of_work(runtime.sessions) as session:
         try:
-            sign_in(session, username, password, runtime.clock.now())
+            sign_in(session, username, password, runtime.clock.now(), client_host=address)
         except Unauthorized:
             return False
         finally:
@@ -75,14 +75,39 @@ def test_a_password_for_nobody_is_a_one_line_error(cli, monkeypatch):
     assert result.err.count("\n") == 1
 
 
-def test_unlock_lifts_a_lock_out_at_once(runtime, clock, cli, monkeypatch):
+def test_unlock_lets_a_throttled_address_try_the_name_again_at_once(runtime, cli, monkeypatch):
     typed(monkeypatch, "a long passphrase")
     cli("user", "add", "alice", "--password-stdin")
-    for _ in range(MAX_FAILED_SIGNINS):
+    for _ in range(PER_NAME_AND_ADDRESS):
         assert not try_sign_in(runtime, "alice", "wrong guess!")
-    clock.advance(timedelta(minutes=1))
-    assert not try_sign_in(runtime, "alice", "a long passphrase")  # locked
+    assert not try_sign_in(runtime, "alice", "a long passphrase")  # throttled
 
     assert cli("user", "unlock", "alice").code == 0
 
     assert try_sign_in(runtime, "alice", "a long passphrase")
+
+
+def test_unlock_with_an_address_lifts_that_address_s_throttle_for_every_name(
+    runtime, cli, monkeypatch
+):
+    typed(monkeypatch, "a long passphrase")
+    cli("user", "add", "alice", "--password-stdin")
+    for number in range(PER_ADDRESS):
+        try_sign_in(runtime, f"guess{number}", "wrong guess!", address="2001:db8::1")
+    assert not try_sign_in(runtime, "alice", "a long passphrase", address="2001:db8::2")
+
+    assert cli("user", "unlock", "alice", "--address", "2001:db8::1").code == 0
+
+    assert try_sign_in(runtime, "alice", "a long passphrase", address="2001:db8::2")
+
+
+def test_a_new_password_forgets_the_failed_sign_ins(runtime, cli, monkeypatch):
+    typed(monkeypatch, "a long passphrase")
+    cli("user", "add", "alice", "--password-stdin")
+    for _ in range(PER_NAME_AND_ADDRESS):
+        try_sign_in(runtime, "alice", "wrong guess!")
+
+    typed(monkeypatch, "another long passphrase")
+    assert cli("user", "password", "alice").code == 0
+
+    assert try_sign_in(runtime, "alice", "another long passphrase")

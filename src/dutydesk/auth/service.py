@@ -54,7 +54,6 @@ def add_user(
         person_id=person_id,
         password_hash=password_hash(password) if password is not None else None,
         created_at=now,
-        failed_signins=0,
     )
     session.add(user)
     session.flush()
@@ -69,11 +68,9 @@ def password_hash(password: str) -> str:
 
 
 def set_password(session: Session, username: str, password: str) -> User:
-    """Give a user a new password (and lift any lock-out)."""
+    """Give a user a new password (the caller also forgets their failed sign-ins)."""
     user = get_user(session, username)
     user.password_hash = password_hash(password)
-    user.failed_signins = 0
-    user.locked_until = None
     return user
 
 

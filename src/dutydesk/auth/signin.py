@@ -1,4 +1,4 @@
-"""Signing in to the pages: passwords, lock-out after repeated failures, browser sessions."""
+"""Signing in to the pages: passwords, throttling of repeated failures, browser sessions."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from dutydesk.auth import throttle
 from dutydesk.auth.models import User, WebSession
 from dutydesk.auth.service import token_digest
+from dutydesk.auth.throttle import client_address, normal_name
 from dutydesk.errors import Unauthorized
 
-# Five wrong passwords in a row lock the account for 15 minutes (then five more tries).
-MAX_FAILED_SIGNINS = 5
-LOCK_OUT_FOR = timedelta(minutes=15)
 # A session lasts 12 hours without use, 14 days at most: a support week and the weekend after.
 IDLE_TIMEOUT = timedelta(hours=12)
 ABSOLUTE_TIMEOUT = timedelta(days=14)
@@ -43,26 +42,44 @@ class SignedIn:
     token: str
 
 
-def sign_in(session: Session, username: str, password: str, now: datetime) -> SignedIn:
-    """Check the password and open a session; Unauthorized if wrong or locked out."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or user.password_hash is None:
-        _verify(_dummy_hash(), password)
-        raise Unauthorized(_WRONG)
-    if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
-        raise Unauthorized(
-            f"too many wrong passwords: this account is locked for {minutes} more minute(s);"
-            " an admin can unlock it with `dutydesk user unlock`"
+class SignInThrottled(Unauthorized):
+    """Too many failed sign-ins for this name from this address, or from this address."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        minutes = max(1, round(retry_after_seconds / 60))
+        super().__init__(
+            f"too many failed sign-ins from your address: try again in {minutes} minute(s)"
         )
-    if not _verify(user.password_hash, password):
-        user.failed_signins += 1
-        if user.failed_signins >= MAX_FAILED_SIGNINS:
-            user.failed_signins = 0
-            user.locked_until = now + LOCK_OUT_FOR
+        self.retry_after_seconds = retry_after_seconds
+
+
+def sign_in(
+    session: Session, username: str, password: str, now: datetime, *, client_host: str | None
+) -> SignedIn:
+    """Check the password and open a session; Unauthorized if wrong, SignInThrottled if this
+    address has failed too often (throttle.py).
+
+    Real and unknown names take the same path and the same time: a password is always verified
+    with argon2 (against a dummy hash for an unknown name or while throttled), and the throttle
+    counts failures for names that exist and names that do not alike.
+    """
+    dummy = _dummy_hash()  # made on the first attempt of any kind, so no name pays it alone
+    name = normal_name(username)
+    address = client_address(client_host)
+    throttled = throttle.check(session, name, address, now)
+    if throttled is not None:
+        # The same work as an attempt, and the user is never looked up: nothing to time.
+        _verify(dummy, password)
+        raise SignInThrottled(throttled.retry_after_seconds(now))
+    user = session.scalar(select(User).where(User.username == name))
+    if user is None or user.password_hash is None:
+        _verify(dummy, password)
+        throttle.record_failure(session, name, address, now)
         raise Unauthorized(_WRONG)
-    user.failed_signins = 0
-    user.locked_until = None
+    if not _verify(user.password_hash, password):
+        throttle.record_failure(session, name, address, now)
+        raise Unauthorized(_WRONG)
+    throttle.forget_name_and_address(session, name, address)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)
@@ -119,10 +136,9 @@ def end_sessions(session: Session, user: User) -> None:
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
 
 
-def unlock(user: User) -> None:
-    """Lift a lock-out now."""
-    user.failed_signins = 0
-    user.locked_until = None
+def unlock(session: Session, user: User) -> None:
+    """Forget a user's failed sign-ins from every address, so none is throttled for them."""
+    throttle.forget_name(session, user.username)
 
 
 def _verify(password_hash: str, password: str) -> bool:

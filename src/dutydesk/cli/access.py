@@ -9,6 +9,7 @@ import typer
 
 from dutydesk.auth import service as auth
 from dutydesk.auth.signin import end_sessions, unlock
+from dutydesk.auth.throttle import forget_address
 from dutydesk.calendars import service as calendars
 from dutydesk.cli.common import print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
@@ -59,12 +60,13 @@ def user_password(
     username: Annotated[str, typer.Argument(help="Whose password.")],
 ) -> None:
     """Set a user's password for the web pages, read from standard input; signs them out
-    everywhere and lifts a lock-out."""
+    everywhere and forgets their failed sign-ins."""
     password = sys.stdin.readline().rstrip("\n")
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.sessions) as session:
         user = auth.set_password(session, username, password)
         end_sessions(session, user)
+        unlock(session, user)
         session.commit()
     stdout.print(f"Set the password of {username}.", markup=False)
 
@@ -73,11 +75,17 @@ def user_password(
 def user_unlock(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="Whose account.")],
+    address: Annotated[
+        str | None,
+        typer.Option(help="Also forget this client address's failed sign-ins, for any name."),
+    ] = None,
 ) -> None:
-    """Lift a lock-out after too many wrong passwords."""
+    """Forget a user's failed sign-ins, so no address is throttled for them any more."""
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.sessions) as session:
-        unlock(auth.get_user(session, username))
+        unlock(session, auth.get_user(session, username))
+        if address is not None:
+            forget_address(session, address)
         session.commit()
     stdout.print(f"Unlocked {username}.", markup=False)
 

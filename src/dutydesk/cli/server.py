@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 import signal
 import threading
 from typing import Annotated
@@ -14,7 +13,7 @@ import uvicorn
 from dutydesk import migrate
 from dutydesk.app import create_app
 from dutydesk.cli.common import runtime_of, stdout
-from dutydesk.logs import RedactFeedSecrets, configure_logging
+from dutydesk.logs import configure_logging, redact_handlers
 from dutydesk.worker.cycles import default_cycles
 from dutydesk.worker.loop import Worker, start_in_background
 
@@ -70,7 +69,7 @@ def serve(
         log_level=settings.log_level,
     )
     # uvicorn sets up its loggers when the Config is made; add the redaction after that.
-    logging.getLogger("uvicorn.access").addFilter(RedactFeedSecrets())
+    redact_handlers("uvicorn", "uvicorn.error", "uvicorn.access")
     background = None
     if settings.run_worker and not no_worker:
         background = start_in_background(Worker(runtime, default_cycles()))

@@ -19,7 +19,9 @@ _HEADINGS = {
     404: "Page not found",
     405: "That did not work",
     409: "That clashes with something",
+    413: "That is too much to send",
     422: "That did not work",
+    429: "Too many tries",
     500: "Something went wrong",
 }
 

@@ -47,16 +47,6 @@ NAVIGATION = (
     ("people", "/people", "People"),
     ("audit", "/audit", "Audit"),
 )
-_SECURITY_HEADERS = {
-    # Only our own stylesheet and script; no framing (clickjacking), no sniffing.
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self';"
-        " base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
 
 
 class SignInNeeded(Exception):
@@ -155,7 +145,6 @@ class Page:
     def _finish(
         self, response: HTMLResponse | RedirectResponse, *, keep_flash: bool = False
     ) -> None:
-        response.headers.update(_SECURITY_HEADERS)
         if self._new_visitor is not None:
             set_cookie(response, self.request, VISITOR_COOKIE, self._new_visitor)
         if self.flash is not None and not keep_flash:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dutydesk.auth.signin import sign_in, sign_out
+from dutydesk.auth.signin import SignInThrottled, sign_in, sign_out
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Unauthorized
 from dutydesk.web.forms import FORM_ERROR, FormErrors, required
@@ -41,15 +41,26 @@ def sign_in_submit(page: AnyPage, form: PostedForm) -> Response:
     if not password:
         errors.add("password", "enter your password")
     target = safe_next(form.get("next"))
+    status, headers = 400, {}
     if not errors:
         runtime = page.runtime
+        client = page.request.client
         try:
             with unit_of_work(runtime.sessions) as session:
                 try:
-                    signed_in = sign_in(session, username, password, runtime.clock.now())
+                    signed_in = sign_in(
+                        session,
+                        username,
+                        password,
+                        runtime.clock.now(),
+                        client_host=client.host if client is not None else None,
+                    )
                 finally:
-                    # Failed attempts count towards the lock-out, so they are kept too.
+                    # Failed attempts count towards throttling, so they are kept too.
                     session.commit()
+        except SignInThrottled as error:
+            errors.add(FORM_ERROR, error.message)
+            status, headers = 429, {"Retry-After": str(error.retry_after_seconds)}
         except Unauthorized as error:
             errors.add(FORM_ERROR, error.message)
         else:
@@ -57,7 +68,9 @@ def sign_in_submit(page: AnyPage, form: PostedForm) -> Response:
             set_cookie(response, page.request, SESSION_COOKIE, signed_in.token)
             return response
     context = {"next": target, "values": {"username": username}, "errors": errors.by_field}
-    return page.render("sign_in.html", context, status=400)
+    form_again = page.render("sign_in.html", context, status=status)
+    form_again.headers.update(headers)
+    return form_again
 
 
 @router.post("/sign-out")

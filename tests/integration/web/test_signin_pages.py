@@ -1,10 +1,9 @@
-"""Signing in and out, lock-out, sessions and CSRF on the pages."""
+"""Signing in and out, sessions and CSRF on the pages (throttling: test_signin_throttling.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from dutydesk.auth.signin import LOCK_OUT_FOR, MAX_FAILED_SIGNINS
 from tests.integration.web.conftest import PASSWORD, add_user
 
 
@@ -43,21 +42,6 @@ def test_an_empty_form_names_each_missing_field(anonymous):
     assert "enter your username" in answer.text
     assert "enter your password" in answer.text
     assert 'aria-invalid="true"' in answer.text
-
-
-def test_repeated_wrong_passwords_lock_the_account_for_a_while(runtime, clock, anonymous):
-    add_user(runtime, "alice", "responder", None)
-    token = anonymous.csrf("/sign-in")
-    for _ in range(MAX_FAILED_SIGNINS):
-        anonymous.post("/sign-in", {"username": "alice", "password": "wrong wrong"}, token=token)
-
-    locked = anonymous.post("/sign-in", {"username": "alice", "password": PASSWORD}, token=token)
-    assert locked.status_code == 400
-    assert "locked for 15 more minute(s)" in locked.text
-
-    clock.advance(LOCK_OUT_FOR + timedelta(seconds=1))
-    answer = anonymous.post("/sign-in", {"username": "alice", "password": PASSWORD}, token=token)
-    assert answer.status_code == 303
 
 
 def test_the_session_cookie_is_httponly_and_samesite(runtime, anonymous):
