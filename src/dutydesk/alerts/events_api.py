@@ -34,6 +34,7 @@ from dutydesk.alerts.schemas import (
     TriggerPayload,
     utc_time,
 )
+from dutydesk.alerts.untrusted import web_images, web_links, web_url
 from dutydesk.deps import RuntimeDep
 
 INVALID = "Event object is invalid"
@@ -246,10 +247,11 @@ def _alert_fields(envelope: EventEnvelope, payload: TriggerPayload) -> alerts.Al
         group=payload.group,
         class_=payload.class_,
         custom_details=payload.custom_details,
-        links=[link.model_dump(exclude_none=True) for link in envelope.links or []],
-        images=[image.model_dump(exclude_none=True) for image in envelope.images or []],
+        # As PagerDuty does, a link that is not http(s) is dropped rather than refusing the page.
+        links=web_links([link.model_dump(exclude_none=True) for link in envelope.links or []]),
+        images=web_images([image.model_dump(exclude_none=True) for image in envelope.images or []]),
         client=envelope.client,
-        client_url=envelope.client_url,
+        client_url=web_url(envelope.client_url),
         timestamp=payload.timestamp,
     )
 
@@ -263,7 +265,7 @@ def _store_change(event: ChangeEventV2, now: datetime, session: Session) -> None
         happened_at=_utc(event.payload.timestamp),
         source=event.payload.source,
         custom_details=event.payload.custom_details,
-        links=[link.model_dump(exclude_none=True) for link in event.links or []],
+        links=web_links([link.model_dump(exclude_none=True) for link in event.links or []]),
         now=now,
         actor=f"integration:{key.id}",
     )

@@ -13,6 +13,7 @@ from dutydesk.alerts.models import IntegrationKey, Service
 from dutydesk.audit.service import record
 from dutydesk.auth.service import token_digest
 from dutydesk.errors import Invalid, NotFound
+from dutydesk.text import control_character
 
 NAME_LENGTH = 120
 
@@ -32,8 +33,10 @@ def add_integration(
 ) -> tuple[IntegrationKey, str]:
     """Issue a key for a service; the plain key is returned once and only its digest kept."""
     service = get_service(session, service_id)
-    if not name.strip() or len(name) > NAME_LENGTH:
-        raise Invalid(f"integration name: say what sends with it in 1 to {NAME_LENGTH} characters")
+    if not name.strip() or len(name) > NAME_LENGTH or control_character(name):
+        raise Invalid(
+            f"integration name: say what sends with it in 1 to {NAME_LENGTH} characters on one line"
+        )
     # 32 lower-case hex characters: the shape of a PagerDuty routing key, so tools that check
     # the length before sending (Alertmanager, pdpyras) accept it.
     plain = secrets.token_hex(16)

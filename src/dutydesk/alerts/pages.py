@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from dutydesk.alerts.action_pages import router as action_router
 from dutydesk.alerts.actions import reassign_alert, snooze_alert
+from dutydesk.alerts.detail_tree import detail_tree
 from dutydesk.alerts.log_text import log_sentence, who_text
 from dutydesk.alerts.models import RESOLVED
 from dutydesk.alerts.service import (
@@ -23,6 +24,7 @@ from dutydesk.alerts.service import (
     resolve_alert,
     view_alert,
 )
+from dutydesk.alerts.untrusted import web_images, web_links, web_url
 from dutydesk.alerts.views import alert_lines, lines_for, names
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, DutydeskError, Invalid
@@ -77,6 +79,12 @@ def alert_page(
             "acknowledged": who_text(alert.acknowledged_by, known),
             "resolved": who_text(alert.resolved_by, known),
         },
+        # What the sender attached, made safe to show: escaped by the template, cut in depth
+        # and size, and only http(s) URLs as links (images as links too, docs/web.md).
+        "details": detail_tree(alert.custom_details),
+        "links": web_links(alert.links),
+        "images": web_images(alert.images),
+        "client_url": web_url(alert.client_url),
         "may_act": page.may("responder") and alert.status != RESOLVED,
         "people": list(known.people.items()),
         "snooze_choices": SNOOZE_CHOICES,

@@ -10,6 +10,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from dutydesk.alerts.models import DEDUP_KEY_LENGTH, FIELD_LENGTH, SUMMARY_LENGTH, Alert
 from dutydesk.alerts.service import NOTE_LENGTH, AlertView
+from dutydesk.alerts.untrusted import (
+    MAX_DEPTH,
+    check_depth,
+    web_images,
+    web_links,
+    web_url,
+    within_depth,
+)
 from dutydesk.timeparse import in_zone
 
 ROUTING_KEY_LENGTH = 32
@@ -41,6 +49,12 @@ ShortText = Annotated[str, Field(min_length=1, max_length=FIELD_LENGTH), AfterVa
 Summary = Annotated[str, Field(min_length=1, max_length=SUMMARY_LENGTH), AfterValidator(_no_nul)]
 Timestamp = Annotated[str, AfterValidator(_iso_time)]
 DedupKey = Annotated[str, Field(min_length=1, max_length=DEDUP_KEY_LENGTH), AfterValidator(_no_nul)]
+# Free-form JSON a sender attaches (custom_details): anything, nested at most MAX_DEPTH levels.
+Details = Annotated[
+    Any,
+    AfterValidator(check_depth),
+    Field(description=f"Any JSON, nested at most {MAX_DEPTH} levels of objects and arrays."),
+]
 
 
 class _Lenient(BaseModel):
@@ -97,7 +111,7 @@ class TriggerPayload(_Lenient):
     component: ShortText | None = None
     group: ShortText | None = None
     class_: ShortText | None = Field(default=None, alias="class")
-    custom_details: Any = None
+    custom_details: Details = None
 
 
 class EventV2(EventEnvelope):
@@ -112,7 +126,7 @@ class ChangePayload(_Lenient):
     summary: Summary
     timestamp: Timestamp | None = None
     source: ShortText | None = None
-    custom_details: Any = None
+    custom_details: Details = None
 
 
 class ChangeEventV2(_Lenient):
@@ -263,11 +277,13 @@ def alert_read(alert: Alert, zone: ZoneInfo) -> AlertRead:
         component=alert.component,
         group=alert.alert_group,
         class_=alert.alert_class,
-        custom_details=alert.custom_details,
-        links=list(alert.links or []),
-        images=list(alert.images or []),
+        # What was stored before the intake rules, or straight into the database, is cut to
+        # them here: too deep a value cannot be serialised, and no other URL may become a link.
+        custom_details=within_depth(alert.custom_details),
+        links=web_links(alert.links),
+        images=web_images(alert.images),
         client=alert.client,
-        client_url=alert.client_url,
+        client_url=web_url(alert.client_url),
         event_count=alert.event_count,
         created_at=alert.created_at.astimezone(zone),
         last_event_at=alert.last_event_at.astimezone(zone),
@@ -280,6 +296,14 @@ def alert_read(alert: Alert, zone: ZoneInfo) -> AlertRead:
     )
 
 
+def _log_details(details: Any) -> dict[str, Any]:
+    # A log entry's details are an object Dutydesk wrote, perhaps holding a sender's deep
+    # custom_details; anything else there was not written by Dutydesk.
+    found = within_depth(details if isinstance(details, dict) else {"value": details})
+    assert isinstance(found, dict)
+    return found
+
+
 def alert_detail(view: AlertView, zone: ZoneInfo) -> AlertDetail:
     """An alert and its log with times in the team's zone."""
     log = [
@@ -287,7 +311,7 @@ def alert_detail(view: AlertView, zone: ZoneInfo) -> AlertDetail:
             at=entry.at.astimezone(zone),
             kind=entry.kind,
             actor=entry.actor,
-            details=dict(entry.details or {}),
+            details=_log_details(entry.details),
         )
         for entry in view.log
     ]

@@ -6,11 +6,11 @@ them; other fields are ignored, so newer senders that add fields keep working.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dutydesk.alerts.schemas import DedupKey, ShortText, Summary, Text
+from dutydesk.alerts.schemas import DedupKey, Details, ShortText, Summary, Text
 
 Severity = Literal["critical", "error", "warning", "info"]
 
@@ -66,7 +66,7 @@ class GenericEvent(_Lenient):
     summary: Summary | None = Field(default=None, description="Required to trigger.")
     severity: Severity = "error"
     source: ShortText | None = Field(default=None, description='Defaults to "webhook".')
-    details: Any = None
+    details: Details = None
 
 
 class WebhookAccepted(BaseModel):

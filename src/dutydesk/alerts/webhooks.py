@@ -21,6 +21,7 @@ from dutydesk.alerts import service as alerts
 from dutydesk.alerts.intake import BadBody, field_path, json_body_openapi, read_json_object
 from dutydesk.alerts.integrations import find_live_key
 from dutydesk.alerts.models import FIELD_LENGTH, SUMMARY_LENGTH
+from dutydesk.alerts.untrusted import web_url
 from dutydesk.alerts.webhook_schemas import (
     AlertmanagerWebhook,
     GenericAccepted,
@@ -230,7 +231,9 @@ def _links(alert: PrometheusAlert) -> list[dict[str, str]]:
             ("Panel", alert.panelURL),
             ("Silence", alert.silenceURL),
         ]
-    # A link too long to store is left out rather than refusing the alert over it.
+    # A link too long to store, or not http(s), is left out rather than refusing the alert.
     return [
-        {"href": url, "text": text} for text, url in candidates if url and len(url) <= FIELD_LENGTH
+        {"href": url, "text": text}
+        for text, url in candidates
+        if url and len(url) <= FIELD_LENGTH and web_url(url)
     ]

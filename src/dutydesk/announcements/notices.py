@@ -20,6 +20,7 @@ from dutydesk.people.models import Person
 from dutydesk.rotas.oncall import OnCallNow, Segment
 from dutydesk.rotas.plans import CompiledRota
 from dutydesk.team.spec import AnnounceSpec
+from dutydesk.text import one_line
 from dutydesk.timeparse import local_text
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class Announcer:
                     touched_groups.add(announce.slack_usergroup)
         stamp = self.now.isoformat()
         for channel in sorted(touched_topics):
-            topic = "\n".join(topics[channel])[:SLACK_TOPIC_LENGTH]
+            topic = "\n".join(one_line(line) for line in topics[channel])[:SLACK_TOPIC_LENGTH]
             self._queue("slack_topic", channel, "topic", topic, f"topic:{channel}:{stamp}")
         for group in sorted(touched_groups):
             self._queue(
@@ -203,12 +204,14 @@ class Announcer:
         key: str,
         payload: dict[str, Any] | None = None,
     ) -> None:
+        # Announcements are one line each (a topic, one line per rota); names stored with line
+        # breaks before the team file refused them must not add lines of their own.
         enqueue(
             self.session,
             channel=channel,
             destination=destination,
-            subject=subject,
-            text=text,
+            subject=one_line(subject),
+            text=text if channel == "slack_topic" else one_line(text),
             idempotency_key=key,
             now=self.now,
             payload=payload,

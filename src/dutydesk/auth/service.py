@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dutydesk.auth.models import ApiToken, User
 from dutydesk.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from dutydesk.people.service import get_person
+from dutydesk.text import control_character
 
 ROLES = ("viewer", "responder", "admin")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -40,7 +41,7 @@ def add_user(
     now: datetime,
 ) -> User:
     """Create a user with a role (viewer, responder, admin), optionally linked to a person."""
-    if not _USERNAME_RE.match(username):
+    if not _USERNAME_RE.fullmatch(username):  # match() would let a trailing newline by
         raise Invalid(f"{username!r} is not a username: lower-case letters, digits, . _ -")
     if role not in ROLES:
         raise Invalid(f"{role!r} is not a role (roles: {', '.join(ROLES)})")
@@ -90,7 +91,7 @@ def list_users(session: Session) -> Sequence[User]:
 def create_token(session: Session, username: str, name: str, now: datetime) -> tuple[ApiToken, str]:
     """Issue a bearer token for a user; the plain token is returned once and never stored."""
     user = get_user(session, username)
-    if not name.strip() or len(name) > TOKEN_NAME_LENGTH:
+    if not name.strip() or len(name) > TOKEN_NAME_LENGTH or control_character(name):
         raise Invalid(f"token name: say what it is for in 1 to {TOKEN_NAME_LENGTH} characters")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_digest=token_digest(plain), created_at=now)

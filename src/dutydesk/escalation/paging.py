@@ -24,10 +24,13 @@ from dutydesk.escalation.service import log_group, open_alerts_of
 from dutydesk.notify.service import enqueue
 from dutydesk.people.models import Person
 from dutydesk.rotas.service import who
+from dutydesk.text import one_line
 from dutydesk.timeparse import local_text
 
 WORKER_ACTOR = "worker"
 _LISTED_ALERTS = 10
+# Each line of what a sender wrote starts with this, as a quoted reply does in e-mail.
+UNTRUSTED_PREFIX = "  > "
 _CHANNEL_VIA = {"slack_channel": "slack", "email": "email", "webhook": "webhook"}
 # What pages a reassigned group of a service without a policy: the assignee, once.
 ASSIGNEE_ONLY = Policy(
@@ -280,7 +283,7 @@ def _queue(
     service_name = service.name if service is not None else group.service_id
     first = alerts[0].summary if alerts else "alerts"
     count = f"{len(alerts)} alerts" if len(alerts) != 1 else "alert"
-    subject = " ".join(f"[Dutydesk] {count} on {service_name}: {first}".split())[:300]
+    subject = one_line(f"[Dutydesk] {count} on {service_name}: {first}")[:300]
     payload: dict[str, Any] | None = None
     if via == "webhook":
         payload = {
@@ -329,16 +332,20 @@ def _page_text(
     person_id: str | None,
     now: datetime,
 ) -> str:
+    """A page's text: Dutydesk's own lines and links first, then what the monitoring sent.
+
+    Summaries and sources come from whoever holds an integration key. They are collapsed to
+    one line and quoted under a heading, after our links, so that no summary can add a line
+    that reads like ours (a fake "Acknowledge: https://..." link).
+    """
     service = session.get(Service, group.service_id)
+    service_name = one_line(service.name) if service is not None else group.service_id
+    count = f"{len(alerts)} alerts" if len(alerts) != 1 else "1 alert"
     lines = [
-        f"Service: {service.name if service is not None else group.service_id}",
+        f"Dutydesk page: {count} on {service_name}",
         f"Opened: {local_text(group.opened_at, context.zone)}",
-        f"Alerts: {len(alerts)}",
+        "",
     ]
-    lines += [f"- [{a.severity}] {a.summary}" for a in alerts[:_LISTED_ALERTS]]
-    if len(alerts) > _LISTED_ALERTS:
-        lines.append(f"- and {len(alerts) - _LISTED_ALERTS} more")
-    lines.append("")
     if person_id is not None:
         # Links act as the person paged, so only people get them, never a shared channel.
         expires_at = now + ACTION_LINK_LIFETIME
@@ -348,4 +355,10 @@ def _page_text(
             lines.append(f"{action.capitalize()}: {url}")
     if alerts:
         lines.append(f"Open: {context.base_url.rstrip('/')}/alerts/{alerts[0].id}")
+    lines += ["", "What the monitoring sent (quoted as received):"]
+    for alert in alerts[:_LISTED_ALERTS]:
+        said = f"[{alert.severity}] {alert.summary} (source: {alert.source})"
+        lines.append(f"{UNTRUSTED_PREFIX}{one_line(said)}")
+    if len(alerts) > _LISTED_ALERTS:
+        lines.append(f"{UNTRUSTED_PREFIX}and {len(alerts) - _LISTED_ALERTS} more")
     return "\n".join(lines)

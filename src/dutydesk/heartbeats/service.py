@@ -20,6 +20,7 @@ from dutydesk.auth.service import token_digest
 from dutydesk.db import LARGEST_ID
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.heartbeats.models import NAME_LENGTH, Heartbeat
+from dutydesk.text import control_character
 
 SHORTEST_INTERVAL = timedelta(minutes=1)
 LONGEST_INTERVAL = timedelta(days=365)
@@ -61,8 +62,10 @@ def add_heartbeat(
     raises an alert just as one that stops does.
     """
     service = get_service(session, service_id)
-    if not name.strip() or len(name) > NAME_LENGTH or "\x00" in name:
-        raise Invalid(f"heartbeat name: say which job pings in 1 to {NAME_LENGTH} characters")
+    if not name.strip() or len(name) > NAME_LENGTH or control_character(name):
+        raise Invalid(
+            f"heartbeat name: say which job pings in 1 to {NAME_LENGTH} characters on one line"
+        )
     if not SHORTEST_INTERVAL <= interval <= LONGEST_INTERVAL:
         raise Invalid("interval: give 1m to 365d, such as 10m, 1h or 1d")
     if not timedelta(0) <= grace <= LONGEST_GRACE:

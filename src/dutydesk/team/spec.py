@@ -6,13 +6,23 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from dutydesk.errors import Invalid
 from dutydesk.notify.channels.email import check_address
 from dutydesk.notify.channels.slack import check_destination as check_slack_destination
 from dutydesk.rotas.holidays import check_calendar_code
 from dutydesk.rotas.timespec import DAY_NAMES, parse_handoff, parse_hours, parse_shift
+from dutydesk.text import check_one_line, control_character
 from dutydesk.timeparse import parse_duration, parse_zone
 
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -79,8 +89,36 @@ ZoneName = Annotated[str, AfterValidator(_check_zone)]
 CalendarCode = Annotated[str, AfterValidator(check_calendar_code)]
 
 
+# The only fields of the file that may span lines (a YAML block scalar); every other string ends
+# up in one-line places (e-mail subjects, iCal names, Slack topics, table cells).
+MULTI_LINE_FIELDS = frozenset({"description"})
+_LINE_BREAKS = str.maketrans("", "", "\n\t")
+
+
+def _strings_one_line(value: Any, *, multi_line: bool) -> None:
+    if isinstance(value, str):
+        if multi_line:
+            found = control_character(value.translate(_LINE_BREAKS))
+            if found is not None:
+                raise ValueError(f"must not contain control characters (found {found})")
+        else:
+            check_one_line(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _strings_one_line(item, multi_line=multi_line)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any, info: ValidationInfo) -> Any:
+        # Every string in the file as written, whatever the field (before parsers that would
+        # tidy it): a line break in a name is valid YAML ("Ann\r\nBcc: x") and would end up as
+        # a forged header or line elsewhere.
+        _strings_one_line(value, multi_line=info.field_name in MULTI_LINE_FIELDS)
+        return value
 
 
 def _duration(value: str) -> str:

@@ -18,6 +18,7 @@ from dutydesk.notify.channels.base import (
     first_line,
     redact,
 )
+from dutydesk.text import one_line
 
 TIMEOUT_SECONDS = 20.0
 _TRUE = {"1", "true", "yes", "on"}
@@ -77,7 +78,9 @@ def build_email(envelope: Envelope, sender: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
     email["To"] = envelope.destination
-    email["Subject"] = envelope.subject
+    # A subject made from a name stored with a line break must not fail the message (the email
+    # package refuses it) nor, in a laxer one, start a header of its own.
+    email["Subject"] = one_line(envelope.subject)
     email["Date"] = formatdate(localtime=False, usegmt=True)
     email["Message-ID"] = message_id(envelope.idempotency_key, sender)
     email["Dutydesk-Idempotency-Key"] = envelope.idempotency_key

@@ -16,6 +16,7 @@ from dutydesk.notify.channels.base import (
     first_line,
     redact,
 )
+from dutydesk.text import one_line
 
 TIMEOUT_SECONDS = 10
 _NAME_RE = re.compile(r"^[#@]?[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
@@ -51,6 +52,11 @@ def check_destination(channel: str, destination: str, payload: dict[str, Any] | 
             raise Invalid('payload: a Slack user group update needs {"users": [user ids]}')
 
 
+def escape_text(text: str) -> str:
+    """Text as Slack shows it literally: its three control characters escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def make_client(token: str | None, api_url: str) -> WebClient | None:
     """The Web API client, or None when no token is configured."""
     if not token:
@@ -76,7 +82,12 @@ def send_slack(client: WebClient | None, envelope: Envelope) -> None:
                 # (mentions of it then reach no one, rather than whoever was on last).
                 client.usergroups_disable(usergroup=envelope.destination)
         else:
-            text = f"*{envelope.subject}*\n{envelope.text}" if envelope.subject else envelope.text
+            # Messages carry no Slack markup of their own, so every <, > and & is text: a name or
+            # an alert summary saying <!channel> must not notify the whole channel.
+            body = escape_text(envelope.text)
+            text = (
+                f"*{escape_text(one_line(envelope.subject))}*\n{body}" if envelope.subject else body
+            )
             client.chat_postMessage(channel=envelope.destination, text=text)
     except SlackApiError as error:
         raise _failure(error) from error
