@@ -96,8 +96,8 @@ class WorkerInstruments:
         )
         self.lag = Histogram(
             "dutydesk_worker_cycle_lag_seconds",
-            "How much later than its interval (DUTYDESK_WORKER_INTERVAL_SECONDS) after its"
-            " previous run a cycle started: time spent waiting for the cycles before it.",
+            "How much longer than DUTYDESK_WORKER_INTERVAL_SECONDS a cycle went between the end"
+            " of its previous run and the start of this one: time it waited on the other cycles.",
             ["cycle"],
             buckets=CYCLE_BUCKETS,
             registry=registry,

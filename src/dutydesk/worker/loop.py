@@ -50,7 +50,7 @@ class Worker:
         # Measures cycles' durations and lags (seconds); tests give one they move themselves.
         self.timer = timer
         self._metrics = runtime.metrics.worker()
-        self._last_started: dict[str, float] = {}
+        self._last_ended: dict[str, float] = {}
 
     def run_once(self) -> dict[str, int]:
         """One pass over every cycle; a failing cycle is logged and does not stop the others."""
@@ -71,14 +71,17 @@ class Worker:
         return handled
 
     def _record(self, cycle: str, started: float, handled: int, failed: bool) -> None:
-        previous = self._last_started.get(cycle)
-        self._last_started[cycle] = started
+        # Lag: how much longer than the interval the cycle went without running, that is, how
+        # long it waited on the other cycles (an idle worker waits the interval, no more).
+        ended = self.timer()
+        previous_end = self._last_ended.get(cycle)
+        self._last_ended[cycle] = ended
         interval = self.runtime.settings.worker_interval_seconds
-        lag = 0.0 if previous is None else max(0.0, started - previous - interval)
+        lag = 0.0 if previous_end is None else max(0.0, started - previous_end - interval)
         self._metrics.record_cycle(
             cycle,
             lag_seconds=lag,
-            duration_seconds=self.timer() - started,
+            duration_seconds=ended - started,
             handled=handled,
             failed=failed,
         )
