@@ -13,10 +13,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import insert, text
 
 from dutydesk.app import create_app
 from dutydesk.clock import FrozenClock
 from dutydesk.db import unit_of_work
+from dutydesk.metrics.database import count_query, earliest_due_query
+from dutydesk.notify.models import DUE_STATUSES, OutboxMessage
 from dutydesk.notify.service import enqueue
 from dutydesk.runtime import Runtime, bootstrap
 from dutydesk.settings import Settings
@@ -315,3 +318,49 @@ def test_a_database_that_does_not_answer_is_reported_not_a_failed_scrape(tmp_pat
     samples = parse(answer.text)
     assert value(samples, "dutydesk_database_up") == 0
     assert "dutydesk_outbox_messages" not in answer.text
+
+
+def plan_of(runtime: Runtime, query: Any) -> str:
+    """The database's plan for a query, as text."""
+    sql = str(query.compile(runtime.engine, compile_kwargs={"literal_binds": True}))
+    postgres = runtime.engine.dialect.name == "postgresql"
+    with runtime.engine.connect() as connection:
+        rows = connection.execute(text(("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + sql))
+        return "\n".join(str(row[-1]) for row in rows)
+
+
+def test_a_scrape_reads_ranges_of_the_outbox_index_never_the_history_of_sent_messages(
+    make_runtime,
+):
+    runtime = make_runtime()
+    now = runtime.clock.now()
+    sent = [
+        {
+            "idempotency_key": f"sent-{n}",
+            "channel": "email",
+            "destination": "alice@example.org",
+            "subject": "sent",
+            "text": "text",
+            "status": "sent",
+            "attempts": 1,
+            "created_at": now,
+            "due_at": now - timedelta(seconds=n),
+            "sent_at": now,
+        }
+        for n in range(20_000)
+    ]
+    with runtime.engine.begin() as connection:
+        connection.execute(insert(OutboxMessage), sent)
+        connection.execute(text("ANALYZE"))
+    for status in DUE_STATUSES:
+        for query in (count_query(status), earliest_due_query(status)):
+            plan = plan_of(runtime, query)
+            if runtime.engine.dialect.name == "postgresql":
+                assert "Index Only Scan using ix_outbox_messages_status_due_at" in plan, plan
+                assert "Seq Scan" not in plan, plan
+            else:
+                assert "USING COVERING INDEX ix_outbox_messages_status_due_at (status=?)" in plan
+                assert "SCAN" not in plan.replace("SEARCH", ""), plan
+    with TestClient(create_app(runtime)) as client:
+        samples = parse(client.get("/metrics").text)
+    assert value(samples, "dutydesk_outbox_messages", status="pending") == 0

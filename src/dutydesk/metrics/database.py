@@ -12,10 +12,11 @@ import logging
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -62,19 +63,26 @@ class DatabaseCollector(Collector):
         return waiting, max(overdue).total_seconds() if overdue else 0.0
 
 
+def count_query(status: str) -> Select[Any]:
+    """How many messages have this status: a count over one range of the index."""
+    return select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == status)
+
+
+def earliest_due_query(status: str) -> Select[Any]:
+    """The earliest due time of the messages with this status: one seek into the index.
+
+    One status at a time: over an IN list, SQLite reads the whole range to find the minimum.
+    """
+    return select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == status)
+
+
 def _count(session: Session, status: str) -> int:
-    counted = session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == status)
-    )
+    counted: int | None = session.scalar(count_query(status))
     return counted or 0
 
 
 def _earliest_due(session: Session, status: str) -> datetime | None:
-    # One status at a time: min() over one index range is a single seek; over an IN list,
-    # SQLite reads the whole range.
-    earliest = session.scalar(
-        select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == status)
-    )
+    earliest: datetime | None = session.scalar(earliest_due_query(status))
     if earliest is None:
         return None
     return earliest if earliest.tzinfo is not None else earliest.replace(tzinfo=UTC)
