@@ -38,13 +38,14 @@ lint: install
 test: lint test-packages
 	$(BIN)/pytest -n auto --dist loadfile
 
-# Programs the tests drive, from the distribution when missing: Chromium (browser tests) and
-# Prometheus Alertmanager with amtool (alerts from real monitoring).
+# Programs the tests drive, from the distribution when missing: Chromium (browser tests),
+# Prometheus Alertmanager with amtool (alerts from real monitoring) and Prometheus' promtool
+# (the alerting rules in docs/prometheus).
 test-packages:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/prometheus-alertmanager ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/prometheus-alertmanager ] || [ ! -x /usr/bin/promtool ]; then \
 	  as_root=""; [ "$$(id -u)" -eq 0 ] || as_root="sudo"; \
 	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get update && \
-	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium prometheus-alertmanager; \
+	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium prometheus-alertmanager prometheus; \
 	fi
 
 # The README's screenshots: the pages in a real Chromium at desktop and phone widths.

@@ -44,20 +44,26 @@ class WorkerProcess:
         secret_key: str,
         interval_seconds: float,
         name: str | None = None,
+        args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
     ) -> None:
         if name is not None:
             separator = "&" if "?" in database_url else "?"
             database_url = f"{database_url}{separator}application_name={name}"
-        env = os.environ | {
-            "DUTYDESK_DATABASE_URL": database_url,
-            "DUTYDESK_SECRET_KEY": secret_key,
-            "DUTYDESK_WORKER_INTERVAL_SECONDS": str(interval_seconds),
-            "DUTYDESK_LOG_LEVEL": "info",
-        }
+        environment = (
+            os.environ
+            | {
+                "DUTYDESK_DATABASE_URL": database_url,
+                "DUTYDESK_SECRET_KEY": secret_key,
+                "DUTYDESK_WORKER_INTERVAL_SECONDS": str(interval_seconds),
+                "DUTYDESK_LOG_LEVEL": "info",
+            }
+            | (env or {})
+        )
         self.name = name
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "dutydesk", "worker"],
-            env=env,
+            [sys.executable, "-m", "dutydesk", "worker", *args],
+            env=environment,
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,

@@ -20,6 +20,7 @@ from dutydesk.escalation.api import router as escalation_router
 from dutydesk.heartbeats.api import hooks_router as heartbeat_hooks_router
 from dutydesk.heartbeats.api import router as heartbeats_router
 from dutydesk.http_errors import API_ERROR_RESPONSES, install_error_mapper
+from dutydesk.metrics.api import install_metrics
 from dutydesk.notify.api import router as notify_router
 from dutydesk.overrides.api import router as overrides_router
 from dutydesk.overrides.cover_api import router as cover_router
@@ -73,6 +74,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         app.include_router(page_router)
     app.mount("/static", StaticFiles(packages=[("dutydesk", "static")]), name="static")
     install_error_mapper(app)
+    install_metrics(app, runtime)
 
     @app.get(
         "/healthz",

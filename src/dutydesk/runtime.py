@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from dutydesk.clock import Clock, SystemClock
 from dutydesk.db import make_engine, make_read_session_factory, make_session_factory, unit_of_work
+from dutydesk.metrics.commits import watch_commits
+from dutydesk.metrics.instruments import Metrics
 from dutydesk.settings import Settings
 from dutydesk.team.models import SECRET_KEY_NAME, InstanceValue
 
@@ -29,6 +31,8 @@ class Runtime:
     # Set when a commit leaves work due now (a page to send), so an in-process worker wakes
     # at once instead of at its next interval. Only a shortcut: the work itself is in rows.
     work_waiting: threading.Event = field(default_factory=threading.Event, repr=False)
+    # This process's counters and histograms (Prometheus): per runtime, never global.
+    metrics: Metrics = field(default_factory=Metrics, repr=False)
 
     def wake_worker(self) -> None:
         """Wake a worker waiting in this process (the one `dutydesk serve` runs)."""
@@ -79,6 +83,7 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> R
     )
     event.listen(runtime.sessions, "after_commit", lambda s: _wake_if_asked(runtime, s))
     event.listen(runtime.sessions, "after_soft_rollback", _forget_wake_on_rollback)
+    watch_commits(runtime.sessions, runtime.metrics)
     return runtime
 
 

@@ -95,6 +95,29 @@ class Settings(BaseSettings):
             " `dutydesk worker` processes (and `dutydesk serve --no-worker` does the same)."
         ),
     )
+    metrics_enabled: bool = Field(
+        default=True,
+        description=(
+            "Answer Prometheus scrapes at `/metrics` (and let `dutydesk worker --metrics-port`"
+            " serve them). Set to false to turn metrics off: `/metrics` is then a 404."
+        ),
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description=(
+            "When set, `/metrics` answers only requests with `Authorization: Bearer <this"
+            " token>` (401 otherwise). Unset: anyone who can reach the service can read them."
+        ),
+    )
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description=(
+            "Port on which `dutydesk worker` answers `/metrics` (on DUTYDESK_HOST), as"
+            " `--metrics-port` does. Unset: a separate worker is not scraped."
+        ),
+    )
 
     @field_validator("base_url")
     @classmethod

@@ -13,9 +13,14 @@ import uvicorn
 from dutydesk import migrate
 from dutydesk.app import create_app
 from dutydesk.cli.common import runtime_of, stdout
+from dutydesk.errors import Invalid
 from dutydesk.logs import configure_logging, redact_handlers
+from dutydesk.metrics.exposition import serve_in_background
+from dutydesk.runtime import Runtime
 from dutydesk.worker.cycles import default_cycles
 from dutydesk.worker.loop import Worker, start_in_background
+
+log = logging.getLogger(__name__)
 
 db_app = typer.Typer(no_args_is_help=True, help="The database schema.")
 
@@ -89,11 +94,23 @@ def worker(
     once: Annotated[
         bool, typer.Option("--once", help="One pass over due work, then exit.")
     ] = False,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            help="Answer Prometheus scrapes at /metrics on this port, on DUTYDESK_HOST"
+            " (DUTYDESK_WORKER_METRICS_PORT).",
+            min=1,
+            max=65535,
+        ),
+    ] = None,
 ) -> None:
     """Run the worker alone: deliver messages, announce handoffs, send reminders."""
     runtime = runtime_of(ctx)
     configure_logging(runtime.settings.log_level)
     the_worker = Worker(runtime, default_cycles())
+    port = metrics_port or runtime.settings.worker_metrics_port
+    if port is not None and not once:
+        _serve_worker_metrics(runtime, port)
     settle_garbage_collector()
     if once:
         handled = the_worker.run_once()
@@ -108,6 +125,19 @@ def worker(
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, stop_worker)
     the_worker.run_until(stop)
+
+
+def _serve_worker_metrics(runtime: Runtime, port: int) -> None:
+    settings = runtime.settings
+    if not settings.metrics_enabled:
+        raise Invalid("--metrics-port: metrics are turned off (DUTYDESK_METRICS_ENABLED=false)")
+    try:
+        serve_in_background(runtime.metrics.registry, settings, settings.host, port)
+    except OSError as error:
+        raise Invalid(
+            f"--metrics-port: cannot listen on {settings.host}:{port}: {error.strerror or error}"
+        ) from None
+    log.info("worker metrics at http://%s:%d/metrics", settings.host, port)
 
 
 @db_app.command("upgrade")

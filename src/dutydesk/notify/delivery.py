@@ -34,6 +34,7 @@ from sqlalchemy import Engine, Select, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
+from dutydesk.metrics.commits import count_on_commit
 from dutydesk.notify.channels.base import DeliveryFailed, Envelope, PermanentFailure
 from dutydesk.notify.channels.dispatch import SLACK_CHANNELS, Senders, shown_destination
 from dutydesk.notify.models import DUE_STATUSES, DeliveryAttempt, OutboxMessage
@@ -369,6 +370,7 @@ def _record(
             continue
         change = _next_state(message, outcome)
         changes.append(change)
+        count_on_commit(session, "outbox_attempts", message.channel, str(change["status"]))
         attempts.append(_attempt_row(message, outcome, change, worker_id))
     if changes:
         session.execute(update(OutboxMessage), changes)

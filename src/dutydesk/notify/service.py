@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dutydesk.errors import Invalid, NotFound
+from dutydesk.metrics.commits import count_on_commit
 from dutydesk.notify.channels.dispatch import CHANNELS, check_destination
 from dutydesk.notify.models import DUE_STATUSES, STATUSES, DeliveryAttempt, OutboxMessage
 
@@ -91,6 +92,7 @@ def enqueue(
         if existing is None:
             raise
         return existing
+    count_on_commit(session, "outbox_queued", channel)
     return message
 
 

@@ -12,6 +12,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -37,16 +38,26 @@ class Worker:
     """Runs every cycle in turn, again and again, until stopped."""
 
     def __init__(
-        self, runtime: Runtime, cycles: Sequence[Cycle], worker_id: str | None = None
+        self,
+        runtime: Runtime,
+        cycles: Sequence[Cycle],
+        worker_id: str | None = None,
+        timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self.runtime = runtime
         self.cycles = tuple(cycles)
         self.worker_id = worker_id or new_worker_id()
+        # Measures cycles' durations and lags (seconds); tests give one they move themselves.
+        self.timer = timer
+        self._metrics = runtime.metrics.worker()
+        self._last_ended: dict[str, float] = {}
 
     def run_once(self) -> dict[str, int]:
         """One pass over every cycle; a failing cycle is logged and does not stop the others."""
         handled: dict[str, int] = {}
         for cycle in self.cycles:
+            started = self.timer()
+            failed = False
             try:
                 handled[cycle.name] = cycle.run(self.runtime, self.worker_id)
             except Exception:
@@ -54,7 +65,26 @@ class Worker:
                 # others; the rows stay due and the next pass tries again.
                 log.exception("worker cycle %s failed", cycle.name)
                 handled[cycle.name] = 0
+                failed = True
+            self._record(cycle.name, started, handled[cycle.name], failed)
+        self._metrics.last_pass.set(self.runtime.clock.now().timestamp())
         return handled
+
+    def _record(self, cycle: str, started: float, handled: int, failed: bool) -> None:
+        # Lag: how much longer than the interval the cycle went without running, that is, how
+        # long it waited on the other cycles (an idle worker waits the interval, no more).
+        ended = self.timer()
+        previous_end = self._last_ended.get(cycle)
+        self._last_ended[cycle] = ended
+        interval = self.runtime.settings.worker_interval_seconds
+        lag = 0.0 if previous_end is None else max(0.0, started - previous_end - interval)
+        self._metrics.record_cycle(
+            cycle,
+            lag_seconds=lag,
+            duration_seconds=ended - started,
+            handled=handled,
+            failed=failed,
+        )
 
     def run_until(self, stop: threading.Event) -> None:
         """Run passes every DUTYDESK_WORKER_INTERVAL_SECONDS until `stop` is set.

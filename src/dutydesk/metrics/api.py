@@ -1,0 +1,28 @@
+"""`/metrics` on the web application, and the middleware that times its requests."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from dutydesk.metrics.database import DatabaseCollector
+from dutydesk.metrics.exposition import router
+from dutydesk.metrics.http import RecordRequests
+from dutydesk.runtime import Runtime
+
+
+def install_metrics(app: FastAPI, runtime: Runtime) -> None:
+    """Time requests and answer `/metrics`, unless DUTYDESK_METRICS_ENABLED is false (then
+    neither: no route, and no cost on any request)."""
+    if not runtime.settings.metrics_enabled:
+        return
+    # The runtime's instruments plus the database's facts, the latter read by web processes
+    # only: a separate worker's `/metrics` shows its own process.
+    exposed = CollectorRegistry()
+    exposed.register(runtime.metrics.registry)
+    exposed.register(DatabaseCollector(runtime))
+    app.state.metrics_registry = exposed
+    app.include_router(router)
+    # Added last, so it is outermost: it times the whole answer, refusals by the other
+    # middleware included.
+    app.add_middleware(RecordRequests, metrics=runtime.metrics, routes=app.router.routes)
