@@ -8,24 +8,41 @@ DEMO_DB ?= sqlite:///dutydesk-demo.sqlite3
 DEMO_PASSWORD ?= dutydesk-demo
 export DUTYDESK_DATABASE_URL ?= $(DEMO_DB)
 
-.PHONY: demo test lint bench clean install screenshots test-packages
+.PHONY: demo test lint bench clean install install-demo screenshots test-packages
 
-$(BIN)/dutydesk: pyproject.toml
+# Two install stamps: the demo needs only the service (and its `demo` extra, the local mailbox);
+# the tests need the test extras too. A venv made by either target is topped up by the other.
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(BIN)/dutydesk
 
-install: $(BIN)/dutydesk
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[demo]'
+	touch $@
 
-demo: install
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[demo,test]'
+	touch $@ $(VENV)/.installed-demo
+
+install: $(VENV)/.installed-test
+
+install-demo: $(VENV)/.installed-demo
+
+# Where the demo listens, and so the address to open: DUTYDESK_HOST and DUTYDESK_PORT if set.
+DEMO_ADDRESS = http://$(or $(DUTYDESK_HOST),127.0.0.1):$(or $(DUTYDESK_PORT),8000)
+# The demo's mailbox (a Maildir in the checkout): `dutydesk serve` receives the e-mail Dutydesk
+# sends and lists it at /mailbox. Only for the demo; the tests start mailboxes of their own.
+demo: export DUTYDESK_DEMO_MAILBOX ?= demo-mailbox
+
+demo: install-demo
 	$(BIN)/dutydesk db upgrade
 	$(BIN)/dutydesk apply examples/team.yaml
 	$(BIN)/dutydesk user list --json | grep -q '"demo"' || $(BIN)/dutydesk user add demo --role admin --person alice
 	@echo "$(DEMO_PASSWORD)" | $(BIN)/dutydesk user password demo
 	@echo "API token for the demo admin (use as: Authorization: Bearer <token>):"
-	@$(BIN)/dutydesk token create demo --name demo
-	@echo "Open http://127.0.0.1:8000 and sign in as demo with the password $(DEMO_PASSWORD)"
+	@$(BIN)/dutydesk token create demo --name demo --replace
+	@echo "Open $(DEMO_ADDRESS) and sign in as demo with the password $(DEMO_PASSWORD)"
+	@echo "E-mail Dutydesk sends arrives in the demo mailbox: $(DEMO_ADDRESS)/mailbox"
 	$(BIN)/dutydesk serve
 
 lint: install
@@ -59,4 +76,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) dutydesk-demo.sqlite3* .pytest_cache .mypy_cache .ruff_cache build
+	rm -rf $(VENV) dutydesk-demo.sqlite3* demo-mailbox .pytest_cache .mypy_cache .ruff_cache build

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -38,7 +38,10 @@ class Settings(BaseSettings):
     )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
-        description="Public URL of this service, used to build links (calendar feeds, e-mails).",
+        description=(
+            "Public URL of this service, used to build links (calendar feeds, e-mails). Unset:"
+            " http://DUTYDESK_HOST:DUTYDESK_PORT (127.0.0.1 when listening on every address)."
+        ),
     )
     host: str = Field(default="127.0.0.1", description="Address `dutydesk serve` listens on.")
     port: int = Field(default=8000, description="Port `dutydesk serve` listens on.")
@@ -124,9 +127,36 @@ class Settings(BaseSettings):
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
+    @model_validator(mode="after")
+    def _base_url_follows_the_address(self) -> Settings:
+        # Links must reach the service as it listens unless a public URL was given.
+        if "base_url" not in self.model_fields_set:
+            self.base_url = listening_url(self.host, self.port)
+            # Assigning marks the field as given; it was not, and `listening_on` must know.
+            self.model_fields_set.discard("base_url")
+        return self
+
+    def listening_on(self, host: str | None, port: int | None) -> Settings:
+        """These settings for `serve --host/--port`: the base URL follows unless it was set."""
+        changed = self.model_dump(exclude_unset=True)
+        if host is not None:
+            changed["host"] = host
+        if port is not None:
+            changed["port"] = port
+        return type(self).model_validate(changed)
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
         if value.lower() not in {"debug", "info", "warning", "error"}:
             raise ValueError("must be one of debug, info, warning, error")
         return value.lower()
+
+
+def listening_url(host: str, port: int) -> str:
+    """http://host:port for a listening address; the loopback one for a wildcard address."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

@@ -31,16 +31,17 @@ def parse_zone(name: str) -> ZoneInfo:
 def parse_time(text: str, zone: ZoneInfo, now: datetime, *, field: str = "time") -> datetime:
     """Read an ISO 8601 time; without an offset it is local time in `zone`. Returns UTC.
 
-    Also accepts "now", a bare date (local midnight) and a bare clock time such as 12:30
-    (today, local time).
+    Also accepts "now", a bare date (the start of that local day) and a bare clock time such
+    as 12:30 (today, local time). A local time the clocks skip is refused (`local_instant`).
     """
     value = _SPACE_FOR_PLUS_RE.sub(r"\1+\2", text.strip())
     if value.lower() == "now":
         return now.astimezone(UTC)
     if _CLOCK_RE.match(value):
         value = f"{now.astimezone(zone).date().isoformat()}T{value.zfill(5)}"
+    bare_date = len(value) == 10
     try:
-        if len(value) == 10:
+        if bare_date:
             day = date.fromisoformat(value)
             parsed = datetime(day.year, day.month, day.day)
         else:
@@ -52,9 +53,59 @@ def parse_time(text: str, zone: ZoneInfo, now: datetime, *, field: str = "time")
         ) from None
     if not EARLIEST_TIME.year <= parsed.year < LATEST_TIME.year:
         raise Invalid(f"{field}: {text!r} is out of range (years 1900 to 2999)")
+    if bare_date:
+        return start_of_day(parsed, zone)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
+        parsed = local_instant(parsed, zone, field=field)
     return parsed.astimezone(UTC)
+
+
+def local_instant(wall: datetime, zone: ZoneInfo, *, field: str = "time") -> datetime:
+    """A naive local wall-clock time placed in `zone`; Invalid if the clocks skip it.
+
+    A time the clocks skip (spring forward) names no instant, and guessing one would quietly
+    move the override or swap by an hour, so it is refused with the reason. A time that happens
+    twice (the clocks go back) is its first occurrence; an explicit offset picks the second.
+    """
+    placed = wall.replace(tzinfo=zone, fold=0)
+    if placed.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall:
+        return placed
+    jumped_from, jumped_to, _ = _skipped_span(wall, zone)
+    raise Invalid(
+        f"{field}: {wall:%H:%M} on {wall:%Y-%m-%d} does not exist in {zone.key}: clocks go"
+        f" forward from {jumped_from:%H:%M} to {jumped_to:%H:%M}"
+    )
+
+
+def start_of_day(midnight: datetime, zone: ZoneInfo) -> datetime:
+    """A day's first instant in `zone` (UTC): midnight, or when the clocks skip midnight (some
+    zones change at 00:00), the moment they jump."""
+    placed = midnight.replace(tzinfo=zone)
+    if placed.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == midnight:
+        return placed.astimezone(UTC)
+    return _skipped_span(midnight, zone)[2]
+
+
+def _skipped_span(wall: datetime, zone: ZoneInfo) -> tuple[datetime, datetime, datetime]:
+    """The local times the clocks jump from and to around the skipped `wall` time, and the
+    instant (UTC) of the jump."""
+    # fold=1 reads the skipped time with the offset after the jump, fold=0 with the one before:
+    # the jump happens after the first instant and at or before the second. Find its second.
+    early = int(wall.replace(tzinfo=zone, fold=1).timestamp())
+    late = int(wall.replace(tzinfo=zone, fold=0).timestamp())
+    offset_after = datetime.fromtimestamp(late, zone).utcoffset()
+    while late - early > 1:
+        middle = (early + late) // 2
+        if datetime.fromtimestamp(middle, zone).utcoffset() == offset_after:
+            late = middle
+        else:
+            early = middle
+    jump = datetime.fromtimestamp(late, UTC)
+    return (
+        datetime.fromtimestamp(early, zone).replace(tzinfo=None) + timedelta(seconds=1),
+        jump.astimezone(zone).replace(tzinfo=None),
+        jump,
+    )
 
 
 def parse_duration(text: str, *, field: str = "duration") -> timedelta:

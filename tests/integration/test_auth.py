@@ -205,3 +205,35 @@ def test_token_list_shows_tokens_without_their_secrets(cli, token_for):
     assert listed.code == 0, listed.err
     assert "cli" in listed.out
     assert token not in listed.out
+
+
+def test_replace_revokes_earlier_tokens_of_the_same_name_only(client, cli, example_team):
+    assert cli("user", "add", "demo", "--role", "admin").code == 0
+    first = cli("token", "create", "demo", "--name", "demo").out.strip()
+    other = cli("token", "create", "demo", "--name", "grafana").out.strip()
+
+    again = cli("token", "create", "demo", "--name", "demo", "--replace")
+
+    assert again.code == 0, again.err
+    assert "Revoked 1 earlier token(s) named 'demo'." in again.err
+    assert_unauthorized(client.get("/api/v1/oncall", headers=bearer(first)))
+    assert client.get("/api/v1/oncall", headers=bearer(again.out.strip())).status_code == 200
+    assert client.get("/api/v1/oncall", headers=bearer(other)).status_code == 200
+
+
+def test_repeated_replacing_leaves_one_live_token_of_that_name(cli, example_team):
+    assert cli("user", "add", "demo", "--role", "admin").code == 0
+    for _ in range(3):
+        assert cli("token", "create", "demo", "--name", "demo", "--replace").code == 0
+
+    live = cli("token", "list", "demo").out
+    everything = cli("token", "list", "demo", "--all").out
+
+    assert live.count(" demo ") == 1, live
+    assert everything.count(" demo ") == 3, everything
+
+
+def test_replace_for_an_unknown_user_changes_nothing(cli, example_team):
+    result = cli("token", "create", "nobody", "--replace")
+    assert result.code == 2
+    assert "no user 'nobody'" in result.err

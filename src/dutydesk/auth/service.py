@@ -100,12 +100,24 @@ def create_token(session: Session, username: str, name: str, now: datetime) -> t
     return token, plain
 
 
-def list_tokens(session: Session, username: str) -> Sequence[ApiToken]:
+def list_tokens(
+    session: Session, username: str, *, include_revoked: bool = True
+) -> Sequence[ApiToken]:
     """A user's tokens (digests only)."""
     user = get_user(session, username)
-    return session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
-    ).all()
+    query = select(ApiToken).where(ApiToken.user_id == user.id)
+    if not include_revoked:
+        query = query.where(ApiToken.revoked_at.is_(None))
+    return session.scalars(query.order_by(ApiToken.id)).all()
+
+
+def revoke_tokens_named(session: Session, username: str, name: str, now: datetime) -> int:
+    """Stop every live token of a user with this name working; returns how many."""
+    live = [t for t in list_tokens(session, username, include_revoked=False) if t.name == name]
+    for token in live:
+        token.revoked_at = now
+    session.flush()
+    return len(live)
 
 
 def revoke_token(session: Session, token_id: int, now: datetime) -> ApiToken:

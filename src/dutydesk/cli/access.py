@@ -110,12 +110,23 @@ def token_create(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="Whose token.")],
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Revoke the user's earlier tokens of this name (scripts, demos)."
+        ),
+    ] = False,
 ) -> None:
     """Issue an API token; it is shown once, only its hash is kept."""
     runtime = runtime_of(ctx)
+    now = runtime.clock.now()
     with unit_of_work(runtime.sessions) as session:
-        token, plain = auth.create_token(session, username, name, runtime.clock.now())
+        # One transaction: a failure leaves the old tokens working and no new one made.
+        revoked = auth.revoke_tokens_named(session, username, name, now) if replace else 0
+        token, plain = auth.create_token(session, username, name, now)
         session.commit()
+    if revoked:
+        typer.echo(f"Revoked {revoked} earlier token(s) named {name!r}.", err=True)
     stderr_note = f"Token {token.id} for {username} ({name}). It is shown once; keep it safe:"
     typer.echo(stderr_note, err=True)
     typer.echo(plain)
@@ -123,12 +134,14 @@ def token_create(
 
 @token_app.command("list")
 def token_list(
-    ctx: typer.Context, username: Annotated[str, typer.Argument(help="Whose tokens.")]
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose tokens.")],
+    show_all: Annotated[bool, typer.Option("--all", help="Include revoked tokens.")] = False,
 ) -> None:
-    """A user's tokens (never the tokens themselves)."""
+    """A user's live tokens (never the tokens themselves); --all adds revoked ones."""
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.read_sessions) as session:
-        tokens = auth.list_tokens(session, username)
+        tokens = auth.list_tokens(session, username, include_revoked=show_all)
     print_table(
         f"Tokens of {username}",
         ("Id", "Name", "Created", "Last used", "Revoked"),

@@ -62,7 +62,9 @@ def serve(
 ) -> None:
     """Run the web service (API, calendar feeds, pages) and, unless told not to, the worker."""
     runtime = runtime_of(ctx, check_schema=False)
-    settings = runtime.settings
+    # Links (feeds, action links, e-mails) point where this server listens, unless
+    # DUTYDESK_BASE_URL says otherwise.
+    runtime.settings = settings = runtime.settings.listening_on(host, port)
     configure_logging(settings.log_level)
     if settings.migrate_on_start:
         migrate.upgrade(runtime.engine)
@@ -70,8 +72,8 @@ def serve(
         runtime_of(ctx)  # raises the clear "run dutydesk db upgrade" error
     config = uvicorn.Config(
         create_app(runtime),
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         log_level=settings.log_level,
     )
     # uvicorn sets up its loggers when the Config is made; add the redaction after that.
