@@ -54,6 +54,11 @@ class LimitRequestBody:
             refusal = self.refuse(Request(scope), BodyTooLarge(self.limit_bytes))
             await refusal(scope, receive, send)
             return
+        if declared is not None:
+            # The server delivers no more than Content-Length: nothing to count (the Events API
+            # is a hot path, and this keeps its cost to one header lookup).
+            await self.app(scope, receive, send)
+            return
         received = 0
 
         async def counted_receive() -> Message:
@@ -69,7 +74,11 @@ class LimitRequestBody:
 
 
 def _content_length(scope: Scope) -> int | None:
+    """The declared length, or None when there is none to trust (absent, or chunked too)."""
+    length = None
     for name, value in scope["headers"]:
-        if name == b"content-length":
-            return int(value) if value.isdigit() else None
-    return None
+        if name == b"transfer-encoding":
+            return None
+        if name == b"content-length" and value.isdigit():
+            length = int(value)
+    return length
