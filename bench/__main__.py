@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import events, first_page, oncall, outbox, pages
+from bench import events, first_page, metrics, oncall, outbox, pages
 
 
 def main() -> None:
@@ -14,6 +14,7 @@ def main() -> None:
     outbox.run()
     pages.run()
     events.run()
+    metrics.run()
     first_page.run()
 
 

@@ -145,6 +145,15 @@ class Settings(BaseSettings):
             changed["port"] = port
         return type(self).model_validate(changed)
 
+    @field_validator("metrics_token")
+    @classmethod
+    def _token_not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        # Set but empty is a mistake (a template's unfilled variable), not a choice to leave
+        # /metrics open: say so rather than guess.
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("must not be empty; unset it to need no token")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

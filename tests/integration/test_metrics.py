@@ -16,6 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import insert, text
 
 from dutydesk.app import create_app
+from dutydesk.cli import main as cli_main
 from dutydesk.clock import FrozenClock
 from dutydesk.db import unit_of_work
 from dutydesk.metrics.database import count_query, earliest_due_query
@@ -116,7 +117,6 @@ def test_a_scrape_after_real_traffic_counts_events_by_kind_pages_by_channel_and_
 ):
     runtime = make_runtime(smtp_url=smtp.url, metrics_token=TOKEN)
     add_team(runtime)
-    from dutydesk.cli import main as cli_main
 
     def cli(*args: str) -> str:
         capsys.readouterr()
@@ -364,3 +364,13 @@ def test_a_scrape_reads_ranges_of_the_outbox_index_never_the_history_of_sent_mes
     with TestClient(create_app(runtime)) as client:
         samples = parse(client.get("/metrics").text)
     assert value(samples, "dutydesk_outbox_messages", status="pending") == 0
+
+
+def test_an_empty_metrics_token_is_refused_rather_than_read_as_no_token(monkeypatch, capsys):
+    monkeypatch.setenv("DUTYDESK_METRICS_TOKEN", " ")
+    with pytest.raises(SystemExit) as exited:
+        cli_main(["worker", "--once"])
+    assert exited.value.code == 2
+    assert "DUTYDESK_METRICS_TOKEN: Value error, must not be empty; unset it to need no token" in (
+        capsys.readouterr().err
+    )
