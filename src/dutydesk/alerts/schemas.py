@@ -261,7 +261,9 @@ class AlertReassign(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    person: str = Field(min_length=1, max_length=64, examples=["alice"], description="A person id.")
+    person: Annotated[str, AfterValidator(_no_nul)] = Field(
+        min_length=1, max_length=64, examples=["alice"], description="A person id."
+    )
 
 
 def alert_read(alert: Alert, zone: ZoneInfo) -> AlertRead:

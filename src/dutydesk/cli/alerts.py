@@ -16,6 +16,7 @@ from dutydesk.alerts.schemas import alert_detail, alert_read
 from dutydesk.cli.common import cli_actor, print_json, print_table, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.team.service import team_zone
+from dutydesk.text import one_line
 from dutydesk.timeparse import local_text, parse_duration
 
 integration_app = typer.Typer(
@@ -159,7 +160,7 @@ def alert_list(
                 r.service,
                 r.status,
                 r.severity,
-                r.summary,
+                one_line(r.summary),  # a sender's line breaks and escapes stay out of the table
                 local_text(r.created_at, zone),
                 str(r.event_count),
             )
@@ -268,7 +269,7 @@ def _act(
         stdout.print(done, markup=False)
     a = detail
     stdout.print(
-        f"Alert {a.id} on {a.service}: {a.status}, {a.severity}: {a.summary}"
+        f"Alert {a.id} on {a.service}: {a.status}, {a.severity}: {one_line(a.summary)}"
         f" (dedup key {a.dedup_key}, {a.event_count} event(s))",
         markup=False,
     )

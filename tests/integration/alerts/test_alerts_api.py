@@ -208,3 +208,11 @@ def test_a_bad_alert_id_is_422(api, services):
     answer = api.get(f"{ALERTS}/abc")
     assert answer.status_code == 422
     assert answer.json()["message"].startswith("alert_id:")
+
+
+def test_reassigning_to_a_person_id_with_a_nul_is_422_not_a_database_error(api, raise_alert):
+    # PostgreSQL cannot even compare text holding NUL; the id must be refused before the lookup.
+    alert_id = raise_alert("disk")
+    answer = api.post(f"{ALERTS}/{alert_id}/reassign", json={"person": "ali\x00ce"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["message"].startswith("person: ")

@@ -142,3 +142,21 @@ def test_a_stored_deep_alert_reads_back_cut_through_the_cli(cli, deep_alert):
     assert shown.code == 0, shown.err
     assert depth_of(json.loads(shown.out)["custom_details"]) == MAX_DEPTH
     assert cli("alert", "list").code == 0
+    assert cli("alert", "show", str(deep_alert)).code == 0
+
+
+def test_the_cli_shows_a_summary_on_one_line_without_terminal_escapes(cli, runtime, services):
+    fields = alerts.AlertFields(
+        summary="Disk\r\nfull \x1b[2J now", source="db-1", severity="critical"
+    )
+    with unit_of_work(runtime.sessions) as session:
+        alert, _ = alerts.trigger(
+            session, "platform-api", "k", fields, runtime.clock.now(), actor="integration:1"
+        )
+        session.commit()
+        alert_id = alert.id
+    shown = cli("alert", "show", str(alert_id))
+    assert shown.code == 0, shown.err
+    assert f"Alert {alert_id} on platform-api: triggered, critical: Disk full [2J now" in shown.out
+    listed = cli("alert", "list")
+    assert "\x1b" not in listed.out and "Disk full" in listed.out

@@ -180,6 +180,7 @@ def test_the_change_button_goes_back_to_the_form_with_the_typed_values(
         ("email", "a" * 320 + "@example.org", "must be at most 320 characters"),
         ("slack", "@alice", "'@alice' is not a Slack member id: those look like U01ABC2DEF"),
         ("slack", "C0123ABCD", "'C0123ABCD' is not a Slack member id: those look like U01ABC2DEF"),
+        ("slack", "U01\nALICE", "must be one line without control characters (found U+000A)"),
         ("phone", "07700 900123", "'07700900123' is not a phone number in international form"),
         ("phone", "+44 call me", "'+44callme' is not a phone number in international form"),
     ],

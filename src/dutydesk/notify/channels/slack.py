@@ -44,7 +44,7 @@ PERMANENT_ERRORS = frozenset(
 
 def check_destination(channel: str, destination: str, payload: dict[str, Any] | None) -> None:
     """Invalid unless the destination (and, for user groups, the payload) can be sent to."""
-    if not _NAME_RE.match(destination):
+    if not _NAME_RE.fullmatch(destination):  # match() would let a trailing newline by
         raise Invalid(f"destination: {destination!r} is not a Slack channel, user or group id")
     if channel == "slack_usergroup":
         users = (payload or {}).get("users")
