@@ -15,6 +15,7 @@ from dutydesk import migrate
 from dutydesk.app import create_app
 from dutydesk.cli.common import runtime_of, stdout
 from dutydesk.logs import RedactFeedSecrets, configure_logging
+from dutydesk.mailbox.catcher import start_catcher
 from dutydesk.worker.cycles import default_cycles
 from dutydesk.worker.loop import Worker, start_in_background
 
@@ -73,6 +74,8 @@ def serve(
     )
     # uvicorn sets up its loggers when the Config is made; add the redaction after that.
     logging.getLogger("uvicorn.access").addFilter(RedactFeedSecrets())
+    # In this process, so that one Ctrl-C stops the demo's web pages, worker and mailbox.
+    catcher = start_catcher(settings) if settings.demo_mailbox else None
     background = None
     if settings.run_worker and not no_worker:
         background = start_in_background(Worker(runtime, default_cycles()))
@@ -85,6 +88,8 @@ def serve(
             stop.set()
             runtime.wake_worker()
             thread.join(timeout=30)
+        if catcher is not None:
+            catcher.stop()
 
 
 def worker(
