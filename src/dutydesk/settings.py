@@ -78,6 +78,21 @@ class Settings(BaseSettings):
         default="Dutydesk <dutydesk@localhost>",
         description="The From address of e-mail Dutydesk sends.",
     )
+    demo_mailbox: str | None = Field(
+        default=None,
+        description=(
+            "For trying Dutydesk out (make demo sets it), not for production: a directory (a"
+            " Maildir, made if missing) where `dutydesk serve` keeps the e-mail it receives on"
+            " 127.0.0.1:DUTYDESK_DEMO_MAILBOX_PORT. E-mail goes there when DUTYDESK_SMTP_URL is"
+            " unset, and admins read it at /mailbox. Needs the `demo` extra (aiosmtpd)."
+        ),
+    )
+    demo_mailbox_port: int = Field(
+        default=8025,
+        ge=1,
+        le=65535,
+        description="Port on 127.0.0.1 where the demo mailbox receives e-mail.",
+    )
     slack_token: SecretStr | None = Field(
         default=None,
         description="Slack bot token (xoxb-…) for posting, channel topics and user groups.",

@@ -85,7 +85,7 @@ def test_people_channels_are_rate_limited_per_contact_and_webhooks_are_not(runti
 
 
 def test_the_cli_lists_deliveries_with_their_state_and_log(runtime, cli):
-    enqueue(runtime, "mail-1")  # no SMTP configured: fails, to be retried
+    enqueue(runtime, "mail-1")  # no SMTP configured: not sent, and not retried
     enqueue(
         runtime, "hook-1", channel="webhook", destination="http://user:pw@127.0.0.1:9/x?token=abc"
     )
@@ -95,8 +95,8 @@ def test_the_cli_lists_deliveries_with_their_state_and_log(runtime, cli):
 
     assert listed.code == 0, listed.err
     rows = {row["idempotency_key"]: row for row in json.loads(listed.out)}
-    assert rows["mail-1"]["status"] == "failed"
-    assert rows["mail-1"]["log"][0]["error"] == "DUTYDESK_SMTP_URL is not set"
+    assert rows["mail-1"]["status"] == "dead"
+    assert rows["mail-1"]["log"][0]["error"] == "not configured: DUTYDESK_SMTP_URL is not set"
     assert rows["mail-1"]["log"][0]["worker"] == "worker-a"
     assert rows["hook-1"]["destination"] == "http://127.0.0.1:9/x?…"
     assert "pw" not in listed.out and "abc" not in listed.out

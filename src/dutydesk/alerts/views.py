@@ -16,6 +16,7 @@ from dutydesk.alerts.models import RESOLVED, Alert, Service
 from dutydesk.alerts.service import OPEN_STATUSES, list_alerts
 from dutydesk.escalation.models import EscalationPolicy, GroupPage
 from dutydesk.escalation.service import pages_of
+from dutydesk.notify.channels.base import NotConfigured
 from dutydesk.notify.models import OutboxMessage
 from dutydesk.people.service import list_people
 from dutydesk.rotas.service import list_rotas
@@ -32,7 +33,7 @@ class PageLine:
     to: str  # a person's name, or a channel's destination
     via: str
     at: datetime  # when it is (or was) due to go out
-    state: str  # queued, sent, failed, retrying, withdrawn or given up
+    state: str  # queued, sent, failed, retrying, withdrawn, not configured or given up
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,13 @@ def _page_line(
     to = known.person(page.person_id) if page.person_id else page.destination
     status, error = messages.get(page.outbox_message_id or 0, ("", None))
     if status == "dead":
-        state = "withdrawn" if (error or "").startswith(WITHDRAWN_PREFIX) else "given up"
+        if (error or "").startswith(WITHDRAWN_PREFIX):
+            state = "withdrawn"
+        elif (error or "").startswith(NotConfigured.PREFIX):
+            # A channel this instance has not set up (no SMTP server, no Slack token).
+            state = "not configured"
+        else:
+            state = "given up"
     else:
         state = _PAGE_STATES.get(status, "unknown")
     return PageLine(to=to, via=page.via, at=page.due_at, state=state)

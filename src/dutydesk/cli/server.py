@@ -16,6 +16,7 @@ from dutydesk.app import create_app
 from dutydesk.cli.common import runtime_of, stdout
 from dutydesk.errors import Invalid
 from dutydesk.logs import configure_logging, redact_handlers
+from dutydesk.mailbox.catcher import start_catcher
 from dutydesk.metrics.exposition import serve_in_background
 from dutydesk.runtime import Runtime
 from dutydesk.worker.cycles import default_cycles
@@ -78,6 +79,8 @@ def serve(
     )
     # uvicorn sets up its loggers when the Config is made; add the redaction after that.
     redact_handlers("uvicorn", "uvicorn.error", "uvicorn.access")
+    # In this process, so that one Ctrl-C stops the demo's web pages, worker and mailbox.
+    catcher = start_catcher(settings) if settings.demo_mailbox else None
     background = None
     if settings.run_worker and not no_worker:
         background = start_in_background(Worker(runtime, default_cycles()))
@@ -90,6 +93,8 @@ def serve(
             stop.set()
             runtime.wake_worker()
             thread.join(timeout=30)
+        if catcher is not None:
+            catcher.stop()
 
 
 def worker(

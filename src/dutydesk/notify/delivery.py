@@ -35,7 +35,12 @@ from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
 from dutydesk.metrics.commits import count_on_commit
-from dutydesk.notify.channels.base import DeliveryFailed, Envelope, PermanentFailure
+from dutydesk.notify.channels.base import (
+    DeliveryFailed,
+    Envelope,
+    NotConfigured,
+    PermanentFailure,
+)
 from dutydesk.notify.channels.dispatch import SLACK_CHANNELS, Senders, shown_destination
 from dutydesk.notify.models import DUE_STATUSES, DeliveryAttempt, OutboxMessage
 from dutydesk.runtime import Runtime
@@ -494,6 +499,10 @@ def _next_state(message: OutboxMessage, outcome: Outcome) -> dict[str, object]:
         attempts = message.attempts
         change["attempts"] = attempts
     too_old = outcome.finished_at - message.created_at > GIVE_UP_AFTER
+    if isinstance(failure, NotConfigured):
+        # Expected on an instance that uses other channels: one line at info, not a warning.
+        log.info("message %d (%s) not sent: %s", message.id, message.channel, failure.message)
+        return change | {"status": "dead", "last_error": failure.message}
     if isinstance(failure, PermanentFailure) or attempts >= MAX_ATTEMPTS or too_old:
         log.warning(
             "gave up on message %d (%s to %s) after %d attempt(s): %s",

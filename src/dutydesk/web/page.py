@@ -119,7 +119,7 @@ class Page:
         values: dict[str, Any] = {
             "page": self,
             "user": self.user,
-            "navigation": NAVIGATION,
+            "navigation": NAVIGATION + self._demo_navigation(),
             "csrf_field": CSRF_FIELD,
             "csrf_token": self.csrf,
             "flash": self.flash,
@@ -133,6 +133,12 @@ class Page:
         response = HTMLResponse(render_template(template, values), status_code=status)
         self._finish(response)
         return response
+
+    def _demo_navigation(self) -> tuple[tuple[str, str, str], ...]:
+        # The demo mailbox (DUTYDESK_DEMO_MAILBOX) is for admins trying Dutydesk out.
+        if self.runtime.settings.demo_mailbox and self.may("admin"):
+            return (("mailbox", "/mailbox", "Mailbox"),)
+        return ()
 
     def redirect(self, url: str, *, flash: str | None = None) -> RedirectResponse:
         """See Other to `url` (after a form post), with a message to show there."""

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from dutydesk.alerts.pages import router as alerts_router
 from dutydesk.audit.pages import router as audit_router
+from dutydesk.mailbox.pages import router as mailbox_router
 from dutydesk.overrides.pages import router as overrides_router
 from dutydesk.people.pages import router as people_router
 from dutydesk.rotas.pages import router as rotas_router
@@ -24,4 +25,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     overrides_router,
     swaps_router,
     alerts_router,
+    mailbox_router,
 )

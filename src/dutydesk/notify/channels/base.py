@@ -37,6 +37,20 @@ class PermanentFailure(DeliveryFailed):
     """Trying again cannot help (no such channel, a 4xx refusal): the message is dead now."""
 
 
+class NotConfigured(PermanentFailure):
+    """The channel is not set up on this instance (no SMTP server, no Slack token).
+
+    Not an outage to wait out: nothing changes until an admin configures the channel and
+    restarts, so the message is given up at once and reads "not configured" rather than
+    "failed, retrying" for a day. Other channels and escalation steps carry on.
+    """
+
+    PREFIX = "not configured: "
+
+    def __init__(self, setting: str) -> None:
+        super().__init__(f"{self.PREFIX}{setting} is not set")
+
+
 def redact(text: str, secrets: Iterable[str | None]) -> str:
     """`text` with every secret in it replaced by '***' (errors go to the delivery log)."""
     for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):

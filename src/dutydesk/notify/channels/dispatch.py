@@ -11,6 +11,7 @@ import httpx
 from slack_sdk import WebClient
 
 from dutydesk.errors import Invalid
+from dutydesk.mailbox import store as mailbox_store
 from dutydesk.notify.channels import apprise, email, slack, webhook
 from dutydesk.notify.channels.base import Envelope, TemporaryFailure
 from dutydesk.runtime import Runtime
@@ -63,7 +64,7 @@ class Senders:
         # httpx logs every request at INFO; the delivery log already records each attempt,
         # and a busy worker's log would be nothing but those lines.
         logging.getLogger("httpx").setLevel(logging.WARNING)
-        smtp_url = settings.smtp_url.get_secret_value() if settings.smtp_url else None
+        smtp_url = mailbox_store.smtp_url(settings)
         token = settings.slack_token.get_secret_value() if settings.slack_token else None
         smtp, smtp_problem = None, None
         try:

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from dutydesk.errors import Invalid
 from dutydesk.notify.channels.base import (
     Envelope,
+    NotConfigured,
     PermanentFailure,
     TemporaryFailure,
     first_line,
@@ -91,7 +92,7 @@ def build_email(envelope: Envelope, sender: str) -> EmailMessage:
 def send_email(server: SmtpServer | None, sender: str, envelope: Envelope) -> None:
     """Hand one e-mail to the SMTP server; raise Temporary/PermanentFailure if it is not taken."""
     if server is None:
-        raise TemporaryFailure("DUTYDESK_SMTP_URL is not set")
+        raise NotConfigured("DUTYDESK_SMTP_URL")
     email = build_email(envelope, sender)
     try:
         client: smtplib.SMTP

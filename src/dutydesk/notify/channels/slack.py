@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from dutydesk.errors import Invalid
 from dutydesk.notify.channels.base import (
     Envelope,
+    NotConfigured,
     PermanentFailure,
     TemporaryFailure,
     first_line,
@@ -67,7 +68,7 @@ def make_client(token: str | None, api_url: str) -> WebClient | None:
 def send_slack(client: WebClient | None, envelope: Envelope) -> None:
     """Make the Slack Web API call the message's channel stands for."""
     if client is None:
-        raise TemporaryFailure("DUTYDESK_SLACK_TOKEN is not set")
+        raise NotConfigured("DUTYDESK_SLACK_TOKEN")
     try:
         if envelope.channel == "slack_topic":
             client.conversations_setTopic(channel=envelope.destination, topic=envelope.text)
