@@ -70,8 +70,8 @@ class Settings(BaseSettings):
         default=None,
         description=(
             "SMTP server for e-mail, e.g. smtp://user:pass@mail.example.org:587?starttls=1"
-            " (smtps:// for implicit TLS). Unset: e-mail messages wait in the outbox, logged"
-            " as undeliverable."
+            " (smtps:// for implicit TLS). Unset: e-mail goes to the demo mailbox when that is"
+            " on, and is otherwise not sent (each message is given up as 'not configured')."
         ),
     )
     smtp_from: str = Field(

@@ -140,12 +140,24 @@ def test_shifts_between_two_times(team_api):
 WHO_INSTANTS = [
     "2026-01-14T10:00",
     "2026-01-17T12:00",
-    "2026-03-29T01:30",  # the hour the clocks go forward
+    "2026-03-29T01:30Z",  # the hour the clocks go forward, as an instant
     "2026-05-25T12:00",
     "2026-06-10T09:00Z",
     "2026-10-25T01:30",  # the repeated hour when the clocks go back
     "2026-12-25T10:00",
 ]
+
+
+def test_the_api_and_the_cli_refuse_a_skipped_local_time_alike(team_api, cli):
+    skipped = "2026-03-29T01:30"  # 01:00-02:00 never happens in Europe/London that day
+    from_cli = cli("who", "--at", skipped, "--json")
+    from_api = team_api.get("/api/v1/oncall", params={"at": skipped})
+    assert from_cli.code == 2
+    assert from_api.status_code == 422
+    assert (
+        from_cli.err.strip()
+        == f"dutydesk: error: {from_api.json()['message'].replace('at:', '--at:', 1)}"
+    )
 
 
 @pytest.mark.parametrize("at", WHO_INSTANTS)

@@ -390,7 +390,7 @@ def test_override_list_and_remove_show_the_overrides_in_local_time(cli, example_
     )
     table = cli("override", "list", "engineering")
     assert table.code == 0, table.err
-    assert "Mon 01 Jun 2026 12:30" in table.out
+    assert "Mon 01 Jun 12:30" in table.out
     removed = cli("override", "remove", "engineering", str(override["id"]))
     assert removed.code == 0, removed.err
     assert json.loads(cli("override", "list", "engineering", "--json").out) == []

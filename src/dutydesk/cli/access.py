@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -11,11 +12,12 @@ from dutydesk.auth import service as auth
 from dutydesk.auth.signin import end_sessions, unlock
 from dutydesk.auth.throttle import forget_address
 from dutydesk.calendars import service as calendars
-from dutydesk.cli.common import print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import Wrap, print_json, print_table, runtime_of, stdout, table_time
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
 from dutydesk.people.service import get_person
 from dutydesk.rotas.service import get_rota
+from dutydesk.team.service import find_team, team_zone
 
 user_app = typer.Typer(no_args_is_help=True, help="Accounts for the API and the web pages.")
 token_app = typer.Typer(no_args_is_help=True, help="API bearer tokens.")
@@ -140,18 +142,20 @@ def token_list(
 ) -> None:
     """A user's live tokens (never the tokens themselves); --all adds revoked ones."""
     runtime = runtime_of(ctx)
+    now = runtime.clock.now()
     with unit_of_work(runtime.read_sessions) as session:
+        zone = team_zone(session) if find_team(session) is not None else ZoneInfo("UTC")
         tokens = auth.list_tokens(session, username, include_revoked=show_all)
     print_table(
-        f"Tokens of {username}",
-        ("Id", "Name", "Created", "Last used", "Revoked"),
+        f"Tokens of {username} ({zone.key})",
+        ("Id", Wrap("Name"), "Created", "Last used", "Revoked"),
         (
             (
                 str(t.id),
                 t.name,
-                t.created_at.isoformat(timespec="seconds"),
-                t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "",
-                t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else "",
+                table_time(t.created_at, zone, now),
+                table_time(t.last_used_at, zone, now) if t.last_used_at else "",
+                table_time(t.revoked_at, zone, now) if t.revoked_at else "",
             )
             for t in tokens
         ),

@@ -6,6 +6,7 @@ import socket
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from sqlalchemy.orm import Session
@@ -13,11 +14,19 @@ from sqlalchemy.orm import Session
 from dutydesk.alerts import actions, integrations
 from dutydesk.alerts import service as alerts
 from dutydesk.alerts.schemas import alert_detail, alert_read
-from dutydesk.cli.common import cli_actor, print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import (
+    Wrap,
+    cli_actor,
+    print_json,
+    print_table,
+    runtime_of,
+    stdout,
+    table_time,
+)
 from dutydesk.db import unit_of_work
-from dutydesk.team.service import team_zone
+from dutydesk.team.service import find_team, team_zone
 from dutydesk.text import one_line
-from dutydesk.timeparse import local_text, parse_duration
+from dutydesk.timeparse import parse_duration
 
 integration_app = typer.Typer(
     no_args_is_help=True, help="Integration keys (Events API v2 routing keys) of services."
@@ -58,7 +67,10 @@ def integration_list(
 ) -> None:
     """Every integration key's id, service and name (never the key itself)."""
     runtime = runtime_of(ctx)
+    now = runtime.clock.now()
     with unit_of_work(runtime.read_sessions) as session:
+        # Keys belong to services, which come with the team; UTC until there is one.
+        zone = team_zone(session) if find_team(session) is not None else ZoneInfo("UTC")
         keys = integrations.list_integrations(session)
     rows = [
         {
@@ -75,16 +87,16 @@ def integration_list(
         return
     print_table(
         "Integrations",
-        ("Id", "Service", "Name", "Created", "Revoked"),
+        ("Id", "Service", Wrap("Name"), "Created", "Revoked"),
         (
             (
-                str(r["id"]),
-                str(r["service"]),
-                str(r["name"]),
-                str(r["created_at"]),
-                str(r["revoked_at"] or ""),
+                str(key.id),
+                key.service_id,
+                key.name,
+                table_time(key.created_at, zone, now),
+                table_time(key.revoked_at, zone, now) if key.revoked_at else "",
             )
-            for r in rows
+            for key in keys
         ),
     )
 
@@ -146,6 +158,7 @@ def alert_list(
     statuses = alerts.OPEN_STATUSES if status is None else (status,)
     with unit_of_work(runtime.read_sessions) as session:
         zone = team_zone(session)
+        now = runtime.clock.now()
         found = alerts.list_alerts(session, statuses=statuses, service_id=service, limit=limit)
         reads = [alert_read(alert, zone) for alert in found]
     if as_json:
@@ -153,16 +166,17 @@ def alert_list(
         return
     print_table(
         "Alerts",
-        ("Id", "Service", "Status", "Severity", "Summary", "Opened", "Events"),
+        ("Id", "Opened", "Service", "Status", "Severity", Wrap("Summary")),
         (
             (
                 str(r.id),
+                table_time(r.created_at, zone, now),
                 r.service,
                 r.status,
                 r.severity,
-                one_line(r.summary),  # a sender's line breaks and escapes stay out of the table
-                local_text(r.created_at, zone),
-                str(r.event_count),
+                # A sender's line breaks and escapes stay out of the table; the event count
+                # only when there is more than one, to leave the summary room.
+                one_line(r.summary) + (f" ({r.event_count} events)" if r.event_count > 1 else ""),
             )
             for r in reads
         ),
@@ -257,9 +271,10 @@ def _act(
 ) -> None:
     """Run one alert action in one transaction, then say what became of the alert."""
     runtime = runtime_of(ctx)
+    now = runtime.clock.now()
     with unit_of_work(runtime.sessions if done else runtime.read_sessions) as session:
         zone = team_zone(session)
-        view = action(session, runtime.clock.now())
+        view = action(session, now)
         session.commit()
         detail = alert_detail(view, zone)
     if as_json:
@@ -268,17 +283,20 @@ def _act(
     if done:
         stdout.print(done, markup=False)
     a = detail
+    # Wrapped at the terminal's width: a summary can be a whole paragraph.
     stdout.print(
         f"Alert {a.id} on {a.service}: {a.status}, {a.severity}: {one_line(a.summary)}"
         f" (dedup key {a.dedup_key}, {a.event_count} event(s))",
         markup=False,
+        soft_wrap=False,
+        overflow="fold",
     )
     if done is None:
         print_table(
             f"Log of alert {a.id}",
-            ("At", "What", "Who", "Details"),
+            ("At", "What", "Who", Wrap("Details")),
             (
-                (local_text(e.at, zone), e.kind, e.actor, str(e.details.get("text", "")))
+                (table_time(e.at, zone, now), e.kind, e.actor, str(e.details.get("text", "")))
                 for e in detail.log
             ),
         )

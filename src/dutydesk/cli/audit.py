@@ -8,10 +8,10 @@ import typer
 
 from dutydesk.audit import service
 from dutydesk.audit.schemas import audit_read
-from dutydesk.cli.common import print_json, print_table, runtime_of
+from dutydesk.cli.common import Wrap, print_json, print_table, runtime_of, table_time
 from dutydesk.db import unit_of_work
 from dutydesk.team.service import team_zone
-from dutydesk.timeparse import local_text, parse_time
+from dutydesk.timeparse import parse_time
 
 TIME_HELP = "ISO 8601; without an offset it is the team's local time."
 
@@ -51,10 +51,10 @@ def audit(
         return
     print_table(
         f"Audit log ({zone.key})",
-        ("When", "Who", "What", "Rota", "Summary"),
+        ("When", "Who", "What", "Rota", Wrap("Summary")),
         (
             (
-                local_text(r.entry.at, zone),
+                table_time(r.entry.at, zone, now),
                 r.entry.actor,
                 r.entry.action,
                 r.entry.rota_id or "",

@@ -5,15 +5,20 @@ from __future__ import annotations
 import getpass
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from dutydesk.errors import DutydeskError
 from dutydesk.migrate import schema_problem
 from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.timeparse import local_text
 
 app = typer.Typer(
     help="Dutydesk: who is on support now and next.",
@@ -55,11 +60,45 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """A Rich table for people reading a terminal."""
-    table = Table(title=title)
+@dataclass(frozen=True)
+class Wrap:
+    """A table column of free text (a summary, a note, an error, an address) that wraps onto
+    more lines; the other columns (ids, names, times, states) each keep to one line."""
+
+    header: str
+    # Narrower than this, a column of words is a column of syllables.
+    min_width: int = 10
+
+
+def print_table(title: str, columns: Sequence[str | Wrap], rows: Iterable[Sequence[str]]) -> None:
+    """A Rich table for people reading a terminal, fitting its width (80 columns and up).
+
+    A rule under the header only, and two spaces between columns: borders and padding would
+    take three or four characters a column from the text.
+    """
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
     for column in columns:
-        table.add_column(column)
+        if isinstance(column, Wrap):
+            # fold: a word longer than the column (a URL, an address) breaks, never vanishes.
+            table.add_column(column.header, overflow="fold", min_width=column.min_width)
+        else:
+            table.add_column(column, no_wrap=True)
     for row in rows:
         table.add_row(*row)
     stdout.print(table)
+
+
+def table_time(instant: datetime | None, zone: ZoneInfo, now: datetime) -> str:
+    """A time for a table column: 'Mon 05 Jan 09:30', with the year only when it is not this
+    year's ('Mon 04 Jan 2027 09:30'); '—' for none."""
+    if instant is None:
+        return "—"
+    this_year = instant.astimezone(zone).year == now.astimezone(zone).year
+    return local_text(instant, zone, with_year=not this_year)

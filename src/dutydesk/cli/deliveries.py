@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from dutydesk.cli.common import print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import Wrap, print_json, print_table, runtime_of, stdout, table_time
 from dutydesk.db import unit_of_work
 from dutydesk.notify import service
 from dutydesk.notify.channels.webhook import check_url
 from dutydesk.notify.schemas import delivery_read
 from dutydesk.notify.signing import webhook_secret
 from dutydesk.team.service import find_team, team_zone
-from dutydesk.timeparse import local_text
 
 webhook_app = typer.Typer(no_args_is_help=True, help="Outgoing webhooks.")
 
@@ -36,6 +35,7 @@ def deliveries(
 ) -> None:
     """The delivery log: messages in the outbox, their state and their last error."""
     runtime = runtime_of(ctx)
+    now = runtime.clock.now()
     with unit_of_work(runtime.read_sessions) as session:
         # The team's zone when there is a team; messages can be sent before one is set up.
         zone = team_zone(session) if find_team(session) is not None else ZoneInfo("UTC")
@@ -47,19 +47,19 @@ def deliveries(
         return
     print_table(
         f"Deliveries ({zone.key})",
-        ("Id", "Channel", "To", "Subject", "Status", "Tries", "Next / sent", "Last error"),
+        ("Id", "Channel", Wrap("To"), Wrap("Subject and last error"), "Status", "Next/sent"),
         (
             (
                 str(r.id),
                 r.channel,
                 r.destination,
-                r.subject,
-                r.status,
-                str(r.attempts),
-                local_text(r.sent_at if r.status == "sent" else r.due_at, zone)
+                # Under the subject rather than a column of its own: eight columns in 80
+                # characters would leave each text a few letters wide.
+                r.subject + (f"\nError: {r.last_error}" if r.last_error else ""),
+                f"{r.status} ({r.attempts})" if r.attempts else r.status,
+                table_time(r.sent_at if r.status == "sent" else r.due_at, zone, now)
                 if r.status != "dead"
                 else "—",
-                r.last_error or "",
             )
             for r in reads
         ),

@@ -7,12 +7,20 @@ from typing import Annotated
 
 import typer
 
-from dutydesk.cli.common import cli_actor, print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import (
+    Wrap,
+    cli_actor,
+    print_json,
+    print_table,
+    runtime_of,
+    stdout,
+    table_time,
+)
 from dutydesk.db import unit_of_work
 from dutydesk.heartbeats import service
 from dutydesk.heartbeats.schemas import heartbeat_read
 from dutydesk.team.service import team_zone
-from dutydesk.timeparse import local_text, parse_duration
+from dutydesk.timeparse import parse_duration
 from dutydesk.web.templating import duration_text
 
 heartbeat_app = typer.Typer(
@@ -75,17 +83,16 @@ def heartbeat_list(
         return
     print_table(
         "Heartbeats",
-        ("Id", "Service", "Name", "Every (+grace)", "Status", "Last ping", "Next due"),
+        ("Id", Wrap("Service/name"), "Every +grace", "Status", "Last ping", "Next due"),
         (
             (
                 str(r.id),
-                r.service,
-                r.name,
+                f"{r.service}/{r.name}",
                 f"{duration_text(timedelta(seconds=r.interval_seconds))}"
-                f" (+{duration_text(timedelta(seconds=r.grace_seconds))})",
+                f" +{duration_text(timedelta(seconds=r.grace_seconds))}",
                 r.status,
-                local_text(r.last_ping_at, zone, with_year=False),
-                "—" if r.revoked_at else local_text(r.due_at, zone, with_year=False),
+                table_time(r.last_ping_at, zone, now),
+                "—" if r.revoked_at else table_time(r.due_at, zone, now),
             )
             for r in reads
         ),

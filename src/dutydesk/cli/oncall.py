@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from dutydesk.cli.common import cli_actor, print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import (
+    Wrap,
+    cli_actor,
+    print_json,
+    print_table,
+    runtime_of,
+    stdout,
+    table_time,
+)
 from dutydesk.db import unit_of_work
 from dutydesk.overrides import service as overrides
 from dutydesk.overrides.schemas import override_read
@@ -46,13 +54,13 @@ def who(
         return
     print_table(
         f"On call at {local_text(instant, zone)} ({zone.key})",
-        ("Rota", "On call", "From", "Until", "Source"),
+        (Wrap("Rota"), "On call", "From", "Until", "Source"),
         (
             (
                 a.rota_name,
                 a.now.person or "nobody",
-                local_text(a.now.start, zone),
-                local_text(a.now.end, zone),
+                table_time(a.now.start, zone, now),
+                table_time(a.now.end, zone, now),
                 a.now.source or "",
             )
             for a in answers
@@ -82,7 +90,7 @@ def schedule(
         f"{rota}: {local_text(start, zone)} – {local_text(end, zone)} ({zone.key})",
         ("On call", "From", "Until", "Source"),
         (
-            (s.person, local_text(s.start, zone), local_text(s.end, zone), s.source)
+            (s.person, table_time(s.start, zone, now), table_time(s.end, zone, now), s.source)
             for s in segments
         ),
     )
@@ -137,20 +145,20 @@ def override_list(
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.read_sessions) as session:
         zone = team_zone(session)
-        start = None if include_past else runtime.clock.now()
-        found = overrides.list_overrides(session, rota, start=start)
+        now = runtime.clock.now()
+        found = overrides.list_overrides(session, rota, start=None if include_past else now)
     if as_json:
         print_json([override_read(o, zone).model_dump(mode="json", by_alias=True) for o in found])
         return
     print_table(
         f"Overrides on {rota} ({zone.key})",
-        ("Id", "Person", "From", "Until", "Note"),
+        ("Id", "Person", "From", "Until", Wrap("Note")),
         (
             (
                 str(o.id),
                 o.person_id,
-                local_text(o.start_at, zone),
-                local_text(o.end_at, zone),
+                table_time(o.start_at, zone, now),
+                table_time(o.end_at, zone, now),
                 o.note or "",
             )
             for o in found

@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.orm import Session
 
-from dutydesk.cli.common import cli_actor, print_json, print_table, runtime_of, stdout
+from dutydesk.cli.common import (
+    Wrap,
+    cli_actor,
+    print_json,
+    print_table,
+    runtime_of,
+    stdout,
+    table_time,
+)
 from dutydesk.db import unit_of_work
 from dutydesk.swaps import accept, service
 from dutydesk.swaps.schemas import swap_read
@@ -73,6 +81,7 @@ def swap_list(
 ) -> None:
     """Swap requests by the start of their window."""
     runtime = runtime_of(ctx)
+    now = runtime.clock.now()
     with unit_of_work(runtime.read_sessions) as session:
         zone = team_zone(session)
         found = service.list_swaps(session, rota_id=rota, open_only=open_only)
@@ -81,14 +90,22 @@ def swap_list(
         return
     print_table(
         f"Swap requests ({zone.key})",
-        ("Id", "Rota", "Requester", "From", "Until", "Offered to", "Status"),
+        (
+            "Id",
+            Wrap("Rota", min_width=6),
+            "Requester",
+            "From",
+            "Until",
+            Wrap("Offered to", min_width=6),
+            Wrap("Status", min_width=6),
+        ),
         (
             (
                 str(v.swap.id),
                 v.swap.rota_id,
                 v.swap.requester_id,
-                local_text(v.swap.start_at, zone),
-                local_text(v.swap.end_at, zone),
+                table_time(v.swap.start_at, zone, now),
+                table_time(v.swap.end_at, zone, now),
                 ", ".join(p + (" (no)" if p in v.declined_by else "") for p in v.offered_to),
                 _status_text(v),
             )

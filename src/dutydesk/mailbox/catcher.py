@@ -50,6 +50,8 @@ def start_catcher(settings: Settings) -> Catcher:
             "DUTYDESK_DEMO_MAILBOX: the demo mailbox needs aiosmtpd;"
             " install it with pip install 'dutydesk[demo]'"
         ) from None
+    # aiosmtpd logs every connection at INFO ("mail.log"), its own start-up check included.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     directory = Path(settings.demo_mailbox)
     try:
         open_maildir(directory)
