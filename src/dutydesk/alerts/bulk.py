@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from dutydesk.alerts import service as alerts
@@ -134,9 +134,25 @@ def _count_duplicates(session: Session, counts: dict[int, tuple[int, datetime]])
 
 def _open_alert_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """The open alerts with these (service, dedup key)s, locked for update (PostgreSQL)."""
-    rows = session.execute(
-        select(Alert.service_id, Alert.open_key, Alert.id)
-        .where(tuple_(Alert.service_id, Alert.open_key).in_(sorted(keys)))
-        .with_for_update(key_share=True)
+    keys_of: dict[str, list[str]] = {}
+    for service_id, dedup_key in sorted(keys):
+        keys_of.setdefault(service_id, []).append(dedup_key)
+    found: dict[tuple[str, str], int] = {}
+    # One query per service, each an index search on (service_id, open_key): SQLite answers a
+    # list of (service_id, open_key) pairs by reading the whole index, so a batch would cost
+    # time in proportion to the number of open alerts.
+    for service_id, dedup_keys in keys_of.items():
+        rows = session.execute(_OPEN_KEYS, {"service_id": service_id, "open_keys": dedup_keys})
+        found.update(((service_id, str(key)), alert_id) for key, alert_id in rows)
+    return found
+
+
+_ALERTS = cast(Table, Alert.__table__)
+_OPEN_KEYS = (
+    select(_ALERTS.c.open_key, _ALERTS.c.id)
+    .where(
+        _ALERTS.c.service_id == bindparam("service_id"),
+        _ALERTS.c.open_key.in_(bindparam("open_keys", expanding=True)),
     )
-    return {(service_id, str(key)): alert_id for service_id, key, alert_id in rows}
+    .with_for_update(key_share=True)
+)
