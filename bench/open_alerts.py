@@ -50,7 +50,7 @@ def seed_open_alerts(connection: Connection, count: int, now: datetime) -> int:
     alerts: list[dict[str, Any]] = []
     for n in range(count):
         group = groups[n // GROUP_SIZE]
-        alerts.append(_alert_row(n, group, group_ids[n // GROUP_SIZE]))
+        alerts.append(_alert_row(n, group, group_ids[n // GROUP_SIZE], now))
     alert_ids = _insert_returning_ids(connection, _table(Alert), alerts)
     log: list[dict[str, Any]] = []
     for alert, alert_id in zip(alerts, alert_ids, strict=True):
@@ -82,7 +82,7 @@ def _group_row(index: int, service: tuple[str, str | None], now: datetime) -> di
     }
 
 
-def _alert_row(n: int, group: dict[str, Any], group_id: int) -> dict[str, Any]:
+def _alert_row(n: int, group: dict[str, Any], group_id: int, now: datetime) -> dict[str, Any]:
     service_id = group["service_id"]
     created_at = group["opened_at"] + timedelta(seconds=n % GROUP_SIZE)
     acknowledged = group["_acknowledged"]
@@ -111,8 +111,8 @@ def _alert_row(n: int, group: dict[str, Any], group_id: int) -> dict[str, Any]:
         "resolved_at": None,
         "resolved_by": None,
         "group_id": group_id,
-        # An acknowledgement times out hours from now (the test moves no clock that far).
-        "retrigger_at": created_at + timedelta(days=2) if acknowledged else None,
+        # Acknowledgements time out a day from now: nothing seeded is due while measuring.
+        "retrigger_at": now + timedelta(days=1, seconds=n) if acknowledged else None,
     }
 
 

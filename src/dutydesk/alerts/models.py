@@ -64,9 +64,8 @@ class Alert(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    service_id: Mapped[str] = mapped_column(
-        ForeignKey("services.id", ondelete="CASCADE"), index=True
-    )
+    # No index of its own: the unique (service_id, open_key) starts with it.
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
     dedup_key: Mapped[str] = mapped_column(String(DEDUP_KEY_LENGTH))
     open_key: Mapped[str | None] = mapped_column(String(DEDUP_KEY_LENGTH))
     status: Mapped[str] = mapped_column(String(16))  # triggered, acknowledged or resolved
