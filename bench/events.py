@@ -125,6 +125,10 @@ def start_server(
         engine = make_engine(env["DUTYDESK_DATABASE_URL"])
         with engine.begin() as connection:
             groups = seed_open_alerts(connection, open_alerts, datetime.now(UTC))
+        with engine.connect() as connection:
+            # Into the database file, as a database that has been running a while has them:
+            # otherwise the server's first commits copy the seeding's log in their stead.
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         engine.dispose()
         print(
             f"  seeded {open_alerts:,} open alerts in {groups:,} groups over every service"
