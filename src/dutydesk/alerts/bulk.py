@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from dutydesk.alerts import service as alerts
@@ -70,7 +70,7 @@ def trigger_all(session: Session, triggers: Sequence[Trigger]) -> None:
             }
         )
     _count_duplicates(session, counts)
-    session.execute(insert(AlertLogEntry), log_rows)
+    session.connection().execute(_INSERT_LOG, log_rows)
 
 
 def _first_of_each_new_key(
@@ -99,9 +99,9 @@ def _open_new_alerts(session: Session, opening: list[Trigger]) -> dict[tuple[str
         | {"group_id": groups[e.service_id][0].id}
         for e in opening
     ]
-    new_ids = session.scalars(
-        insert(Alert).returning(Alert.id, sort_by_parameter_order=True), rows
-    ).all()
+    inserted = session.connection().execute(_INSERT_ALERTS, rows)
+    by_key = {(service_id, str(key)): alert_id for alert_id, service_id, key in inserted}
+    new_ids = [by_key[(e.service_id, e.dedup_key)] for e in opening]
     joining: dict[str, list[int]] = {}
     for event, alert_id in zip(opening, new_ids, strict=True):
         joining.setdefault(event.service_id, []).append(alert_id)
@@ -134,9 +134,31 @@ def _count_duplicates(session: Session, counts: dict[int, tuple[int, datetime]])
 
 def _open_alert_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """The open alerts with these (service, dedup key)s, locked for update (PostgreSQL)."""
-    rows = session.execute(
-        select(Alert.service_id, Alert.open_key, Alert.id)
-        .where(tuple_(Alert.service_id, Alert.open_key).in_(sorted(keys)))
-        .with_for_update(key_share=True)
+    keys_of: dict[str, list[str]] = {}
+    for service_id, dedup_key in sorted(keys):
+        keys_of.setdefault(service_id, []).append(dedup_key)
+    found: dict[tuple[str, str], int] = {}
+    # One query per service, each an index search on (service_id, open_key): SQLite answers a
+    # list of (service_id, open_key) pairs by reading the whole index, so a batch would cost
+    # time in proportion to the number of open alerts.
+    for service_id, dedup_keys in keys_of.items():
+        rows = session.execute(_OPEN_KEYS, {"service_id": service_id, "open_keys": dedup_keys})
+        found.update(((service_id, str(key)), alert_id) for key, alert_id in rows)
+    return found
+
+
+# Statements built once, in SQLAlchemy Core: the ORM's bulk statements cost more to build and
+# run than the database takes to do the work.
+_ALERTS = cast(Table, Alert.__table__)
+# One statement for a batch's alerts (SQLite returns their rows in no promised order, and
+# SQLAlchemy would insert them one by one to keep the order; the keys say which is which).
+_INSERT_ALERTS = insert(_ALERTS).returning(_ALERTS.c.id, _ALERTS.c.service_id, _ALERTS.c.open_key)
+_INSERT_LOG = insert(cast(Table, AlertLogEntry.__table__))
+_OPEN_KEYS = (
+    select(_ALERTS.c.open_key, _ALERTS.c.id)
+    .where(
+        _ALERTS.c.service_id == bindparam("service_id"),
+        _ALERTS.c.open_key.in_(bindparam("open_keys", expanding=True)),
     )
-    return {(service_id, str(key)): alert_id for service_id, key, alert_id in rows}
+    .with_for_update(key_share=True)
+)

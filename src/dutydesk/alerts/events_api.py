@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -22,8 +22,7 @@ from dutydesk.alerts import bulk
 from dutydesk.alerts import service as alerts
 from dutydesk.alerts.ingest import GroupWriter
 from dutydesk.alerts.intake import BadBody, field_path, json_body_openapi, read_json_object
-from dutydesk.alerts.integrations import find_live_key
-from dutydesk.alerts.models import IntegrationKey
+from dutydesk.alerts.integrations import LiveKey, find_live_key
 from dutydesk.alerts.schemas import (
     ROUTING_KEY_LENGTH,
     ChangeEventV2,
@@ -35,7 +34,7 @@ from dutydesk.alerts.schemas import (
     utc_time,
 )
 from dutydesk.alerts.untrusted import web_images, web_links, web_url
-from dutydesk.deps import RuntimeDep
+from dutydesk.runtime import Runtime
 
 INVALID = "Event object is invalid"
 _LIVE_KEYS = "dutydesk.events.live_keys"
@@ -67,16 +66,19 @@ def _unknown_key() -> EventRejected:
     )
 
 
-async def get_writer(request: Request, runtime: RuntimeDep) -> GroupWriter:
-    """The application's group-commit writer for events, made on first use."""
-    writer: GroupWriter | None = getattr(request.app.state, "event_writer", None)
+def _writer(request: Request) -> tuple[Runtime, GroupWriter]:
+    """The runtime and the application's group-commit writer for events (made on first use).
+
+    Read here rather than declared as dependencies: resolving dependencies is a measurable
+    part of the time a request takes, and these routes take thousands a second.
+    """
+    state = request.app.state
+    runtime: Runtime = state.runtime
+    writer: GroupWriter | None = getattr(state, "event_writer", None)
     if writer is None:
         writer = GroupWriter(runtime.sessions, batched=_store_triggers)
-        request.app.state.event_writer = writer
-    return writer
-
-
-WriterDep = Annotated[GroupWriter, Depends(get_writer)]
+        state.event_writer = writer
+    return runtime, writer
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -93,8 +95,9 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=_RESPONSES,
     openapi_extra=json_body_openapi(EventV2),
 )
-async def enqueue(request: Request, runtime: RuntimeDep, writer: WriterDep) -> JSONResponse:
+async def enqueue(request: Request) -> JSONResponse:
     """Trigger, acknowledge or resolve an alert (PagerDuty Events API v2)."""
+    runtime, writer = _writer(request)
     try:
         envelope, payload = _parse_event(await _read_json(request))
         now = runtime.clock.now()
@@ -115,8 +118,9 @@ async def enqueue(request: Request, runtime: RuntimeDep, writer: WriterDep) -> J
     responses=_RESPONSES,
     openapi_extra=json_body_openapi(ChangeEventV2),
 )
-async def change_enqueue(request: Request, runtime: RuntimeDep, writer: WriterDep) -> JSONResponse:
+async def change_enqueue(request: Request) -> JSONResponse:
     """Record a change event, such as a deploy (PagerDuty Change Events)."""
+    runtime, writer = _writer(request)
     try:
         data = await _read_json(request)
         event = _validated(ChangeEventV2, data, "")
@@ -226,10 +230,10 @@ def _store_triggers(session: Session, received: list[_Received]) -> list[str | E
     return outcomes
 
 
-def _live_key(session: Session, presented: str) -> IntegrationKey:
+def _live_key(session: Session, presented: str) -> LiveKey:
     """The live key behind a routing key, looked up once per transaction (events are written
     in batches, which mostly share a few keys); EventRejected when there is none."""
-    known: dict[str, IntegrationKey | None] = session.info.setdefault(_LIVE_KEYS, {})
+    known: dict[str, LiveKey | None] = session.info.setdefault(_LIVE_KEYS, {})
     if presented not in known:
         known[presented] = find_live_key(session, presented)
     key = known[presented]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dutydesk.db import Base, UTCDateTime
@@ -57,12 +57,15 @@ class Alert(Base):
     # `open_key` is the dedup key while the alert is open and NULL once it is resolved. NULLs
     # never clash in a unique constraint (SQLite and PostgreSQL alike), so this allows one open
     # alert per key and any number of resolved ones, without a dialect-specific partial index.
-    __table_args__ = (UniqueConstraint("service_id", "open_key"),)
+    __table_args__ = (
+        UniqueConstraint("service_id", "open_key"),
+        # A group's alerts by state: whether any is still triggered, how many are open.
+        Index("ix_alerts_group_id_status", "group_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    service_id: Mapped[str] = mapped_column(
-        ForeignKey("services.id", ondelete="CASCADE"), index=True
-    )
+    # No index of its own: the unique (service_id, open_key) starts with it.
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
     dedup_key: Mapped[str] = mapped_column(String(DEDUP_KEY_LENGTH))
     open_key: Mapped[str | None] = mapped_column(String(DEDUP_KEY_LENGTH))
     status: Mapped[str] = mapped_column(String(16))  # triggered, acknowledged or resolved
@@ -86,9 +89,7 @@ class Alert(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by: Mapped[str | None] = mapped_column(String(200))
     # The group whose pages cover this alert (an alert storm on one service is one group).
-    group_id: Mapped[int | None] = mapped_column(
-        ForeignKey("alert_groups.id", ondelete="SET NULL"), index=True
-    )
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("alert_groups.id", ondelete="SET NULL"))
     # When an acknowledged (or snoozed) alert that is still unresolved pages again.
     retrigger_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 

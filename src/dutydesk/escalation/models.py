@@ -30,12 +30,14 @@ class AlertGroup(Base):
     """
 
     __tablename__ = "alert_groups"
-    __table_args__ = (Index("ix_alert_groups_next_step_at", "next_step_at"),)
+    __table_args__ = (
+        Index("ix_alert_groups_next_step_at", "next_step_at"),
+        # The group new alerts join: the service's groups still within their window.
+        Index("ix_alert_groups_service_id_join_until", "service_id", "join_until"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    service_id: Mapped[str] = mapped_column(
-        ForeignKey("services.id", ondelete="CASCADE"), index=True
-    )
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Alerts join while the group is open and younger than the service's group window.
     join_until: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from dutydesk.alerts.models import ACKNOWLEDGED, RESOLVED, TRIGGERED, Alert, AlertLogEntry, Service
@@ -75,23 +75,11 @@ def group_for_new_alerts(
     new one; with the service (locked, so concurrent triggers agree on the group)."""
     # Lock the service row: two alerts arriving together on PostgreSQL must not both decide
     # that no group is open and each start one (SQLite's write lock already serialises them).
-    service = session.scalar(
-        select(Service).where(Service.id == service_id).with_for_update(key_share=True)
-    )
+    service = session.scalar(_SERVICE_LOCKED, {"service_id": service_id})
     assert service is not None, "alerts are only raised on services that exist"
-    group = session.scalar(
-        select(AlertGroup)
-        .where(
-            AlertGroup.service_id == service.id,
-            AlertGroup.closed_at.is_(None),
-            AlertGroup.join_until > now,
-        )
-        .order_by(AlertGroup.id.desc())
-        .limit(1)
-        # Locked: whether it is paging (next_step_at) decides whether the new alerts page, and
-        # an acknowledgement may be stopping it this moment.
-        .with_for_update(key_share=True)
-    )
+    # Locked: whether it is paging (next_step_at) decides whether the new alerts page, and an
+    # acknowledgement may be stopping it this moment.
+    group = session.scalar(_OPEN_GROUP, {"service_id": service.id, "now": now})
     if group is None:
         group = AlertGroup(
             service_id=service.id,
@@ -122,18 +110,36 @@ def start_paging_if_quiet(
 
 
 def _others_triggered(session: Session, group: AlertGroup, joining: list[int]) -> bool:
-    return (
-        session.scalar(
-            select(Alert.id)
-            .where(
-                Alert.group_id == group.id,
-                Alert.id.not_in(joining),
-                Alert.status == TRIGGERED,
-            )
-            .limit(1)
-        )
-        is not None
+    found = session.scalar(_OTHER_TRIGGERED, {"group_id": group.id, "joining": joining})
+    return found is not None
+
+
+# The queries every batch of new alerts runs, built once (building one costs more than running
+# it): the service, the group its new alerts join, and whether that group has other alerts
+# still triggered.
+_SERVICE_LOCKED = (
+    select(Service).where(Service.id == bindparam("service_id")).with_for_update(key_share=True)
+)
+_OPEN_GROUP = (
+    select(AlertGroup)
+    .where(
+        AlertGroup.service_id == bindparam("service_id"),
+        AlertGroup.closed_at.is_(None),
+        AlertGroup.join_until > bindparam("now"),
     )
+    .order_by(AlertGroup.id.desc())
+    .limit(1)
+    .with_for_update(key_share=True)
+)
+_OTHER_TRIGGERED = (
+    select(Alert.id)
+    .where(
+        Alert.group_id == bindparam("group_id"),
+        Alert.id.not_in(bindparam("joining", expanding=True)),
+        Alert.status == TRIGGERED,
+    )
+    .limit(1)
+)
 
 
 def start_paging(session: Session, group: AlertGroup, service: Service, now: datetime) -> bool:
