@@ -1,5 +1,6 @@
 """Hostile input to every operation of the OpenAPI document: deep nesting and control
-characters in each body field, each string parameter and the body as a whole never get a 5xx.
+characters in each body field, each string parameter and the body as a whole never get a 5xx;
+a body over DUTYDESK_MAX_BODY_BYTES gets a 413 from every operation that takes one.
 
 A sibling of test_fuzz_api.py, which generates requests at random from the same document. This
 one is deterministic and targeted: for each operation it builds a plausible body from the
@@ -187,3 +188,42 @@ def test_hostile_input_never_gets_a_server_error(
         for alert in listed.json():
             shown = client.get(f"/api/v1/alerts/{alert['id']}")
             assert shown.status_code == 200, shown.text
+
+
+def oversized_body(limit_bytes: int) -> bytes:
+    """A well-formed JSON document one byte over the cap: its size alone is what is wrong."""
+    padding = limit_bytes + 1 - len(b'{"padding": ""}')
+    return b'{"padding": "' + b"x" * padding + b'"}'
+
+
+def in_chunks(body: bytes) -> Iterator[bytes]:
+    """The body sent without a Content-Length (chunked), as a streaming client sends it."""
+    for start in range(0, len(body), 64 * 1024):
+        yield body[start : start + 64 * 1024]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"),
+    [op for op in operations() if op[2].get("requestBody")],
+    ids=[f"{method} {path}" for method, path, op in operations() if op.get("requestBody")],
+)
+def test_a_body_over_the_cap_is_refused_with_413_declared_or_chunked(
+    runtime: Runtime,
+    client: TestClient,
+    caller: Caller,  # noqa: F811
+    method: str,
+    path: str,
+    operation: dict[str, Any],
+) -> None:
+    plausible_path = {
+        p["name"]: PLAUSIBLE.get(p["name"], caller.integration_key if p["name"] == "key" else 1)
+        for p in operation.get("parameters", [])
+        if p["in"] == "path"
+    }
+    url = url_for(path, plausible_path)
+    body = oversized_body(runtime.settings.max_body_bytes)
+    headers = {"Content-Type": "application/json"}
+    for content in (body, in_chunks(body)):
+        answer = client.request(method, url, content=content, headers=headers)
+        assert answer.status_code == 413, (method, url, answer.status_code, answer.text[:300])
+        assert "larger than" in answer.json()["message"]
