@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, cast
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, field_validator
 
 from dutydesk.alerts.models import DEDUP_KEY_LENGTH, FIELD_LENGTH, SUMMARY_LENGTH, Alert
 from dutydesk.alerts.service import NOTE_LENGTH, AlertView
@@ -89,10 +89,7 @@ class EventEnvelope(_Lenient):
         ),
     ]
     event_action: Literal["trigger", "acknowledge", "resolve"]
-    dedup_key: (
-        Annotated[str, Field(min_length=1, max_length=DEDUP_KEY_LENGTH), AfterValidator(_no_nul)]
-        | None
-    ) = None
+    dedup_key: DedupKey | None = None
     payload: Any = None
     # pdpyras sends null for images and links it was not given.
     images: list[Image] | None = Field(default=None, max_length=100)
@@ -114,10 +111,23 @@ class TriggerPayload(_Lenient):
     custom_details: Details = None
 
 
-class EventV2(EventEnvelope):
-    """A PagerDuty Events API v2 event (for the OpenAPI document)."""
+class TriggerEventV2(EventEnvelope):
+    """A trigger: its payload says what is wrong (for the OpenAPI document)."""
 
-    payload: TriggerPayload | None = None
+    event_action: Literal["trigger"]
+    payload: TriggerPayload
+
+
+class FollowUpEventV2(EventEnvelope):
+    """An acknowledge or resolve of an alert's dedup_key (for the OpenAPI document). Whatever
+    payload it carries is not read, as PagerDuty does: clients often send the trigger's again."""
+
+    event_action: Literal["acknowledge", "resolve"]
+    dedup_key: DedupKey
+
+
+class EventV2(RootModel[TriggerEventV2 | FollowUpEventV2]):
+    """A PagerDuty Events API v2 event (for the OpenAPI document)."""
 
 
 class ChangePayload(_Lenient):
