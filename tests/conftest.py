@@ -24,7 +24,7 @@ from dutydesk.settings import Settings
 from dutydesk.team.service import apply
 from dutydesk.team.teamfile import read_team_file
 
-pytest_plugins = ["tests.alert_fixtures"]
+pytest_plugins = ["tests.alert_fixtures", "tests.notify_fixtures"]
 
 
 def worker_database_url(url: str | None) -> str | None:

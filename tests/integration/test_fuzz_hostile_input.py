@@ -135,6 +135,15 @@ def hostile_bodies(operation: dict[str, Any], key: str) -> Iterator[str]:
         yield body_text(replaced(base, path, DEEP_MARK))
 
 
+def path_values(operation: dict[str, Any], key: str) -> dict[str, Any]:
+    """A plausible value for each path parameter: a known name, the integration key, or 1."""
+    return {
+        p["name"]: PLAUSIBLE.get(p["name"], key if p["name"] == "key" else 1)
+        for p in operation.get("parameters", [])
+        if p["in"] == "path"
+    }
+
+
 def url_for(path: str, values: dict[str, Any]) -> str:
     for name, value in values.items():
         path = path.replace("{" + name + "}", quote(str(value), safe=""))
@@ -161,11 +170,7 @@ def test_hostile_input_never_gets_a_server_error(
     operation: dict[str, Any],
 ) -> None:
     parameters = operation.get("parameters", [])
-    plausible_path = {
-        p["name"]: PLAUSIBLE.get(p["name"], caller.integration_key if p["name"] == "key" else 1)
-        for p in parameters
-        if p["in"] == "path"
-    }
+    plausible_path = path_values(operation, caller.integration_key)
     tried: list[tuple[str, dict[str, Any], str | None]] = []
     for parameter in parameters:  # numbers too: text where a number belongs is a 4xx
         if parameter["in"] == "path":
@@ -215,11 +220,7 @@ def test_a_body_over_the_cap_is_refused_with_413_declared_or_chunked(
     path: str,
     operation: dict[str, Any],
 ) -> None:
-    plausible_path = {
-        p["name"]: PLAUSIBLE.get(p["name"], caller.integration_key if p["name"] == "key" else 1)
-        for p in operation.get("parameters", [])
-        if p["in"] == "path"
-    }
+    plausible_path = path_values(operation, caller.integration_key)
     url = url_for(path, plausible_path)
     body = oversized_body(runtime.settings.max_body_bytes)
     headers = {"Content-Type": "application/json"}

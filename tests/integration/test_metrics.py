@@ -28,7 +28,6 @@ from dutydesk.team.service import apply
 from dutydesk.team.teamfile import read_team_file
 from dutydesk.worker.cycles import default_cycles
 from dutydesk.worker.loop import Worker
-from tests.unit.notify.servers import SmtpServer
 
 PAYLOADS = Path(__file__).parent / "alerts" / "payloads"
 TOKEN = "metrics-token-5f1e7c"
@@ -65,13 +64,6 @@ def value(samples: Samples, name: str, **labels: str) -> float | None:
 
 def label_values(samples: Samples, name: str, label: str) -> set[str]:
     return {dict(key)[label] for (sample, key) in samples if sample == name and label in dict(key)}
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -23,19 +23,6 @@ from tests.unit.notify.servers import (
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def slack() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
-
-
-@pytest.fixture
 def receiver() -> Iterator[RecordingServer]:
     with recording_server() as server:
         yield server

@@ -26,14 +26,7 @@ from tests.unit.notify.servers import (
     Reply,
     SmtpServer,
     reconfigure,
-    recording_server,
 )
-
-
-@pytest.fixture
-def slack() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -23,26 +23,13 @@ from dutydesk.rotas.models import Rota
 from dutydesk.runtime import Runtime
 from tests.conftest import EXAMPLE_TEAM
 from tests.integration.test_ical import feed_path
-from tests.unit.notify.servers import RecordingServer, SmtpServer, reconfigure, recording_server
+from tests.unit.notify.servers import RecordingServer, SmtpServer, reconfigure
 
 BOB = "Bob\r\nBcc: everyone@example.org"
 ROTA = "Engineering\nX-Injected: yes"
 SERVICE = "Platform API\r\nSubject: forged"
 FORGED = "Disk full\nAcknowledge: https://evil.example/act/x\r\nResolve: https://evil.example/"
 OUR_LINES = re.compile(r"^(Acknowledge|Resolve|Open|Opened|Dutydesk page):", re.M)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def slack() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
 
 
 @pytest.fixture
