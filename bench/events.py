@@ -125,10 +125,14 @@ def start_server(
         engine = make_engine(env["DUTYDESK_DATABASE_URL"])
         with engine.begin() as connection:
             groups = seed_open_alerts(connection, open_alerts, datetime.now(UTC))
-        with engine.connect() as connection:
-            # Into the database file, as a database that has been running a while has them:
-            # otherwise the server's first commits copy the seeding's log in their stead.
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Into the database file, as a database that has been running a while has them:
+        # otherwise the server's first commits copy the seeding's log in their stead. (On the
+        # driver's connection: a checkpoint cannot run inside the transaction SQLAlchemy opens.)
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
         engine.dispose()
         print(
             f"  seeded {open_alerts:,} open alerts in {groups:,} groups over every service"
