@@ -26,8 +26,9 @@ LAYER = "layer"
 OVERRIDE = "override"
 # How far `on_call_at` looks before and after the instant for the bounds of its stretch. Each
 # side widens on its own, only while its bound is still unknown; a bound beyond the last window
-# is reported as None.
-_SEARCH_WINDOWS = tuple(timedelta(days=days) for days in (1, 2, 8, 16, 64, 400))
+# is reported as None. Half a day first: with covered hours most stretches are shorter than
+# that, and every extra day looked at is days of hours and shifts worked out for nothing.
+_SEARCH_WINDOWS = tuple(timedelta(hours=hours) for hours in (12, 24, 48, 192, 384, 1536, 9600))
 _ONE_DAY = timedelta(days=1)
 _ONE_MINUTE = timedelta(minutes=1)
 _EPOCH = datetime(1970, 1, 1)  # naive, like all instants inside
@@ -391,7 +392,7 @@ def _handoff_on(layer: LayerPlan, day: date) -> datetime:
 
 
 def _covered(
-    windows: Sequence[_Window], zone: ZoneInfo, start: datetime, end: datetime
+    windows: tuple[_Window, ...], zone: ZoneInfo, start: datetime, end: datetime
 ) -> list[Interval]:
     """The covered stretches within [start, end); no hours means always covered."""
     if not windows:
@@ -401,15 +402,28 @@ def _covered(
     last_midnight = datetime.combine(_to_local(end, zone).date(), _MIDNIGHT)
     found: list[Interval] = []
     while midnight <= last_midnight:
-        weekday = midnight.weekday()
-        for days, opens, closes in windows:
-            if weekday in days:
-                window_start = _to_utc(midnight + opens, zone)
-                window_end = _to_utc(midnight + closes, zone)
-                if window_end > start and window_start < end:
-                    found.append((max(window_start, start), min(window_end, end)))
+        for window_start, window_end in _day_windows(windows, zone, midnight):
+            if window_end > start and window_start < end:
+                found.append((max(window_start, start), min(window_end, end)))
         midnight += _ONE_DAY
     return merge(found)
+
+
+@lru_cache(maxsize=4096)
+def _day_windows(
+    windows: tuple[_Window, ...], zone: ZoneInfo, midnight: datetime
+) -> tuple[Interval, ...]:
+    """The covered windows that open on the local day starting at `midnight`, in naive UTC.
+
+    Kept: a team's rotas share a few kinds of covered hours, and every question about any of
+    them asks about the same few days, so each day is converted from the wall clock once.
+    """
+    weekday = midnight.weekday()
+    return tuple(
+        (_to_utc(midnight + opens, zone), _to_utc(midnight + closes, zone))
+        for days, opens, closes in windows
+        if weekday in days
+    )
 
 
 def _days_off(
