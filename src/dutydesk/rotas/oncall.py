@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dutydesk.rotas.holidays import HolidayCalendar
@@ -25,18 +26,21 @@ LAYER = "layer"
 OVERRIDE = "override"
 # How far `on_call_at` looks before and after the instant for the bounds of its stretch. Each
 # side widens on its own, only while its bound is still unknown; a bound beyond the last window
-# is reported as None.
-_SEARCH_WINDOWS = tuple(timedelta(days=days) for days in (1, 2, 8, 16, 64, 400))
+# is reported as None. Half a day first: with covered hours most stretches are shorter than
+# that, and every extra day looked at is days of hours and shifts worked out for nothing.
+_SEARCH_WINDOWS = tuple(timedelta(hours=hours) for hours in (12, 24, 48, 192, 384, 1536, 9600))
 _ONE_DAY = timedelta(days=1)
 _ONE_MINUTE = timedelta(minutes=1)
-_ONE_SECOND = timedelta(seconds=1)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC).replace(tzinfo=None)  # naive, like all inside
+_EPOCH = datetime(1970, 1, 1)  # naive, like all instants inside
+_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
 _NO_OFFSET = timedelta(0)
 _MIDNIGHT = time()
 
 # (start, end, member) of one shift, and (start, end, person, source) of one stretch.
 _Shift = tuple[datetime, datetime, str]
 _Stretch = tuple[datetime, datetime, str, str]
+# One line of covered hours as (local weekdays, opens and closes after local midnight).
+_Window = tuple[frozenset[int], timedelta, timedelta]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,8 @@ class RotaPlan:
     hours: tuple[WeeklyHours, ...] = ()
     skip_holidays: bool = False
     holidays: HolidayCalendar | None = None
+    # What the maths needs that never changes, worked out on the first question (see _facts_of).
+    _facts: _RotaFacts | None = field(default=None, init=False, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +120,7 @@ def on_call_at(rota: RotaPlan, overrides: Sequence[OverridePlan], at: datetime) 
     moment = _naive_utc(at, "at")
     plain_overrides = _naive_overrides(overrides)
     widest = len(_SEARCH_WINDOWS) - 1
-    back = ahead = _first_search_window(rota)
+    back = ahead = _facts_of(rota).first_search_window
     while True:
         window_start = moment - _SEARCH_WINDOWS[back]
         window_end = moment + _SEARCH_WINDOWS[ahead]
@@ -170,7 +176,7 @@ def next_in_hours(plan: HoursPlan, at: datetime) -> datetime | None:
     window_start = moment
     while window_start - moment < _HOURS_SEARCH_LIMIT:
         window_end = window_start + _HOURS_SEARCH
-        open_time = _covered(plan.hours, plan.timezone, window_start, window_end)
+        open_time = _covered(_windows_of(plan.hours), plan.timezone, window_start, window_end)
         if plan.skip_holidays and plan.holidays is not None and open_time:
             open_time = subtract(
                 open_time, _days_off(plan.holidays, plan.timezone, window_start, window_end)
@@ -184,6 +190,89 @@ def next_in_hours(plan: HoursPlan, at: datetime) -> datetime | None:
 def in_hours(plan: HoursPlan, at: datetime) -> bool:
     """Whether `at` falls within the hours (a holiday counts as outside when they skip them)."""
     return next_in_hours(plan, at) == at
+
+
+@dataclass(frozen=True, slots=True)
+class _LayerFacts:
+    """A staffed layer as its shifts are counted: its first handoff on both clocks, and its end."""
+
+    members: tuple[str, ...]
+    sole_member: str | None  # set when one person holds every shift
+    step: timedelta  # the shift length on the local wall clock
+    anchor_local: datetime  # the first handoff, naive local
+    anchor_utc: datetime
+    stop_utc: datetime | None  # the last handoff, None: open-ended
+    windows: tuple[_Window, ...]  # the layer's own covered hours; none: always
+
+
+@dataclass(frozen=True, slots=True)
+class _RotaFacts:
+    """A rota's unchanging facts, so each question does only the work that depends on it."""
+
+    layers: tuple[_LayerFacts, ...]  # staffed layers only, bottom first
+    staffed_from: datetime | None  # the first handoff of any staffed layer; None: nobody, ever
+    staffed_until: datetime | None  # the last end of any staffed layer; None: open-ended
+    windows: tuple[_Window, ...]  # the rota's covered hours; none: always
+    first_search_window: int  # see _first_search_window
+
+
+def _facts_of(rota: RotaPlan) -> _RotaFacts:
+    """The rota's facts, worked out once and kept on the (otherwise immutable) plan.
+
+    Lazily, not in __post_init__: a layer whose dates overflow in its zone should fail when it
+    is asked about, as it always has, not when the plan is built. Two threads racing here both
+    compute the same value, so the race is harmless.
+    """
+    facts = rota._facts
+    if facts is None:
+        facts = _work_out_facts(rota)
+        object.__setattr__(rota, "_facts", facts)
+    return facts
+
+
+def _work_out_facts(rota: RotaPlan) -> _RotaFacts:
+    zone = rota.timezone
+    layers = []
+    for layer in rota.layers:
+        members = layer.members
+        if not members:
+            continue
+        anchor_local = _handoff_on(layer, layer.start)
+        stop_utc = None if layer.end is None else _to_utc(_handoff_on(layer, layer.end), zone)
+        layers.append(
+            _LayerFacts(
+                members=members,
+                sole_member=members[0] if members.count(members[0]) == len(members) else None,
+                step=layer.shift.wall_clock,
+                anchor_local=anchor_local,
+                anchor_utc=_to_utc(anchor_local, zone),
+                stop_utc=stop_utc,
+                windows=_windows_of(layer.hours),
+            )
+        )
+    open_ended = any(layer.stop_utc is None for layer in layers)
+    return _RotaFacts(
+        layers=tuple(layers),
+        staffed_from=min((layer.anchor_utc for layer in layers), default=None),
+        staffed_until=None
+        if open_ended or not layers
+        else max(layer.stop_utc for layer in layers if layer.stop_utc is not None),
+        windows=_windows_of(rota.hours),
+        first_search_window=_first_search_window(rota),
+    )
+
+
+@lru_cache(maxsize=256)
+def _windows_of(hours: tuple[WeeklyHours, ...]) -> tuple[_Window, ...]:
+    """Covered hours as offsets from local midnight, ready to add to it."""
+    return tuple(
+        (
+            window.days,
+            window.start_minute * _ONE_MINUTE,
+            (window.start_minute + window.length_minutes) * _ONE_MINUTE,
+        )
+        for window in hours
+    )
 
 
 def _first_search_window(rota: RotaPlan) -> int:
@@ -213,23 +302,28 @@ def _stretches(
     a full one are never worked out at all.
     """
     painted, free = _paint_overrides(overrides, start, end)
-    zone = rota.timezone
-    staffed = _staffed_span(rota, zone, start, end)
-    if staffed is None:
+    facts = _facts_of(rota)
+    if facts.staffed_from is None:
         return _join(painted)
+    # Only the part of [start, end) between the first handoff and the last end of any layer.
+    staffed_start = max(facts.staffed_from, start)
+    staffed_end = end if facts.staffed_until is None else min(facts.staffed_until, end)
+    if staffed_start >= staffed_end:
+        return _join(painted)
+    zone = rota.timezone
     # Layers may only fill the rota's covered hours, and never a holiday it skips.
-    open_time = intersect(free, _covered(rota.hours, zone, *staffed))
+    open_time = intersect(free, _covered(facts.windows, zone, staffed_start, staffed_end))
     if rota.skip_holidays and rota.holidays is not None and open_time:
-        open_time = subtract(open_time, _days_off(rota.holidays, zone, *staffed))
-    for layer in reversed(rota.layers):
+        open_time = subtract(open_time, _days_off(rota.holidays, zone, staffed_start, staffed_end))
+    for layer in reversed(facts.layers):
         if not open_time:
             break
         shifts = _layer_shifts(layer, zone, open_time[0][0], open_time[-1][1])
         if not shifts:
             continue
         cover = open_time
-        if layer.hours:
-            cover = intersect(cover, _covered(layer.hours, zone, shifts[0][0], shifts[-1][1]))
+        if layer.windows:
+            cover = intersect(cover, _covered(layer.windows, zone, shifts[0][0], shifts[-1][1]))
         pieces = _clip_to(shifts, cover)
         painted.extend(
             (piece_start, piece_end, person, LAYER) for piece_start, piece_end, person in pieces
@@ -264,44 +358,29 @@ def _paint_overrides(
     return painted, free
 
 
-def _staffed_span(
-    rota: RotaPlan, zone: ZoneInfo, start: datetime, end: datetime
-) -> tuple[datetime, datetime] | None:
-    """The part of [start, end) between the first handoff and the last end of any staffed layer."""
-    earliest, latest = end, start
-    for layer in rota.layers:
-        if layer.members:
-            earliest = min(earliest, _to_utc(_handoff_on(layer, layer.start), zone))
-            layer_end = end if layer.end is None else _to_utc(_handoff_on(layer, layer.end), zone)
-            latest = max(latest, layer_end)
-    earliest, latest = max(earliest, start), min(latest, end)
-    return (earliest, latest) if earliest < latest else None
-
-
-def _layer_shifts(layer: LayerPlan, zone: ZoneInfo, start: datetime, end: datetime) -> list[_Shift]:
+def _layer_shifts(
+    layer: _LayerFacts, zone: ZoneInfo, start: datetime, end: datetime
+) -> list[_Shift]:
     """The layer's shifts overlapping [start, end), clipped to it."""
-    members = layer.members
-    if not members:
-        return []
-    anchor = _handoff_on(layer, layer.start)
-    stop = end if layer.end is None else min(end, _to_utc(_handoff_on(layer, layer.end), zone))
-    if members.count(members[0]) == len(members):
+    stop = end if layer.stop_utc is None else min(end, layer.stop_utc)
+    if layer.sole_member is not None:
         # One person holds every shift, so the handoffs change nothing: skip counting them (a
         # sole member's stretch may run for years, and on_call_at may look a year each way).
-        begin = max(_to_utc(anchor, zone), start)
-        return [(begin, stop, members[0])] if begin < stop else []
-    step = layer.shift.wall_clock
+        begin = max(layer.anchor_utc, start)
+        return [(begin, stop, layer.sole_member)] if begin < stop else []
+    members, step = layer.members, layer.step
     # Count shifts on the naive local clock: wall-clock steps make that exact, give or take one
     # near a DST change, which the boundary checks below absorb.
-    index = max(0, (_to_local(start, zone) - anchor) // step - 1)
+    index = max(0, (_to_local(start, zone) - layer.anchor_local) // step - 1)
+    handoff = layer.anchor_local + index * step
+    shift_start = _to_utc(handoff, zone)
     shifts: list[_Shift] = []
-    shift_start = _to_utc(anchor + index * step, zone)
     while shift_start < stop:
+        handoff += step
         # max() keeps boundaries in order when a handoff falls in a spring-forward gap.
-        shift_end = min(max(shift_start, _to_utc(anchor + (index + 1) * step, zone)), stop)
+        shift_end = min(max(shift_start, _to_utc(handoff, zone)), stop)
         if shift_end > start and shift_end > shift_start:
-            member = members[index % len(members)]
-            shifts.append((max(shift_start, start), shift_end, member))
+            shifts.append((max(shift_start, start), shift_end, members[index % len(members)]))
         index += 1
         shift_start = shift_end
     return shifts
@@ -313,33 +392,38 @@ def _handoff_on(layer: LayerPlan, day: date) -> datetime:
 
 
 def _covered(
-    hours: Sequence[WeeklyHours], zone: ZoneInfo, start: datetime, end: datetime
+    windows: tuple[_Window, ...], zone: ZoneInfo, start: datetime, end: datetime
 ) -> list[Interval]:
     """The covered stretches within [start, end); no hours means always covered."""
-    if not hours:
+    if not windows:
         return [(start, end)]
-    windows = [
-        (
-            window.days,
-            window.start_minute * _ONE_MINUTE,
-            (window.start_minute + window.length_minutes) * _ONE_MINUTE,
-        )
-        for window in hours
-    ]
     # Start a day early: a window that runs past midnight belongs to the day it starts.
     midnight = datetime.combine(_to_local(start, zone).date() - _ONE_DAY, _MIDNIGHT)
     last_midnight = datetime.combine(_to_local(end, zone).date(), _MIDNIGHT)
     found: list[Interval] = []
     while midnight <= last_midnight:
-        weekday = midnight.weekday()
-        for days, opens, closes in windows:
-            if weekday in days:
-                window_start = _to_utc(midnight + opens, zone)
-                window_end = _to_utc(midnight + closes, zone)
-                if window_end > start and window_start < end:
-                    found.append((max(window_start, start), min(window_end, end)))
+        for window_start, window_end in _day_windows(windows, zone, midnight):
+            if window_end > start and window_start < end:
+                found.append((max(window_start, start), min(window_end, end)))
         midnight += _ONE_DAY
     return merge(found)
+
+
+@lru_cache(maxsize=4096)
+def _day_windows(
+    windows: tuple[_Window, ...], zone: ZoneInfo, midnight: datetime
+) -> tuple[Interval, ...]:
+    """The covered windows that open on the local day starting at `midnight`, in naive UTC.
+
+    Kept: a team's rotas share a few kinds of covered hours, and every question about any of
+    them asks about the same few days, so each day is converted from the wall clock once.
+    """
+    weekday = midnight.weekday()
+    return tuple(
+        (_to_utc(midnight + opens, zone), _to_utc(midnight + closes, zone))
+        for days, opens, closes in windows
+        if weekday in days
+    )
 
 
 def _days_off(
@@ -406,10 +490,15 @@ def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
 
 def _to_local(instant: datetime, zone: ZoneInfo) -> datetime:
     """The naive local wall-clock time of a naive UTC instant."""
-    # fromtimestamp is the cheapest exact way there: no tzinfo to attach to the instant first.
-    # Whole seconds are enough, as zones change their offsets on whole seconds.
-    offset = datetime.fromtimestamp((instant - _EPOCH) // _ONE_SECOND, zone).utcoffset()
-    return instant + (offset or _NO_OFFSET)
+    # fromutc is the cheapest exact way there: it reads the fields of a datetime stamped with
+    # the zone as UTC, and an aware datetime plus a timedelta keeps its fields' arithmetic.
+    local = zone.fromutc(_epoch_in(zone) + (instant - _EPOCH))
+    return instant + (local.utcoffset() or _NO_OFFSET)
+
+
+@lru_cache(maxsize=64)
+def _epoch_in(zone: ZoneInfo) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=zone)
 
 
 def _naive_utc(instant: datetime, name: str) -> datetime:
@@ -417,7 +506,8 @@ def _naive_utc(instant: datetime, name: str) -> datetime:
     if offset is None:
         # astimezone() would read a naive time as the server's local time: refuse to guess.
         raise ValueError(f"{name} must be an aware datetime, not naive {instant.isoformat()}")
-    return (instant - offset).replace(tzinfo=None)
+    # Arithmetic, not replace(tzinfo=None): it gives the same instant for a fraction of the cost.
+    return _EPOCH + (instant - _EPOCH_UTC)
 
 
 def _naive_overrides(overrides: Sequence[OverridePlan]) -> list[tuple[str, datetime, datetime]]:
@@ -428,4 +518,4 @@ def _naive_overrides(overrides: Sequence[OverridePlan]) -> list[tuple[str, datet
 
 
 def _aware(instant: datetime) -> datetime:
-    return instant.replace(tzinfo=UTC)
+    return _EPOCH_UTC + (instant - _EPOCH)
