@@ -5,8 +5,8 @@ worker adds throughput rather than duplicates. Real `dutydesk worker` processes 
 webhooks to a local HTTP receiver that counts idempotency keys; the figure is messages over the
 wall time from the commit that enqueued them to the last one recorded as sent.
 
-PostgreSQL: DUTYDESK_BENCH_DATABASE_URL, else the database .ci/run uses. Only the outbox tables
-are emptied there.
+PostgreSQL: DUTYDESK_BENCH_DATABASE_URL, else a database of its own (`dutydesk_bench`, created
+when missing), never the one the test suite uses. Only the outbox tables are emptied there.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import create_engine, delete, func, make_url, select, text
 from sqlalchemy.exc import OperationalError
 
 from dutydesk import migrate
@@ -38,7 +38,9 @@ from dutydesk.settings import Settings
 
 MESSAGES = 3000
 SECRET_KEY = "b" * 32
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dutydesk_test"
+# Its own database: the benchmark empties the outbox tables, which must never be those of a
+# test run going on at the same time.
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dutydesk_bench"
 
 
 class _Server(ThreadingHTTPServer):
@@ -112,6 +114,22 @@ def start_worker(database_url: str) -> subprocess.Popen[str]:
     return process
 
 
+def create_database_if_missing(url: str) -> None:
+    """Create the named PostgreSQL database through the server's `postgres` database when it
+    does not exist yet."""
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).first()
+            if exists is None:
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        server.dispose()
+
+
 def sent(runtime: Runtime) -> int:
     with unit_of_work(runtime.read_sessions) as session:
         count = session.scalar(
@@ -175,6 +193,7 @@ def run() -> None:
         report("outbox, SQLite, 1 worker", measure(url, 1), "(target >= 500)")
     pg_url = os.environ.get("DUTYDESK_BENCH_DATABASE_URL", DEFAULT_PG_URL)
     try:
+        create_database_if_missing(pg_url)
         one = measure(pg_url, 1)
     except OperationalError as error:
         print(f"outbox, PostgreSQL: not measured, no database at {pg_url} ({error.orig})")

@@ -8,9 +8,9 @@ not lost with its transaction, each attempt is also written to the delivery log 
 ends, in a transaction of its own (the journal); whoever claims the message next reads the log
 first and settles a message already sent instead of sending it again. On SQLite (one writer at a
 time, and a write lock must not be held across network calls) a batch is claimed with a lease
-(`lease_owner`, `lease_until`) in a short transaction, sent, and its outcomes recorded in a
-second transaction that only updates rows the worker still holds; a killed worker's lease simply
-runs out.
+(`lease_owner`, `lease_until`) in a short transaction and sent; its outcomes are recorded, only
+for rows the worker still holds, in the next short transaction of its lane, the one that leases
+the lane's next batch (one commit per batch); a killed worker's lease simply runs out.
 
 Either way a message is sent at least once. It reaches a receiver twice only if a worker dies
 while that very message is on the wire (PostgreSQL), or between sending a batch and recording it
@@ -28,9 +28,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, Select, func, insert, or_, select, text, update
+from sqlalchemy import Engine, Select, Table, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
@@ -57,6 +57,10 @@ RATE_LIMIT_PER_MINUTE = 10
 RATE_WINDOW = timedelta(minutes=1)
 # Messages claimed at once by one lane.
 BATCH_SIZE = 16
+# On SQLite, where each batch costs a commit (a disk flush) and its statements: twice as many
+# at once when that many are due. A killed worker resends what it had leased, at most this
+# many per lane (docs/adr/0006-at-least-once-delivery.md).
+LEASED_BATCH_SIZE = 32
 # Each kind of destination has lanes of its own that claim and record batches side by side, so
 # a destination that hangs (an SMTP server that accepts and never answers) holds up its own
 # kind's lanes until the send times out, never the messages for the others.
@@ -172,12 +176,11 @@ def _due(now: datetime, channels: tuple[str, ...] | None = None) -> Select[Outbo
 
 def _drain(lane: _Lane) -> int:
     """One lane: batch after batch until nothing is due (or the cycle's budget is spent)."""
+    if lane.journal is None:
+        return _drain_leased(lane)
     handled = 0
     while (size := lane.budget.take(BATCH_SIZE)) > 0:
-        if lane.journal is not None:
-            count = _batch_locked(lane, lane.journal, size)
-        else:
-            count = _batch_leased(lane, size)
+        count = _batch_locked(lane, lane.journal, size)
         if count == 0:
             break
         handled += count
@@ -203,40 +206,66 @@ def _batch_locked(lane: _Lane, journal: _Journal, size: int) -> int:
     return len(claimed)
 
 
-def _batch_leased(lane: _Lane, size: int) -> int:
-    """SQLite: lease in one short transaction, send, record in another."""
-    runtime, worker_id = lane.runtime, lane.worker_id
-    with _SQLITE_WRITES, unit_of_work(runtime.sessions) as session:
-        now = runtime.clock.now()
-        claimed = session.scalars(_due(now, lane.channels).limit(size)).all()
+def _drain_leased(lane: _Lane) -> int:
+    """SQLite: lease a batch, send it, then record its outcomes and lease the next batch in
+    one short transaction (one commit, so one disk flush, per batch rather than two). The
+    outcomes are committed before anything else is sent, as if recorded on their own."""
+    runtime = lane.runtime
+    handled = 0
+    sent: tuple[list[OutboxMessage], list[Outcome]] | None = None
+    while True:
+        size = lane.budget.take(LEASED_BATCH_SIZE)
+        with _SQLITE_WRITES, unit_of_work(runtime.sessions) as session:
+            if sent is not None:
+                _record_leased(session, *sent, lane.worker_id)
+            claimed, to_send = _lease(session, lane, size) if size > 0 else ([], [])
+            session.commit()
         if not claimed:
-            return 0
-        to_send = _apply_rate_limits(session, claimed, now)
-        if to_send:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_([m.id for m in to_send]))
-                .values(lease_owner=worker_id, lease_until=now + LEASE)
-            )
-        session.commit()
-    outcomes = _send_all(lane, to_send)
-    with _SQLITE_WRITES, unit_of_work(runtime.sessions) as session:
-        held = set(
-            session.scalars(
-                select(OutboxMessage.id).where(
-                    OutboxMessage.id.in_([m.id for m in to_send]),
-                    OutboxMessage.lease_owner == worker_id,
-                )
+            return handled
+        handled += len(claimed)
+        sent = (to_send, _send_all(lane, to_send))
+
+
+def _lease(
+    session: Session, lane: _Lane, size: int
+) -> tuple[Sequence[OutboxMessage], list[OutboxMessage]]:
+    """SQLite: the due messages claimed, and those of them leased to this worker to send now
+    (the rest are deferred by a rate limit)."""
+    now = lane.runtime.clock.now()
+    claimed = session.scalars(_due(now, lane.channels).limit(size)).all()
+    if not claimed:
+        return claimed, []
+    to_send = _apply_rate_limits(session, claimed, now)
+    if to_send:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([m.id for m in to_send]))
+            .values(lease_owner=lane.worker_id, lease_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+    return claimed, to_send
+
+
+def _record_leased(
+    session: Session, to_send: list[OutboxMessage], outcomes: list[Outcome], worker_id: str
+) -> None:
+    """SQLite: record the outcomes of messages this worker still holds the lease of."""
+    if not to_send:
+        return
+    held = set(
+        session.scalars(
+            select(OutboxMessage.id).where(
+                OutboxMessage.id.in_([m.id for m in to_send]),
+                OutboxMessage.lease_owner == worker_id,
             )
         )
-        if len(held) < len(to_send):
-            log.warning(
-                "%d message(s) outlived their lease while sending; not recorded",
-                len(to_send) - len(held),
-            )
-        _record(session, [m for m in to_send if m.id in held], outcomes, worker_id)
-        session.commit()
-    return len(claimed)
+    )
+    if len(held) < len(to_send):
+        log.warning(
+            "%d message(s) outlived their lease while sending; not recorded",
+            len(to_send) - len(held),
+        )
+    _record(session, [m for m in to_send if m.id in held], outcomes, worker_id)
 
 
 def _apply_rate_limits(
@@ -353,6 +382,30 @@ def _attempt_row(
     }
 
 
+# Core statements run with one row of parameters per message: cheaper than the ORM's bulk
+# update and insert (no identity map to keep in step), for the same SQL.
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_MOVE_ON = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("new_id"))
+    .values(
+        {
+            column: bindparam(f"new_{column}", type_=_OUTBOX.c[column].type)
+            for column in (
+                "attempts",
+                "lease_owner",
+                "lease_until",
+                "due_at",
+                "sent_at",
+                "status",
+                "last_error",
+            )
+        }
+    )
+)
+_LOG_ATTEMPT = insert(cast(Table, DeliveryAttempt.__table__))
+
+
 def _record(
     session: Session,
     messages: Sequence[OutboxMessage],
@@ -378,9 +431,11 @@ def _record(
         count_on_commit(session, "outbox_attempts", message.channel, str(change["status"]))
         attempts.append(_attempt_row(message, outcome, change, worker_id))
     if changes:
-        session.execute(update(OutboxMessage), changes)
+        session.execute(
+            _MOVE_ON, [{f"new_{key}": value for key, value in c.items()} for c in changes]
+        )
         if not journaled:
-            session.execute(insert(DeliveryAttempt), attempts)
+            session.execute(_LOG_ATTEMPT, attempts)
 
 
 def _settle_journaled(session: Session, claimed: Sequence[OutboxMessage]) -> list[OutboxMessage]:
