@@ -316,6 +316,17 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, load average {load}, commit {commit or 'unknown'}"
 
 
+def add_integration(env: dict[str, str], service: str) -> str:
+    """A new integration key for `service`, made with the CLI as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "dutydesk", "integration", "add", service],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
 def levels() -> list[int]:
     """The numbers of open alerts to measure at (DUTYDESK_BENCH_OPEN_ALERTS)."""
     text = os.environ.get("DUTYDESK_BENCH_OPEN_ALERTS", OPEN_ALERT_LEVELS)
@@ -352,13 +363,7 @@ def run_level(folder: Path, open_alerts: int) -> None:
     server, port = start_server(folder, env, open_alerts=open_alerts)
     runtime = bootstrap(Settings(database_url=url, secret_key=SECRET_KEY))
     try:
-        routing_key = subprocess.run(
-            [sys.executable, "-m", "dutydesk", "integration", "add", "bench-api"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        routing_key = add_integration(env, "bench-api")
 
         def stored(prefix: str) -> tuple[int, int]:
             """(triggers logged, alerts) for dedup keys starting with prefix."""

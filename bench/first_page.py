@@ -16,8 +16,6 @@ import http.client
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -26,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from bench.events import EXAMPLE_TEAM, SECRET_KEY, start_server
+from bench.events import EXAMPLE_TEAM, SECRET_KEY, add_integration, start_server
 from bench.outbox import WebhookReceiver
 
 EVENTS = 100
@@ -93,13 +91,7 @@ def run() -> None:
         }
         server, port = start_server(folder, env, team=team_text(receiver.url))
         try:
-            routing_key = subprocess.run(
-                [sys.executable, "-m", "dutydesk", "integration", "add", "bench-page"],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
+            routing_key = add_integration(env, "bench-page")
             seconds = measure(port, routing_key, receiver)
         finally:
             server.terminate()

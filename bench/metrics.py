@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -127,13 +126,7 @@ def serve_round(metrics_enabled: bool, round_number: int) -> tuple[float, float]
         }
         server, port = events.start_server(folder, env)
         try:
-            key = subprocess.run(
-                [sys.executable, "-m", "dutydesk", "integration", "add", "bench-api"],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
+            key = events.add_integration(env, "bench-api")
             prefix = f"r{round_number}"
             warm = [
                 events.request_bytes(port, events.trigger(key, f"w-{n}", n)) for n in range(300)
