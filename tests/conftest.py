@@ -10,11 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
 
 from dutydesk import migrate
 from dutydesk.app import create_app
+from dutydesk.auth import service as auth_service
+from dutydesk.auth import signin
 from dutydesk.cli import main as cli_main
 from dutydesk.clock import FrozenClock
 from dutydesk.db import make_engine, unit_of_work
@@ -40,6 +43,24 @@ def worker_database_url(url: str | None) -> str | None:
 POSTGRES_URL = worker_database_url(os.environ.get("DUTYDESK_TEST_DATABASE_URL"))
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 EXAMPLE_TEAM = Path(__file__).parent.parent / "examples" / "team.yaml"
+
+
+# Real argon2 with its cheapest parameters: a hash with the production parameters costs about
+# 300 ms of CPU, and the page tests make and check a password for every user they sign in. The
+# parameters are part of each hash, so sign-in checks these hashes as cheaply and an unknown
+# name (checked against a dummy hash made with the same hasher) costs the same as a real one.
+_CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Passwords made and checked in process use the cheap argon2 parameters above; servers
+    started as subprocesses (browser tests) keep the production ones."""
+    monkeypatch.setattr(auth_service, "_hasher", _CHEAP_HASHER)
+    monkeypatch.setattr(signin, "_hasher", _CHEAP_HASHER)
+    signin._dummy_hash.cache_clear()
+    yield
+    signin._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")
