@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from bench.outbox import create_database_if_missing
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
 
@@ -71,23 +72,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     migrate.upgrade(engine)
     engine.dispose()
     return path
-
-
-def create_database_if_missing(url: str) -> None:
-    """Create the named PostgreSQL database (a worker's own) through the server's `postgres`
-    database when it does not exist yet."""
-    target = make_url(url)
-    server = create_engine(
-        target.set(drivername="postgresql+psycopg", database="postgres"),
-        isolation_level="AUTOCOMMIT",
-    )
-    with server.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
-        ).first()
-        if exists is None:
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    server.dispose()
 
 
 @pytest.fixture(scope="session")
