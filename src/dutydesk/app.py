@@ -10,26 +10,12 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from dutydesk import __version__
-from dutydesk.alerts.api import router as alerts_router
-from dutydesk.alerts.events_api import router as events_router
-from dutydesk.alerts.webhooks import router as webhooks_router
-from dutydesk.audit.api import router as audit_router
-from dutydesk.calendars.api import router as calendars_router
-from dutydesk.escalation.api import router as escalation_router
-from dutydesk.heartbeats.api import hooks_router as heartbeat_hooks_router
-from dutydesk.heartbeats.api import router as heartbeats_router
+from dutydesk import __version__, composition
 from dutydesk.http_errors import API_ERROR_RESPONSES, install_error_mapper
 from dutydesk.metrics.api import install_metrics
-from dutydesk.notify.api import router as notify_router
-from dutydesk.overrides.api import router as overrides_router
-from dutydesk.overrides.cover_api import router as cover_router
-from dutydesk.people.api import router as people_router
-from dutydesk.rotas.api import router as rotas_router
 from dutydesk.runtime import Runtime
-from dutydesk.swaps.api import router as swaps_router
 from dutydesk.web.api_docs import router as api_docs_router
-from dutydesk.web.routes import PAGE_ROUTERS
+from dutydesk.web.navigation import Navigation
 
 log = logging.getLogger(__name__)
 
@@ -49,32 +35,16 @@ def create_app(runtime: Runtime) -> FastAPI:
         redoc_url=None,
     )
     app.state.runtime = runtime
-    # The routes monitoring posts to, first: FastAPI tries routes in the order they were
-    # included, and matching a path against every route before these took a sixth of an
-    # event's time. PagerDuty-compatible, with its own answer shapes, authenticated by the
-    # routing key each event carries.
-    app.include_router(events_router)
-    for router in (
-        people_router,
-        rotas_router,
-        overrides_router,
-        cover_router,
-        swaps_router,
-        alerts_router,
-        escalation_router,
-        heartbeats_router,
-        audit_router,
-        notify_router,
-    ):
-        app.include_router(router, responses=API_ERROR_RESPONSES)
-    app.include_router(calendars_router, responses={404: API_ERROR_RESPONSES[404]})
-    # Monitoring webhooks: the integration key in the URL, Dutydesk's error shape.
-    app.include_router(webhooks_router)
-    # Heartbeat pings from jobs: the heartbeat's token in the URL.
-    app.include_router(heartbeat_hooks_router)
+    app.state.navigation = Navigation(composition.navigation())
+    # Every domain's routes, from the composition root. The routes monitoring posts to come
+    # first (the Events API): FastAPI tries routes in the order they were included, and
+    # matching a path against every route before these took a sixth of an event's time.
+    for router in composition.routers():
+        if router.kind == "api":
+            app.include_router(router.ref.load(), responses=API_ERROR_RESPONSES)
+        else:
+            app.include_router(router.ref.load())
     app.include_router(api_docs_router)
-    for page_router in PAGE_ROUTERS:
-        app.include_router(page_router)
     app.mount("/static", StaticFiles(packages=[("dutydesk", "static")]), name="static")
     install_error_mapper(app)
     install_metrics(app, runtime)

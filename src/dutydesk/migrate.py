@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, insert, select
 
+from dutydesk.schema_check import MIGRATIONS
 from dutydesk.team.models import SECRET_KEY_NAME, InstanceValue
-
-MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config() -> Config:
@@ -49,33 +46,8 @@ def _keep_a_secret_key(connection: Connection) -> None:
         )
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or None for an empty database."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
-def head_revision() -> str | None:
-    """The newest revision this version of Dutydesk ships."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def schema_problem(engine: Engine) -> str | None:
-    """What is wrong with the database's schema for this version, or None when it is current."""
-    current, head = current_revision(engine), head_revision()
-    if current == head:
-        return None
-    if current is None:
-        return "the database has no Dutydesk schema yet: run `dutydesk db upgrade` first"
-    known = {
-        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
-    }
-    if current not in known:
-        return (
-            f"the database schema (revision {current}) is newer than this Dutydesk knows"
-            f" (newest {head}): upgrade Dutydesk"
-        )
-    return (
-        f"the database schema (revision {current}) is older than this Dutydesk (revision {head}):"
-        " run `dutydesk db upgrade`"
-    )
+def alembic_revisions() -> tuple[str, ...]:
+    """Every revision as Alembic reads the migrations, oldest first (schema_check reads them
+    more cheaply; a test holds the two to the same answer)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return tuple(reversed([revision.revision for revision in script.walk_revisions()]))

@@ -146,3 +146,13 @@ def local_text(instant: datetime | None, zone: ZoneInfo, *, with_year: bool = Tr
     if instant is None:
         return "—"
     return instant.astimezone(zone).strftime("%a %d %b %Y %H:%M" if with_year else "%a %d %b %H:%M")
+
+
+def duration_text(length: timedelta) -> str:
+    """A length for people: '45 min', '8 h', '2 d 3 h 30 min'."""
+    minutes = round(length.total_seconds() / 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else ""]
+    parts.append(f"{minutes} min" if minutes or not (days or hours) else "")
+    return " ".join(part for part in parts if part)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dutydesk.cli.common import cli_actor
+from dutydesk.terminal import cli_actor
 
 AUDIT = "/api/v1/audit"
 EXAMPLE_TEAM = Path(__file__).parents[2] / "examples" / "team.yaml"

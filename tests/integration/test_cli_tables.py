@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from dutydesk.cli import common
+from dutydesk import terminal as command_kit
 from dutydesk.notify.delivery import deliver_due
 
 WIDTH = 80
@@ -35,7 +35,7 @@ LISTINGS = [
 @pytest.fixture
 def terminal(monkeypatch):
     """Standard output is a terminal WIDTH characters wide."""
-    monkeypatch.setattr(common.stdout, "_width", WIDTH)
+    monkeypatch.setattr(command_kit.stdout, "_width", WIDTH)
 
 
 @pytest.fixture

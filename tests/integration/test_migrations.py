@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select
 
-from dutydesk import migrate
+from dutydesk import migrate, schema_check
 from dutydesk.db import make_engine
 from dutydesk.models import Base
 from dutydesk.team.models import SECRET_KEY_NAME, InstanceValue
@@ -23,9 +23,9 @@ def test_migrated_schema_matches_the_models(database_url):
 
 def test_the_database_is_at_the_newest_revision(database_url):
     engine = make_engine(database_url)
-    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert schema_check.current_revision(engine) == schema_check.head_revision()
     migrate.upgrade(engine)  # a second upgrade is a no-op
-    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert schema_check.current_revision(engine) == schema_check.head_revision()
     engine.dispose()
 
 
@@ -40,3 +40,13 @@ def test_upgrading_makes_the_secret_key_once_and_keeps_it(tmp_path):
         assert connection.scalar(kept) == first
     engine.dispose()
     assert first is not None and len(first) >= 64
+
+
+def test_the_cheap_schema_check_reads_the_revisions_as_alembic_does(database_url):
+    """Commands check the schema without importing Alembic (schema_check reads file names)."""
+    assert schema_check.known_revisions() == migrate.alembic_revisions()
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        alembic_current = MigrationContext.configure(connection).get_current_revision()
+    assert schema_check.current_revision(engine) == alembic_current
+    engine.dispose()

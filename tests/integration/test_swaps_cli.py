@@ -15,11 +15,11 @@ import yaml
 from sqlalchemy import func, select
 
 from dutydesk.audit.models import AuditEntry
-from dutydesk.cli.common import cli_actor
 from dutydesk.db import unit_of_work
 from dutydesk.notify.models import OutboxMessage
 from dutydesk.overrides.models import Override
 from dutydesk.swaps.models import SwapRequest
+from dutydesk.terminal import cli_actor
 
 THURSDAY = ("--from", "2026-01-15T12:00", "--until", "2026-01-15T15:00")
 WEEKS = ("--from", "2026-01-12", "--to", "2026-02-02")

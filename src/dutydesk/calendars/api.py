@@ -11,7 +11,8 @@ from dutydesk.http_errors import API_ERROR_RESPONSES
 from dutydesk.people.service import get_person
 from dutydesk.rotas.service import get_rota
 
-router = APIRouter(tags=["calendars"])
+# Every route here can answer 404 (no such rota, person or feed) in the API error shape.
+router = APIRouter(tags=["calendars"], responses={404: API_ERROR_RESPONSES[404]})
 _ICS = "text/calendar; charset=utf-8"
 _FEED_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"content": {"text/calendar": {}}, "description": "An iCalendar (RFC 5545) document."},

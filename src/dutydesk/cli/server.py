@@ -11,26 +11,20 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from dutydesk import migrate
+from dutydesk import migrate, schema_check
 from dutydesk.app import create_app
-from dutydesk.cli.common import runtime_of, stdout
 from dutydesk.errors import Invalid
 from dutydesk.logs import configure_logging, redact_handlers
 from dutydesk.mailbox.catcher import start_catcher
 from dutydesk.metrics.exposition import serve_in_background
 from dutydesk.runtime import Runtime
+from dutydesk.terminal import runtime_of, stdout
 from dutydesk.worker.cycles import default_cycles
 from dutydesk.worker.loop import Worker, start_in_background
 
 log = logging.getLogger(__name__)
 
 db_app = typer.Typer(no_args_is_help=True, help="The database schema.")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("serve")(serve)
-    app.command("worker")(worker)
-    app.add_typer(db_app, name="db")
 
 
 # Allocations between young-generation collections (CPython's default is 2,000 before 3.14).
@@ -69,7 +63,7 @@ def serve(
     configure_logging(settings.log_level)
     if settings.migrate_on_start:
         migrate.upgrade(runtime.engine)
-    elif migrate.current_revision(runtime.engine) != migrate.head_revision():
+    elif schema_check.current_revision(runtime.engine) != schema_check.head_revision():
         runtime_of(ctx)  # raises the clear "run dutydesk db upgrade" error
     config = uvicorn.Config(
         create_app(runtime),
@@ -152,9 +146,9 @@ def _serve_worker_metrics(runtime: Runtime, port: int) -> None:
 def db_upgrade(ctx: typer.Context) -> None:
     """Create or update the database schema to this version of Dutydesk."""
     runtime = runtime_of(ctx, check_schema=False)
-    before = migrate.current_revision(runtime.engine)
+    before = schema_check.current_revision(runtime.engine)
     migrate.upgrade(runtime.engine)
-    after = migrate.current_revision(runtime.engine)
+    after = schema_check.current_revision(runtime.engine)
     if before == after:
         stdout.print(f"The database is up to date (revision {after}).")
     else:
@@ -166,6 +160,6 @@ def db_current(ctx: typer.Context) -> None:
     """Show the database's schema revision and the newest this version knows."""
     runtime = runtime_of(ctx, check_schema=False)
     stdout.print(
-        f"database: {migrate.current_revision(runtime.engine) or 'empty'};"
-        f" this version: {migrate.head_revision()}"
+        f"database: {schema_check.current_revision(runtime.engine) or 'empty'};"
+        f" this version: {schema_check.head_revision()}"
     )

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from dutydesk.errors import NotFound
 from dutydesk.mailbox.store import SHOWN_AT_MOST, received
-from dutydesk.web.page import AdminPage
+from dutydesk.web.page import AdminPage, Page
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,3 +27,8 @@ def mailbox_page(page: AdminPage) -> HTMLResponse:
             "directory": directory,
         },
     )
+
+
+def shown(page: Page) -> bool:
+    """The navigation's Mailbox link: for admins trying Dutydesk out with the demo mailbox."""
+    return bool(page.runtime.settings.demo_mailbox) and page.may("admin")

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from dutydesk.calendars.service import person_feed_path, rota_feed_path
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
-from dutydesk.overrides.service import list_overrides
 from dutydesk.people.service import get_person, list_people
 from dutydesk.rotas.calendar_view import (
     KIND_LABELS,
@@ -21,7 +20,6 @@ from dutydesk.rotas.calendar_view import (
     UNCOVERED,
     WEEK,
     CalendarRange,
-    OverrideMark,
     calendar_days,
     calendar_range,
     covered_hours_text,
@@ -29,7 +27,14 @@ from dutydesk.rotas.calendar_view import (
 )
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.plans import team_calendar
-from dutydesk.rotas.service import NowAndNext, get_rota, list_rotas, now_and_next, shifts
+from dutydesk.rotas.service import (
+    NowAndNext,
+    get_rota,
+    list_rotas,
+    now_and_next,
+    override_marks,
+    shifts,
+)
 from dutydesk.team.service import get_team
 from dutydesk.web.errors import html_error
 from dutydesk.web.page import Page, SignedInPage
@@ -103,16 +108,11 @@ def rota_calendar(
         rota = get_rota(session, rota_id)
         calendar = team_calendar(get_team(session))
         segments = shifts(session, rota.id, start - _MARGIN, end + _MARGIN)
-        rows = list_overrides(session, rota.id, start=start - _MARGIN, end=end + _MARGIN)
+        marks = override_marks(session, start - _MARGIN, end + _MARGIN, [rota.id]).get(rota.id, [])
         names = {p.id: p.name for p in list_people(session)}
         feeds = _feeds(page, session, rota)
         hours = covered_hours_text(rota.hours, skip_holidays=rota.skip_holidays)
         rota_name, skip_holidays = rota.name, rota.skip_holidays
-    # Oldest first, as the schedule stacks them: where overrides overlap, the later one wins.
-    marks = [
-        OverrideMark(row.person_id, row.start_at, row.end_at, row.kind)
-        for row in sorted(rows, key=lambda row: (row.created_at, row.id))
-    ]
     days = calendar_days(
         segments,
         marks,

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from dutydesk.errors import NotFound
 from dutydesk.overrides.models import Override
+from dutydesk.rotas.calendar_view import OverrideMark
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import (
     OnCallNow,
@@ -63,19 +64,37 @@ def overrides_between(
 
     With `every_rota`, the rota filter is left out of the query (it would list every id).
     """
-    query = select(Override.rota_id, Override.person_id, Override.start_at, Override.end_at)
-    if not every_rota:
-        query = query.where(Override.rota_id.in_(rota_ids))
-    rows = session.execute(
-        query.where(Override.end_at > start, Override.start_at < end).order_by(
-            Override.created_at, Override.id
-        )
-    )
     found: dict[str, list[OverridePlan]] = {rota_id: [] for rota_id in rota_ids}
-    for rota_id, person_id, start_at, end_at in rows:
-        if rota_id in found:
-            found[rota_id].append(OverridePlan(person_id, start_at, end_at))
+    for row in _overrides_touching(session, start, end, None if every_rota else rota_ids):
+        if row.rota_id in found:
+            found[row.rota_id].append(OverridePlan(row.person_id, row.start_at, row.end_at))
     return found
+
+
+def override_marks(
+    session: Session, start: datetime, end: datetime, rota_ids: Sequence[str] | None = None
+) -> dict[str, list[OverrideMark]]:
+    """Each rota's overrides touching [start, end) with their kinds, oldest first (later ones
+    win), as the calendar and the dashboard tell them apart; every rota's when none is named."""
+    marks: dict[str, list[OverrideMark]] = {}
+    for row in _overrides_touching(session, start, end, rota_ids):
+        marks.setdefault(row.rota_id, []).append(
+            OverrideMark(row.person_id, row.start_at, row.end_at, row.kind)
+        )
+    return marks
+
+
+def _overrides_touching(
+    session: Session, start: datetime, end: datetime, rota_ids: Sequence[str] | None
+) -> Sequence[Row[str, str, datetime, datetime, str]]:
+    """The override rows touching [start, end), oldest first: where overrides overlap, the one
+    created later wins, so whoever stacks them in this order gets the right answer."""
+    query = select(
+        Override.rota_id, Override.person_id, Override.start_at, Override.end_at, Override.kind
+    ).where(Override.end_at > start, Override.start_at < end)
+    if rota_ids is not None:
+        query = query.where(Override.rota_id.in_(rota_ids))
+    return session.execute(query.order_by(Override.created_at, Override.id)).all()
 
 
 def who(session: Session, rota_ids: Sequence[str], at: datetime) -> list[RotaOnCall]:

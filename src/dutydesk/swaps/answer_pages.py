@@ -32,11 +32,10 @@ from dutydesk.swaps.service import (
     may_answer,
     view_swap,
 )
-from dutydesk.timeparse import check_range, parse_time
+from dutydesk.timeparse import check_range, duration_text, parse_time
 from dutydesk.web.forms import FormErrors, required
 from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
 from dutydesk.web.preview import ScheduleChange, preview_change
-from dutydesk.web.templating import duration_text
 
 router = APIRouter(include_in_schema=False)
 
@@ -376,7 +375,7 @@ def cancel_confirm(swap_id: int, page: ResponderPage) -> HTMLResponse:
         view = cancel_swap(
             session, swap_id, person_id=request.person_id, actor=web_actor(page), now=page.now
         )
-        return [p for p in view.offered_to if p not in view.declined_by]
+        return view.waiting_for()
 
     try:
         told = dry_run(page, try_cancel)
@@ -394,7 +393,7 @@ def cancel(swap_id: int, page: ResponderPage, _form: PostedForm) -> Response:
             view = cancel_swap(
                 session, swap_id, person_id=request.person_id, actor=web_actor(page), now=page.now
             )
-            told = [request.name(p) for p in view.offered_to if p not in view.declined_by]
+            told = [request.name(p) for p in view.waiting_for()]
             session.commit()
     except (Invalid, Conflict) as error:
         return swap_page(page, swap_id, errors=refusal(error), refused=True)

@@ -48,6 +48,19 @@ class SwapView:
     offered_to: list[str]
     declined_by: list[str]
 
+    def waiting_for(self) -> list[str]:
+        """Those it was offered to who have not said no."""
+        return [person for person in self.offered_to if person not in self.declined_by]
+
+    def takeable_by(self, person_id: str, now: datetime) -> bool:
+        """Whether `person_id` could take it now: offered to them, not declined, not their own,
+        and its window not begun."""
+        return (
+            person_id in self.waiting_for()
+            and self.swap.requester_id != person_id
+            and self.swap.start_at > now
+        )
+
 
 def acting_person(session: Session, user: User, as_person: str | None) -> str:
     """The person an API user acts as: their own, or (admins only) anyone named in `as`."""

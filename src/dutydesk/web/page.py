@@ -23,7 +23,7 @@ from dutydesk.deps import RuntimeDep
 from dutydesk.errors import Forbidden, Invalid
 from dutydesk.runtime import Runtime
 from dutydesk.team.service import find_team
-from dutydesk.timeparse import local_text
+from dutydesk.timeparse import duration_text, local_text
 from dutydesk.web.security import (
     CSRF_FIELD,
     FLASH_COOKIE,
@@ -36,17 +36,7 @@ from dutydesk.web.security import (
     new_visitor_id,
     set_cookie,
 )
-from dutydesk.web.templating import duration_text, iso_local, render_template
-
-# The pages a signed-in user can go to, in the order of the navigation bar.
-NAVIGATION = (
-    ("dashboard", "/", "Dashboard"),
-    ("alerts", "/alerts", "Alerts"),
-    ("rotas", "/rotas", "Rotas"),
-    ("swaps", "/swaps", "Swaps"),
-    ("people", "/people", "People"),
-    ("audit", "/audit", "Audit"),
-)
+from dutydesk.web.templating import iso_local, render_template
 
 
 class SignInNeeded(Exception):
@@ -116,10 +106,17 @@ class Page:
         self, template: str, context: dict[str, Any] | None = None, *, status: int = 200
     ) -> HTMLResponse:
         """Render a page, with the layout's needs (user, navigation, CSRF token, flash)."""
+        response = HTMLResponse(self.render_part(template, context), status_code=status)
+        self._finish(response)
+        return response
+
+    def render_part(self, template: str, context: dict[str, Any] | None = None) -> str:
+        """Render a template as HTML text, with the same values a whole page gets (a dashboard
+        panel, say, whose forms need the CSRF token)."""
         values: dict[str, Any] = {
             "page": self,
             "user": self.user,
-            "navigation": NAVIGATION + self._demo_navigation(),
+            "navigation": self.request.app.state.navigation.links(self),
             "csrf_field": CSRF_FIELD,
             "csrf_token": self.csrf,
             "flash": self.flash,
@@ -130,15 +127,7 @@ class Page:
             "values": {},
         }
         values.update(context or {})
-        response = HTMLResponse(render_template(template, values), status_code=status)
-        self._finish(response)
-        return response
-
-    def _demo_navigation(self) -> tuple[tuple[str, str, str], ...]:
-        # The demo mailbox (DUTYDESK_DEMO_MAILBOX) is for admins trying Dutydesk out.
-        if self.runtime.settings.demo_mailbox and self.may("admin"):
-            return (("mailbox", "/mailbox", "Mailbox"),)
-        return ()
+        return render_template(template, values)
 
     def redirect(self, url: str, *, flash: str | None = None) -> RedirectResponse:
         """See Other to `url` (after a form post), with a message to show there."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from dutydesk.timeparse import duration_text
 
 
 @cache
@@ -26,16 +28,6 @@ def environment() -> Environment:
 def render_template(name: str, context: dict[str, Any]) -> str:
     """The page `name` rendered with `context`."""
     return environment().get_template(name).render(context)
-
-
-def duration_text(length: timedelta) -> str:
-    """A length for people: '45 min', '8 h', '2 d 3 h 30 min'."""
-    minutes = round(length.total_seconds() / 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else ""]
-    parts.append(f"{minutes} min" if minutes or not (days or hours) else "")
-    return " ".join(part for part in parts if part)
 
 
 def iso_local(instant: datetime | None, zone: Any) -> str:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dutydesk.cli.common import cli_actor
+from dutydesk.terminal import cli_actor
 
 
 @pytest.fixture

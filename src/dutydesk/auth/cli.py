@@ -1,4 +1,4 @@
-"""`dutydesk user …`, `dutydesk token …` and `dutydesk feed …`: who may use Dutydesk."""
+"""`dutydesk user …` and `dutydesk token …`: who may use Dutydesk."""
 
 from __future__ import annotations
 
@@ -11,23 +11,12 @@ import typer
 from dutydesk.auth import service as auth
 from dutydesk.auth.signin import end_sessions, unlock
 from dutydesk.auth.throttle import forget_address
-from dutydesk.calendars import service as calendars
-from dutydesk.cli.common import Wrap, print_json, print_table, runtime_of, stdout, table_time
 from dutydesk.db import unit_of_work
-from dutydesk.errors import Invalid
-from dutydesk.people.service import get_person
-from dutydesk.rotas.service import get_rota
 from dutydesk.team.service import find_team, team_zone
+from dutydesk.terminal import Wrap, print_json, print_table, runtime_of, stdout, table_time
 
 user_app = typer.Typer(no_args_is_help=True, help="Accounts for the API and the web pages.")
 token_app = typer.Typer(no_args_is_help=True, help="API bearer tokens.")
-feed_app = typer.Typer(no_args_is_help=True, help="Secret calendar feed URLs.")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(user_app, name="user")
-    app.add_typer(token_app, name="token")
-    app.add_typer(feed_app, name="feed")
 
 
 @user_app.command("add")
@@ -172,41 +161,3 @@ def token_revoke(
         auth.revoke_token(session, token_id, runtime.clock.now())
         session.commit()
     stdout.print(f"Revoked token {token_id}.")
-
-
-def _feed_subject(rota: str | None, person: str | None) -> tuple[str, str]:
-    if (rota is None) == (person is None):
-        raise Invalid("give exactly one of --rota or --person")
-    return ("rota", rota) if rota is not None else ("person", person or "")
-
-
-@feed_app.command("url")
-def feed_url(
-    ctx: typer.Context,
-    rota: Annotated[str | None, typer.Option(help="A rota's feed.")] = None,
-    person: Annotated[str | None, typer.Option(help="A person's feed.")] = None,
-) -> None:
-    """Print the secret iCal URL of a rota or a person, to subscribe to in a calendar."""
-    kind, subject = _feed_subject(rota, person)
-    runtime = runtime_of(ctx)
-    with unit_of_work(runtime.read_sessions) as session:
-        if kind == "rota":
-            path = calendars.rota_feed_path(runtime.secret_key(), get_rota(session, subject))
-        else:
-            path = calendars.person_feed_path(runtime.secret_key(), get_person(session, subject))
-    typer.echo(runtime.settings.base_url + path)
-
-
-@feed_app.command("reset")
-def feed_reset(
-    ctx: typer.Context,
-    rota: Annotated[str | None, typer.Option(help="A rota's feed.")] = None,
-    person: Annotated[str | None, typer.Option(help="A person's feed.")] = None,
-) -> None:
-    """Give a feed a new secret URL; the old URL stops working."""
-    kind, subject = _feed_subject(rota, person)
-    runtime = runtime_of(ctx)
-    with unit_of_work(runtime.sessions) as session:
-        calendars.reset_feed_url(session, kind, subject)
-        session.commit()
-    stdout.print(f"The {kind} feed of {subject} has a new URL: see `dutydesk feed url`.")

@@ -10,7 +10,11 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.orm import Session
 
-from dutydesk.cli.common import (
+from dutydesk.db import unit_of_work
+from dutydesk.swaps import accept, service
+from dutydesk.swaps.schemas import swap_read
+from dutydesk.team.service import team_zone
+from dutydesk.terminal import (
     Wrap,
     cli_actor,
     print_json,
@@ -19,10 +23,6 @@ from dutydesk.cli.common import (
     stdout,
     table_time,
 )
-from dutydesk.db import unit_of_work
-from dutydesk.swaps import accept, service
-from dutydesk.swaps.schemas import swap_read
-from dutydesk.team.service import team_zone
 from dutydesk.timeparse import local_text, parse_time
 
 TIME_HELP = "ISO 8601; without an offset it is the team's local time."
@@ -32,10 +32,6 @@ swap_app = typer.Typer(no_args_is_help=True, help="Shift swaps: ask for cover, t
 SwapId = Annotated[int, typer.Argument(help="The request's id (see `swap list`).")]
 AsPerson = Annotated[str, typer.Option("--as", help=AS_HELP)]
 AsJson = Annotated[bool, typer.Option("--json", help="JSON for scripts.")]
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(swap_app, name="swap")
 
 
 @swap_app.command("request")

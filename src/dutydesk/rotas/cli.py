@@ -6,7 +6,13 @@ from typing import Annotated
 
 import typer
 
-from dutydesk.cli.common import (
+from dutydesk.db import unit_of_work
+from dutydesk.overrides import service as overrides
+from dutydesk.overrides.schemas import override_read
+from dutydesk.rotas import service as rotas
+from dutydesk.rotas.schemas import oncall_read, shift_read
+from dutydesk.team.service import team_zone
+from dutydesk.terminal import (
     Wrap,
     cli_actor,
     print_json,
@@ -15,24 +21,12 @@ from dutydesk.cli.common import (
     stdout,
     table_time,
 )
-from dutydesk.db import unit_of_work
-from dutydesk.overrides import service as overrides
-from dutydesk.overrides.schemas import override_read
-from dutydesk.rotas import service as rotas
-from dutydesk.rotas.schemas import oncall_read, shift_read
-from dutydesk.team.service import team_zone
 from dutydesk.timeparse import local_text, parse_time
 
 TIME_HELP = "ISO 8601; without an offset it is the team's local time."
 override_app = typer.Typer(
     no_args_is_help=True, help="Put someone on a rota in place of whoever is scheduled."
 )
-
-
-def register(app: typer.Typer) -> None:
-    app.command("who")(who)
-    app.command("schedule")(schedule)
-    app.add_typer(override_app, name="override")
 
 
 def who(

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from dutydesk.alerts import actions, integrations
 from dutydesk.alerts import service as alerts
 from dutydesk.alerts.schemas import alert_detail, alert_read
-from dutydesk.cli.common import (
+from dutydesk.db import unit_of_work
+from dutydesk.team.service import find_team, team_zone
+from dutydesk.terminal import (
     Wrap,
     cli_actor,
     print_json,
@@ -23,8 +25,6 @@ from dutydesk.cli.common import (
     stdout,
     table_time,
 )
-from dutydesk.db import unit_of_work
-from dutydesk.team.service import find_team, team_zone
 from dutydesk.text import one_line
 from dutydesk.timeparse import parse_duration
 
@@ -35,11 +35,6 @@ alert_app = typer.Typer(no_args_is_help=True, help="Alerts: raise one, list, ack
 
 AlertId = Annotated[int, typer.Argument(help="The alert's id (see `alert list`).")]
 AsJson = Annotated[bool, typer.Option("--json", help="JSON for scripts.")]
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(integration_app, name="integration")
-    app.add_typer(alert_app, name="alert")
 
 
 @integration_app.command("add")

@@ -1,4 +1,8 @@
-"""What every command shares: the Typer app, the runtime, output helpers."""
+"""What every command shares: the runtime, output on the terminal, tables and JSON.
+
+The command kit: each domain's `cli.py` builds its commands with it, and the `dutydesk` entry
+point (dutydesk/cli) finds them through the composition root.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +20,10 @@ from rich.console import Console
 from rich.table import Table
 
 from dutydesk.errors import DutydeskError
-from dutydesk.migrate import schema_problem
 from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.schema_check import schema_problem
 from dutydesk.timeparse import local_text
 
-app = typer.Typer(
-    help="Dutydesk: who is on support now and next.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 

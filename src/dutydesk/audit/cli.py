@@ -8,16 +8,12 @@ import typer
 
 from dutydesk.audit import service
 from dutydesk.audit.schemas import audit_read
-from dutydesk.cli.common import Wrap, print_json, print_table, runtime_of, table_time
 from dutydesk.db import unit_of_work
 from dutydesk.team.service import team_zone
+from dutydesk.terminal import Wrap, print_json, print_table, runtime_of, table_time
 from dutydesk.timeparse import parse_time
 
 TIME_HELP = "ISO 8601; without an offset it is the team's local time."
-
-
-def register(app: typer.Typer) -> None:
-    app.command("audit")(audit)
 
 
 def audit(

@@ -7,7 +7,11 @@ from typing import Annotated
 
 import typer
 
-from dutydesk.cli.common import (
+from dutydesk.db import unit_of_work
+from dutydesk.heartbeats import service
+from dutydesk.heartbeats.schemas import heartbeat_read
+from dutydesk.team.service import team_zone
+from dutydesk.terminal import (
     Wrap,
     cli_actor,
     print_json,
@@ -16,20 +20,11 @@ from dutydesk.cli.common import (
     stdout,
     table_time,
 )
-from dutydesk.db import unit_of_work
-from dutydesk.heartbeats import service
-from dutydesk.heartbeats.schemas import heartbeat_read
-from dutydesk.team.service import team_zone
-from dutydesk.timeparse import parse_duration
-from dutydesk.web.templating import duration_text
+from dutydesk.timeparse import duration_text, parse_duration
 
 heartbeat_app = typer.Typer(
     no_args_is_help=True, help="Heartbeat monitors: a job pings; a missed ping raises an alert."
 )
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(heartbeat_app, name="heartbeat")
 
 
 @heartbeat_app.command("add")

@@ -7,16 +7,11 @@ from typing import Annotated
 
 import typer
 
-from dutydesk.cli.common import cli_actor, runtime_of, stdout
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
 from dutydesk.team import service
 from dutydesk.team.teamfile import dump_team_yaml, read_team_file
-
-
-def register(app: typer.Typer) -> None:
-    app.command("apply")(apply)
-    app.command("export")(export)
+from dutydesk.terminal import cli_actor, runtime_of, stdout
 
 
 def apply(

@@ -7,20 +7,15 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from dutydesk.cli.common import Wrap, print_json, print_table, runtime_of, stdout, table_time
 from dutydesk.db import unit_of_work
 from dutydesk.notify import service
 from dutydesk.notify.channels.webhook import check_url
 from dutydesk.notify.schemas import delivery_read
 from dutydesk.notify.signing import webhook_secret
 from dutydesk.team.service import find_team, team_zone
+from dutydesk.terminal import Wrap, print_json, print_table, runtime_of, stdout, table_time
 
 webhook_app = typer.Typer(no_args_is_help=True, help="Outgoing webhooks.")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("deliveries")(deliveries)
-    app.add_typer(webhook_app, name="webhook")
 
 
 def deliveries(

@@ -1,0 +1,104 @@
+"""The composition root: every domain module, and what the application, the worker and the
+command line take from them.
+
+Each domain package declares its routes, navigation, dashboard panels, worker cycles and
+commands in its `module.py` (dutydesk/contributions.py). This is the one list of those modules;
+the web application, the worker, the `dutydesk` command and the dashboard iterate over it and
+import a contribution only when they use it. docs/architecture.md has the checklist for adding
+a domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from dutydesk.alerts.module import MODULE as ALERTS
+from dutydesk.announcements.module import MODULE as ANNOUNCEMENTS
+from dutydesk.audit.module import MODULE as AUDIT
+from dutydesk.auth.module import MODULE as AUTH
+from dutydesk.calendars.module import MODULE as CALENDARS
+from dutydesk.contributions import Command, CycleEntry, Module, NavEntry, Panel, Ref, Router
+from dutydesk.escalation.module import MODULE as ESCALATION
+from dutydesk.heartbeats.module import MODULE as HEARTBEATS
+from dutydesk.mailbox.module import MODULE as MAILBOX
+from dutydesk.notify.module import MODULE as NOTIFY
+from dutydesk.overrides.module import MODULE as OVERRIDES
+from dutydesk.people.module import MODULE as PEOPLE
+from dutydesk.rotas.module import MODULE as ROTAS
+from dutydesk.swaps.module import MODULE as SWAPS
+from dutydesk.team.module import MODULE as TEAM
+
+# What runs the service itself: the server, the worker, the schema, the home page.
+SERVICE = Module(
+    name="service",
+    routers=(Router(Ref("dutydesk.dashboard:router"), kind="page"),),
+    navigation=(NavEntry("dashboard", "/", "Dashboard", order=10),),
+    commands=(
+        Command(
+            "serve",
+            "Run the web service (API, calendar feeds, pages) and, unless told not to, the worker.",
+            Ref("dutydesk.cli.server:serve"),
+            order=70,
+        ),
+        Command(
+            "worker",
+            "Run the worker alone: deliver messages, announce handoffs, send reminders.",
+            Ref("dutydesk.cli.server:worker"),
+            order=71,
+        ),
+        Command("db", "The database schema.", Ref("dutydesk.cli.server:db_app"), order=72),
+    ),
+)
+
+# In the order their routes are included and their team-file sections applied.
+MODULES: tuple[Module, ...] = (
+    SERVICE,
+    AUTH,
+    TEAM,
+    PEOPLE,
+    ROTAS,
+    OVERRIDES,
+    SWAPS,
+    ANNOUNCEMENTS,
+    ALERTS,
+    ESCALATION,
+    HEARTBEATS,
+    AUDIT,
+    NOTIFY,
+    CALENDARS,
+    MAILBOX,
+)
+
+
+def routers() -> Iterator[Router]:
+    """Every router, the `first` ones first, each kind in module order."""
+    every = [router for module in MODULES for router in module.routers]
+    yield from (router for router in every if router.first)
+    for kind in ("api", "as_is", "page"):
+        yield from (router for router in every if router.kind == kind and not router.first)
+
+
+def navigation() -> list[NavEntry]:
+    """The navigation bar's links, left to right."""
+    return sorted((entry for module in MODULES for entry in module.navigation), key=_order)
+
+
+def panels() -> list[Panel]:
+    """The dashboard's panels, top to bottom."""
+    return sorted((panel for module in MODULES for panel in module.panels), key=_order)
+
+
+def cycles() -> list[CycleEntry]:
+    """The worker's cycles, in the order a pass runs them."""
+    return sorted((cycle for module in MODULES for cycle in module.cycles), key=_order)
+
+
+def commands() -> list[Command]:
+    """The `dutydesk` commands, in the order `dutydesk --help` lists them."""
+    return sorted((command for module in MODULES for command in module.commands), key=_order)
+
+
+def _order(entry: Any) -> int:
+    order: int = entry.order
+    return order

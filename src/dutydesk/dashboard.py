@@ -1,0 +1,55 @@
+"""The home page: every domain's dashboard panel, in the order and place it asks for."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from dutydesk import composition
+from dutydesk.db import unit_of_work
+from dutydesk.people.service import list_people
+from dutydesk.rotas.service import list_rotas
+from dutydesk.web.page import Page, SignedInPage
+from dutydesk.web.panels import PanelView
+
+router = APIRouter(include_in_schema=False)
+
+
+class Dashboard:
+    """What the panels are built from (web/panels.py Board): one read session, names once."""
+
+    def __init__(self, page: Page, session: Session) -> None:
+        self.page = page
+        self.session = session
+
+    @cached_property
+    def person_names(self) -> dict[str, str]:
+        return {person.id: person.name for person in list_people(self.session)}
+
+    @cached_property
+    def rota_names(self) -> dict[str, str]:
+        return {rota.id: rota.name for rota in list_rotas(self.session)}
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(page: SignedInPage) -> HTMLResponse:
+    """The dashboard."""
+    if not page.has_team:
+        return page.render("no_team.html", {"active": "dashboard"})
+    placed: dict[str, list[Markup]] = {"full": [], "main": [], "aside": []}
+    with unit_of_work(page.runtime.read_sessions) as session:
+        board = Dashboard(page, session)
+        for panel in composition.panels():
+            view: PanelView | None = panel.build.load()(board)
+            if view is not None:
+                placed[panel.place].append(_rendered(page, view))
+    return page.render("dashboard.html", {"active": "dashboard", **placed})
+
+
+def _rendered(page: Page, view: PanelView) -> Markup:
+    # Rendered here, inside the read, as the whole page used to be: panels may read lazily.
+    return Markup(page.render_part(view.template, view.context))  # autoescaped template output

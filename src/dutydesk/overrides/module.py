@@ -1,0 +1,25 @@
+"""What overrides adds to Dutydesk: overrides and break cover."""
+
+from __future__ import annotations
+
+from dutydesk.contributions import Command, Module, Panel, Ref, Router
+
+MODULE = Module(
+    name="overrides",
+    routers=(
+        Router(Ref("dutydesk.overrides.api:router")),
+        Router(Ref("dutydesk.overrides.cover_api:router")),
+        Router(Ref("dutydesk.overrides.pages:router"), kind="page"),
+    ),
+    panels=(
+        Panel("cover", order=50, place="aside", build=Ref("dutydesk.overrides.panels:break_cover")),
+    ),
+    commands=(
+        Command(
+            "cover",
+            "Have someone cover ROTA for a short while; the rota's channels are told.",
+            Ref("dutydesk.overrides.cover_cli:cover"),
+            order=13,
+        ),
+    ),
+)
