@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from dutydesk.escalation.spec import PolicySpec
+from dutydesk.people.spec import NotifyRuleSpec
 from dutydesk.rotas.holidays import HolidayCalendar
 from dutydesk.rotas.oncall import HoursPlan, in_hours, next_in_hours
 from dutydesk.rotas.timespec import parse_hours
-from dutydesk.team.spec import NotifyRuleSpec, PolicySpec
 from dutydesk.timeparse import parse_duration
 
 TARGET_KINDS = ("rota", "person", "slack_channel", "email", "webhook")
