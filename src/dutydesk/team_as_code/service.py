@@ -41,10 +41,11 @@ RemovalCheck = Callable[[Session, set[str], datetime], None]
 
 
 def _removal_rules() -> dict[str, list[RemovalCheck]]:
+    """The domains' checks before items of each section are removed, by section key."""
     rules: dict[str, list[RemovalCheck]] = defaultdict(list)
     for rule in composition.removal_rules():
         rules[rule.key].append(rule.run.load())
-    return rules
+    return dict(rules)
 
 
 _REMOVAL_RULES = _removal_rules()
@@ -89,14 +90,14 @@ def apply(session: Session, spec: TeamFields, now: datetime, *, actor: str) -> l
     if not changes:
         return changes
     removed = {entry.key: _ids(changes, entry.section.kind, "remove") for entry in APPLY_ORDER}
+    # Every refusal comes before the first change.
     for entry in APPLY_ORDER:
-        for check in _REMOVAL_RULES[entry.key] if removed[entry.key] else ():
-            check(session, removed[entry.key], now)
+        if removed[entry.key]:
+            for check in _REMOVAL_RULES.get(entry.key, []):
+                check(session, removed[entry.key], now)
     save_team_fields(session, spec)
     for entry in APPLY_ORDER:
-        saved = _ids(changes, entry.section.kind, "create") | _ids(
-            changes, entry.section.kind, "update"
-        )
+        saved = _ids(changes, entry.section.kind, "create", "update")
         if saved:
             entry.section.save(session, getattr(spec, entry.key), saved)
     for entry in reversed(APPLY_ORDER):
@@ -109,8 +110,8 @@ def apply(session: Session, spec: TeamFields, now: datetime, *, actor: str) -> l
     return changes
 
 
-def _ids(changes: list[Change], kind: str, action: str) -> set[str]:
-    return {c.id for c in changes if c.kind == kind and c.action == action}
+def _ids(changes: list[Change], kind: str, *actions: str) -> set[str]:
+    return {c.id for c in changes if c.kind == kind and c.action in actions}
 
 
 def _record_change(

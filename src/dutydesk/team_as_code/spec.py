@@ -28,7 +28,7 @@ class RegisteredSection:
     section: Section[Any]
 
 
-def _apply_order(sections: list[RegisteredSection]) -> tuple[RegisteredSection, ...]:
+def apply_order(sections: list[RegisteredSection]) -> tuple[RegisteredSection, ...]:
     """The sections in file order, except that each comes after the ones it names."""
     placed: list[RegisteredSection] = []
     waiting = list(sections)
@@ -47,7 +47,7 @@ FILE_ORDER: tuple[RegisteredSection, ...] = tuple(
     RegisteredSection(entry.key, entry.names, entry.section.load())
     for entry in composition.team_sections()
 )
-APPLY_ORDER = _apply_order(list(FILE_ORDER))
+APPLY_ORDER = apply_order(list(FILE_ORDER))
 
 # Each section a list of its items, empty when the file leaves it out.
 _SECTION_FIELDS: dict[str, Any] = {
