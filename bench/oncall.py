@@ -23,12 +23,15 @@ from dutydesk.db import make_engine, make_session_factory, unit_of_work
 from dutydesk.hours.holidays import HolidayCalendar
 from dutydesk.hours.weekly import parse_hours
 from dutydesk.overrides.models import Override
+from dutydesk.people.spec import PersonSpec
 from dutydesk.rotas import service as rotas
 from dutydesk.rotas.oncall import LayerPlan, OverridePlan, RotaPlan, on_call_at, schedule
 from dutydesk.rotas.plans import compiled_rotas
+from dutydesk.rotas.spec import LayerSpec, RotaSpec
 from dutydesk.rotas.timespec import parse_handoff, parse_shift
-from dutydesk.team.service import apply, get_team
-from dutydesk.team.spec import LayerSpec, PersonSpec, RotaSpec, TeamSpec
+from dutydesk.team.service import get_team
+from dutydesk.team_as_code.service import apply
+from dutydesk.team_as_code.spec import TeamSpec
 
 ZONE = ZoneInfo("Europe/London")
 AT = datetime(2026, 6, 17, 11, 0, tzinfo=UTC)

@@ -22,8 +22,8 @@ from dutydesk.db import unit_of_work
 from dutydesk.overrides.service import add_override
 from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
-from dutydesk.team.service import apply
-from dutydesk.team.teamfile import read_team_file
+from dutydesk.team_as_code.service import apply
+from dutydesk.team_as_code.spec import read_team_file
 
 EXAMPLE_TEAM = Path(__file__).parent.parent / "examples" / "team.yaml"
 PASSWORD = "benchmark password"

@@ -25,8 +25,8 @@ from dutydesk.db import make_engine, unit_of_work
 from dutydesk.models import Base
 from dutydesk.runtime import Runtime, bootstrap
 from dutydesk.settings import Settings
-from dutydesk.team.service import apply
-from dutydesk.team.teamfile import read_team_file
+from dutydesk.team_as_code.service import apply
+from dutydesk.team_as_code.spec import read_team_file
 
 pytest_plugins = ["tests.alert_fixtures", "tests.notify_fixtures"]
 

@@ -1,11 +1,11 @@
 """The composition root: every domain module, and what the application, the worker and the
 command line take from them.
 
-Each domain package declares its routes, navigation, dashboard panels, worker cycles and
-commands in its `module.py` (dutydesk/contributions.py). This is the one list of those modules;
-the web application, the worker, the `dutydesk` command and the dashboard iterate over it and
-import a contribution only when they use it. docs/architecture.md has the checklist for adding
-a domain.
+Each domain package declares its routes, navigation, dashboard panels, worker cycles, commands
+and sections of the team file in its `module.py` (dutydesk/contributions.py). This is the one
+list of those modules; the web application, the worker, the `dutydesk` command, the dashboard
+and `dutydesk apply`/`export` iterate over it and import a contribution only when they use it.
+docs/architecture.md has the checklist for adding a domain.
 """
 
 from __future__ import annotations
@@ -18,7 +18,17 @@ from dutydesk.announcements.module import MODULE as ANNOUNCEMENTS
 from dutydesk.audit.module import MODULE as AUDIT
 from dutydesk.auth.module import MODULE as AUTH
 from dutydesk.calendars.module import MODULE as CALENDARS
-from dutydesk.contributions import Command, CycleEntry, Module, NavEntry, Panel, Ref, Router
+from dutydesk.contributions import (
+    Command,
+    CycleEntry,
+    Module,
+    NavEntry,
+    Panel,
+    Ref,
+    RemovalRule,
+    Router,
+    TeamSection,
+)
 from dutydesk.escalation.module import MODULE as ESCALATION
 from dutydesk.heartbeats.module import MODULE as HEARTBEATS
 from dutydesk.mailbox.module import MODULE as MAILBOX
@@ -28,7 +38,7 @@ from dutydesk.overview.module import MODULE as OVERVIEW
 from dutydesk.people.module import MODULE as PEOPLE
 from dutydesk.rotas.module import MODULE as ROTAS
 from dutydesk.swaps.module import MODULE as SWAPS
-from dutydesk.team.module import MODULE as TEAM
+from dutydesk.team_as_code.module import MODULE as TEAM_AS_CODE
 
 # What runs the service itself: the server, the worker, the schema, and signing in.
 SERVICE = Module(
@@ -51,12 +61,12 @@ SERVICE = Module(
     ),
 )
 
-# In the order their routes are included and their team-file sections applied.
+# In the order their routes are included.
 MODULES: tuple[Module, ...] = (
     SERVICE,
     OVERVIEW,
     AUTH,
-    TEAM,
+    TEAM_AS_CODE,
     PEOPLE,
     ROTAS,
     OVERRIDES,
@@ -98,6 +108,16 @@ def cycles() -> list[CycleEntry]:
 def commands() -> list[Command]:
     """The `dutydesk` commands, in the order `dutydesk --help` lists them."""
     return sorted((command for module in MODULES for command in module.commands), key=_order)
+
+
+def team_sections() -> list[TeamSection]:
+    """The sections of the team file, in the order the file and `dutydesk export` list them."""
+    return sorted((entry for module in MODULES for entry in module.team_sections), key=_order)
+
+
+def removal_rules() -> list[RemovalRule]:
+    """The domains' rules for removing items of team-file sections, in module order."""
+    return [rule for module in MODULES for rule in module.removal_rules]
 
 
 def _order(entry: Any) -> int:

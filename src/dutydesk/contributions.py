@@ -92,9 +92,38 @@ class Command:
 
 
 @dataclass(frozen=True)
+class TeamSection:
+    """A list in the team file that the domain keeps (`people:`, `rotas:` …).
+
+    `section` names its dutydesk.team.sections.Section. `order` places the list in the file and
+    in `dutydesk export`. `names`: the keys of the other sections whose ids its items name
+    (rotas name people). Those sections are checked, created and updated before this one, and
+    their items removed after its own.
+    """
+
+    key: str
+    order: int
+    section: Ref
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemovalRule:
+    """What a domain says when items of a team-file section that its rows point at are removed.
+
+    `run` is (session, ids, now) -> None. `dutydesk apply` runs it before changing anything: it
+    raises Conflict while the domain still needs one of the items, and deletes its own rows that
+    only pointed at them.
+    """
+
+    key: str
+    run: Ref
+
+
+@dataclass(frozen=True)
 class Module:
     """Everything one domain package adds: routes, navigation, dashboard panels, worker cycles,
-    commands and its sections of the team file (in the order they are applied)."""
+    commands, its sections of the team file and its rules for removing other sections' items."""
 
     name: str
     routers: tuple[Router, ...] = ()
@@ -102,4 +131,5 @@ class Module:
     panels: tuple[Panel, ...] = ()
     cycles: tuple[CycleEntry, ...] = ()
     commands: tuple[Command, ...] = ()
-    team_sections: tuple[Ref, ...] = ()
+    team_sections: tuple[TeamSection, ...] = ()
+    removal_rules: tuple[RemovalRule, ...] = ()

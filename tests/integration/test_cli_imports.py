@@ -52,7 +52,7 @@ def is_web_module(name: str) -> bool:
     parts = name.split(".")
     return parts[0] == "dutydesk" and (
         name == "dutydesk.app"
-        or parts[1:2] == ["overview"]
+        or (parts[1:2] == ["overview"] and parts[2:] not in ([], ["module"]))
         or parts[1:2] == ["web"]
         or parts[-1] in ("pages", "api", "panels")
         or parts[-1].endswith(("_pages", "_api"))

@@ -24,8 +24,8 @@ from dutydesk.notify.models import DUE_STATUSES, OutboxMessage
 from dutydesk.notify.service import enqueue
 from dutydesk.runtime import Runtime, bootstrap
 from dutydesk.settings import Settings
-from dutydesk.team.service import apply
-from dutydesk.team.teamfile import read_team_file
+from dutydesk.team_as_code.service import apply
+from dutydesk.team_as_code.spec import read_team_file
 from dutydesk.worker.cycles import default_cycles
 from dutydesk.worker.loop import Worker
 

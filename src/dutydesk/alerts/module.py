@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dutydesk.contributions import Command, Module, NavEntry, Panel, Ref, Router
+from dutydesk.contributions import Command, Module, NavEntry, Panel, Ref, Router, TeamSection
 
 MODULE = Module(
     name="alerts",
@@ -28,6 +28,14 @@ MODULE = Module(
             "Integration keys (Events API v2 routing keys) of services.",
             Ref("dutydesk.alerts.cli:integration_app"),
             order=21,
+        ),
+    ),
+    team_sections=(
+        TeamSection(
+            "services",
+            order=30,
+            section=Ref("dutydesk.alerts.team_section:SECTION"),
+            names=("escalation_policies",),
         ),
     ),
 )

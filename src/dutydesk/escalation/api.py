@@ -12,7 +12,7 @@ from dutydesk.alerts.models import Service
 from dutydesk.deps import CurrentUser, ReadSessionDep
 from dutydesk.errors import NotFound
 from dutydesk.escalation.models import EscalationPolicy
-from dutydesk.team.spec import PolicySpec
+from dutydesk.escalation.spec import PolicySpec
 
 router = APIRouter(prefix="/api/v1", tags=["escalation"])
 

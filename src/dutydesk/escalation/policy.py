@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from dutydesk.escalation.spec import PolicySpec
 from dutydesk.hours.holidays import HolidayCalendar
 from dutydesk.hours.support import SupportHours
 from dutydesk.hours.weekly import parse_hours
-from dutydesk.team.spec import NotifyRuleSpec, PolicySpec
+from dutydesk.people.spec import NotifyRuleSpec
 from dutydesk.timeparse import parse_duration
 
 TARGET_KINDS = ("rota", "person", "slack_channel", "email", "webhook")

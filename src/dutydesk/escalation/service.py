@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session
 from dutydesk.alerts.models import ACKNOWLEDGED, RESOLVED, TRIGGERED, Alert, AlertLogEntry, Service
 from dutydesk.escalation.models import AlertGroup, EscalationPolicy, GroupPage
 from dutydesk.escalation.policy import Policy, compile_policy
+from dutydesk.escalation.spec import PolicySpec
 from dutydesk.notify.models import OutboxMessage
 from dutydesk.rotas.plans import team_calendar
 from dutydesk.runtime import ask_to_wake_worker
 from dutydesk.team.service import find_team
-from dutydesk.team.spec import PolicySpec
 from dutydesk.timeparse import parse_duration, parse_zone
 
 _CACHED_REVISIONS = 4

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dutydesk.contributions import Command, CycleEntry, Module, Ref, Router
+from dutydesk.contributions import Command, CycleEntry, Module, Ref, RemovalRule, Router
 
 MODULE = Module(
     name="heartbeats",
@@ -17,6 +17,11 @@ MODULE = Module(
             "Heartbeat monitors: a job pings; a missed ping raises an alert.",
             Ref("dutydesk.heartbeats.cli:heartbeat_app"),
             order=22,
+        ),
+    ),
+    removal_rules=(
+        RemovalRule(
+            "services", Ref("dutydesk.heartbeats.team_removals:refuse_removing_services_in_use")
         ),
     ),
 )

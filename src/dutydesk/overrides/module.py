@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dutydesk.contributions import Command, Module, Panel, Ref, Router
+from dutydesk.contributions import Command, Module, Panel, Ref, RemovalRule, Router
 
 MODULE = Module(
     name="overrides",
@@ -21,5 +21,9 @@ MODULE = Module(
             Ref("dutydesk.overrides.cover_cli:cover"),
             order=13,
         ),
+    ),
+    removal_rules=(
+        RemovalRule("people", Ref("dutydesk.overrides.team_removals:make_way_for_removed_people")),
+        RemovalRule("rotas", Ref("dutydesk.overrides.team_removals:make_way_for_removed_rotas")),
     ),
 )

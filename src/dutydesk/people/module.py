@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dutydesk.contributions import Module, NavEntry, Ref, Router
+from dutydesk.contributions import Module, Ref, Router, TeamSection
 
 MODULE = Module(
     name="people",
@@ -10,5 +10,7 @@ MODULE = Module(
         Router(Ref("dutydesk.people.api:router")),
         Router(Ref("dutydesk.people.pages:router"), kind="page"),
     ),
-    navigation=(NavEntry("people", "/people", "People", order=50),),
+    team_sections=(
+        TeamSection("people", order=10, section=Ref("dutydesk.people.team_section:SECTION")),
+    ),
 )

@@ -1,45 +1,23 @@
-"""People pages: everyone on the team, and changing a person's contact methods."""
+"""People pages: changing a person's contact methods.
+
+The list of everyone shows their rotas, so rotas serve it (rotas/people_pages.py).
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from dutydesk.auth.service import list_users
 from dutydesk.db import unit_of_work
 from dutydesk.people import service
 from dutydesk.people.models import Person
 from dutydesk.web.forms import FormErrors
-from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
+from dutydesk.web.page import Page, PostedForm, ResponderPage
 
 router = APIRouter(include_in_schema=False)
 
 # The form's fields, with the labels the preview uses for them.
 CONTACT_LABELS = {"email": "E-mail", "slack": "Slack member id", "phone": "Phone"}
-
-
-@router.get("/people", response_class=HTMLResponse)
-def people(page: SignedInPage) -> HTMLResponse:
-    """Everyone on the team: contact methods, rotas and whether they have an account."""
-    with unit_of_work(page.runtime.read_sessions) as session:
-        everyone = service.list_people(session)
-        rotas = service.rotas_of_people(session)
-        accounts: dict[str, list[str]] = {}
-        for user in list_users(session):
-            if user.person_id is not None:
-                accounts.setdefault(user.person_id, []).append(user.username)
-    assert page.user is not None
-    user = page.user
-    return page.render(
-        "people/list.html",
-        {
-            "active": "people",
-            "people": everyone,
-            "rotas": rotas,
-            "accounts": accounts,
-            "editable": {p.id for p in everyone if service.may_edit_contacts(user, p.id)},
-        },
-    )
 
 
 @router.get("/people/{person_id}/contact", response_class=HTMLResponse)

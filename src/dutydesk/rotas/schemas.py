@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import Segment
 from dutydesk.rotas.service import RotaOnCall
-from dutydesk.team.service import rota_spec
+from dutydesk.rotas.team_section import rota_spec
 from dutydesk.timeparse import in_zone
 
 

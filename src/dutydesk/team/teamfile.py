@@ -1,22 +1,32 @@
 """Reading a team file: YAML with line numbers, so every error can name the line and field;
-and writing one back, the way people write it by hand."""
+and writing one back, the way people write it by hand.
+
+What the file holds is the sections' business: the whole file's model and its checks across
+sections are dutydesk/team_as_code/spec.py.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from dutydesk.errors import Invalid
-from dutydesk.team.spec import TeamSpec, cross_check
 
 Path = tuple[str | int, ...]
+Document = TypeVar("Document", bound=BaseModel)
 
 
-def read_team_file(text: str, filename: str) -> TeamSpec:
-    """Parse and validate a team file; raise Invalid naming the file, line and field."""
+def read_document(
+    text: str,
+    filename: str,
+    model: type[Document],
+    cross_check: Callable[[Document], list[tuple[Path, str]]],
+) -> Document:
+    """Parse a team file and validate it as `model`, then with `cross_check` (the rules that
+    span the file, as (path, message)); raise Invalid naming the file, line and field."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -34,7 +44,7 @@ def read_team_file(text: str, filename: str) -> TeamSpec:
     if not isinstance(data, dict):
         raise Invalid(f"{filename}:1: the file must be a mapping with 'team:', 'people:', 'rotas:'")
     try:
-        spec = TeamSpec.model_validate(data)
+        spec = model.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         path = tuple(part for part in first["loc"] if part != "__root__")

@@ -16,8 +16,8 @@ from dutydesk.alerts.integrations import add_integration
 from dutydesk.db import unit_of_work
 from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
-from dutydesk.team.service import apply
-from dutydesk.team.teamfile import read_team_file
+from dutydesk.team_as_code.service import apply
+from dutydesk.team_as_code.spec import read_team_file
 from tests.integration.test_serve import free_port, wait_for_uvicorn
 
 TEAM = "team: paas\nservices:\n  - {id: platform-api, name: Platform API}\n"

@@ -28,8 +28,8 @@ from dutydesk.notify.models import OutboxMessage
 from dutydesk.notify.signing import IDEMPOTENCY_HEADER
 from dutydesk.runtime import Runtime, bootstrap
 from dutydesk.settings import Settings
-from dutydesk.team.service import apply
-from dutydesk.team.teamfile import read_team_file
+from dutydesk.team_as_code.service import apply
+from dutydesk.team_as_code.spec import read_team_file
 from tests.conftest import POSTGRES_URL
 from tests.unit.notify.servers import RecordingServer, recording_server
 from tests.worker_processes import WorkerProcess, wait_until

@@ -11,6 +11,8 @@ from fastapi import APIRouter
 from dutydesk import composition
 from dutydesk.cli import app as cli_app
 from dutydesk.contributions import Module
+from dutydesk.team.sections import Section
+from dutydesk.team_as_code.spec import APPLY_ORDER, FILE_ORDER
 
 
 def module_ids(module: Module) -> str:
@@ -58,3 +60,37 @@ def test_the_worker_queues_before_it_delivers() -> None:
     names = [cycle.name for cycle in composition.cycles()]
     assert names[-1] == "deliveries"
     assert names == ["announcements", "swaps", "heartbeats", "escalations", "deliveries"]
+
+
+def test_every_team_section_loads_as_a_section_of_its_own_kind() -> None:
+    entries = composition.team_sections()
+    keys = [entry.key for entry in entries]
+    kinds = [entry.section.load().kind for entry in entries]
+    for entry in entries:
+        assert isinstance(entry.section.load(), Section), entry.section.path
+        assert set(entry.names) <= set(keys) - {entry.key}, entry.key
+    assert len(keys) == len(set(keys)), keys
+    assert len(kinds) == len(set(kinds)), kinds
+    assert len({entry.order for entry in entries}) == len(entries)
+
+
+def test_every_removal_rule_is_a_function_for_a_declared_section() -> None:
+    keys = {entry.key for entry in composition.team_sections()}
+    for rule in composition.removal_rules():
+        assert rule.key in keys, rule.key
+        assert inspect.isfunction(rule.run.load()), rule.run.path
+
+
+def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() -> None:
+    assert [entry.key for entry in FILE_ORDER] == [
+        "people",
+        "rotas",
+        "services",
+        "escalation_policies",
+    ]
+    assert [entry.key for entry in APPLY_ORDER] == [
+        "people",
+        "rotas",
+        "escalation_policies",
+        "services",
+    ]

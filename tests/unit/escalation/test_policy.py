@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dutydesk.escalation.policy import compile_policy, following, in_force, notify_rules
+from dutydesk.escalation.spec import PolicySpec
 from dutydesk.hours.holidays import HolidayCalendar
-from dutydesk.team.spec import PolicySpec
 
 LONDON = ZoneInfo("Europe/London")
 CALENDAR = HolidayCalendar("GB-ENG")

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from dutydesk.addresses import check_address
 from dutydesk.errors import Invalid
 from dutydesk.notify.channels.apprise import shown_apprise, url_secrets
 from dutydesk.notify.channels.base import redact
-from dutydesk.notify.channels.email import SmtpServer, check_address, message_id, parse_smtp_url
+from dutydesk.notify.channels.email import SmtpServer, message_id, parse_smtp_url
 from dutydesk.notify.channels.webhook import retry_after_seconds, shown_url
 from dutydesk.notify.delivery import retry_delay
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from slack_sdk import WebClient
 
+from dutydesk.addresses import check_address
 from dutydesk.errors import Invalid
 from dutydesk.mailbox import store as mailbox_store
 from dutydesk.notify.channels import apprise, email, slack, webhook
@@ -23,7 +24,7 @@ SLACK_CHANNELS = ("slack", "slack_topic", "slack_usergroup")
 def check_destination(channel: str, destination: str, payload: dict[str, Any] | None) -> None:
     """Invalid unless `destination` (and `payload`) make sense for `channel`."""
     if channel == "email":
-        email.check_address(destination)
+        check_address(destination)
     elif channel in SLACK_CHANNELS:
         slack.check_destination(channel, destination, payload)
     elif channel == "webhook":

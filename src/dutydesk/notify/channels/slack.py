@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from dutydesk.addresses import is_slack_name
 from dutydesk.errors import Invalid
 from dutydesk.notify.channels.base import (
     Envelope,
@@ -20,7 +20,6 @@ from dutydesk.notify.channels.base import (
 from dutydesk.text import one_line
 
 TIMEOUT_SECONDS = 10
-_NAME_RE = re.compile(r"^[#@]?[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 # Slack's answers that no retry can change; anything else (ratelimited, internal_error,
 # invalid_auth that an admin may fix …) is retried on the backoff schedule.
 PERMANENT_ERRORS = frozenset(
@@ -45,7 +44,7 @@ PERMANENT_ERRORS = frozenset(
 
 def check_destination(channel: str, destination: str, payload: dict[str, Any] | None) -> None:
     """Invalid unless the destination (and, for user groups, the payload) can be sent to."""
-    if not _NAME_RE.fullmatch(destination):  # match() would let a trailing newline by
+    if not is_slack_name(destination):
         raise Invalid(f"destination: {destination!r} is not a Slack channel, user or group id")
     if channel == "slack_usergroup":
         users = (payload or {}).get("users")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from dutydesk.errors import Invalid
-from dutydesk.team.teamfile import read_team_file
+from dutydesk.team_as_code.spec import read_team_file
 
 # Every string field of the file, each double-quoted so a test can put an escape into it.
 EVERY_STRING = """\

@@ -9,8 +9,9 @@ import typer
 
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
-from dutydesk.team import service
-from dutydesk.team.teamfile import dump_team_yaml, read_team_file
+from dutydesk.team.teamfile import dump_team_yaml
+from dutydesk.team_as_code import service
+from dutydesk.team_as_code.spec import read_team_file
 from dutydesk.terminal import cli_actor, runtime_of, stdout
 
 

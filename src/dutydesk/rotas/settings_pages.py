@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse
 from dutydesk.db import unit_of_work
 from dutydesk.people.service import list_people
 from dutydesk.rotas.service import get_rota
-from dutydesk.team.service import export_rota_document, get_team
+from dutydesk.rotas.team_section import export_rota_document
+from dutydesk.team.service import get_team
 from dutydesk.team.teamfile import dump_team_yaml
 from dutydesk.web.page import AdminPage
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dutydesk.errors import Invalid
-from dutydesk.team.teamfile import read_team_file
+from dutydesk.team_as_code.spec import read_team_file
 
 GOOD = """\
 team: paas
