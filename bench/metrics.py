@@ -28,7 +28,7 @@ from typing import Any
 from bench import events
 from dutydesk import migrate
 from dutydesk.app import create_app
-from dutydesk.metrics.http import RecordRequests
+from dutydesk.prometheus.http import RecordRequests
 from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dutydesk import __version__, composition
 from dutydesk.http_errors import API_ERROR_RESPONSES, install_error_mapper
-from dutydesk.metrics.api import install_metrics
+from dutydesk.prometheus.api import install_metrics
 from dutydesk.runtime import Runtime
 from dutydesk.web.api_docs import router as api_docs_router
 from dutydesk.web.navigation import Navigation

@@ -38,9 +38,8 @@ from dutydesk.overview.module import MODULE as OVERVIEW
 from dutydesk.people.module import MODULE as PEOPLE
 from dutydesk.rotas.module import MODULE as ROTAS
 from dutydesk.swaps.module import MODULE as SWAPS
-from dutydesk.team_as_code.module import MODULE as TEAM_AS_CODE
 
-# What runs the service itself: the server, the worker, the schema, and signing in.
+# What runs the service itself: the server, the worker, the schema, signing in, the team file.
 SERVICE = Module(
     name="service",
     routers=(Router(Ref("dutydesk.web.signin_pages:router"), kind="page"),),
@@ -58,6 +57,20 @@ SERVICE = Module(
             order=71,
         ),
         Command("db", "The database schema.", Ref("dutydesk.cli.server:db_app"), order=72),
+        # The team as code iterates over every module's team-file sections, so it sits above
+        # this list and is declared here rather than by a module of its own.
+        Command(
+            "apply",
+            "Create or update people and rotas from a team file; anything not in it is removed.",
+            Ref("dutydesk.team_as_code.cli:apply"),
+            order=60,
+        ),
+        Command(
+            "export",
+            "Write the current team as a team file that `dutydesk apply` takes back unchanged.",
+            Ref("dutydesk.team_as_code.cli:export"),
+            order=61,
+        ),
     ),
 )
 
@@ -66,7 +79,6 @@ MODULES: tuple[Module, ...] = (
     SERVICE,
     OVERVIEW,
     AUTH,
-    TEAM_AS_CODE,
     PEOPLE,
     ROTAS,
     OVERRIDES,

@@ -19,9 +19,9 @@ from dutydesk.app import create_app
 from dutydesk.cli import main as cli_main
 from dutydesk.clock import FrozenClock
 from dutydesk.db import unit_of_work
-from dutydesk.metrics.database import count_query, earliest_due_query
 from dutydesk.notify.models import DUE_STATUSES, OutboxMessage
 from dutydesk.notify.service import enqueue
+from dutydesk.prometheus.database import count_query, earliest_due_query
 from dutydesk.runtime import Runtime, bootstrap
 from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply

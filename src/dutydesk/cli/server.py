@@ -16,7 +16,7 @@ from dutydesk.app import create_app
 from dutydesk.errors import Invalid
 from dutydesk.logs import configure_logging, redact_handlers
 from dutydesk.mailbox.catcher import start_catcher
-from dutydesk.metrics.exposition import serve_in_background
+from dutydesk.prometheus.exposition import serve_in_background
 from dutydesk.runtime import Runtime
 from dutydesk.terminal import runtime_of, stdout
 from dutydesk.worker.cycles import default_cycles

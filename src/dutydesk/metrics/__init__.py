@@ -1,2 +1,3 @@
-"""Prometheus metrics: the process's own counters and histograms, facts read from the database
-at scrape time, and the `/metrics` answer (docs/operations.md, Monitoring)."""
+"""The process's own counters and histograms (instruments.py) and the counts taken when a
+transaction commits (commits.py): what Dutydesk measures. Answering Prometheus with them is
+dutydesk/prometheus (docs/operations.md, Monitoring)."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from dutydesk.metrics.database import DatabaseCollector
-from dutydesk.metrics.exposition import router
-from dutydesk.metrics.http import RecordRequests
+from dutydesk.prometheus.database import DatabaseCollector
+from dutydesk.prometheus.exposition import router
+from dutydesk.prometheus.http import RecordRequests
 from dutydesk.runtime import Runtime
 
 
