@@ -8,7 +8,7 @@ DEMO_DB ?= sqlite:///dutydesk-demo.sqlite3
 DEMO_PASSWORD ?= dutydesk-demo
 export DUTYDESK_DATABASE_URL ?= $(DEMO_DB)
 
-.PHONY: demo test lint bench clean install install-demo screenshots test-packages
+.PHONY: demo test test-fast lint bench clean install install-demo screenshots test-packages
 
 # Two install stamps: the demo needs only the service (and its `demo` extra, the local mailbox);
 # the tests need the test extras too. A venv made by either target is topped up by the other.
@@ -49,6 +49,13 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+# The development loop, in about a minute: ruff, and the tests that start no process and fuzz
+# nothing, on SQLite only. `make test` runs everything, on PostgreSQL too.
+test-fast: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	DUTYDESK_TEST_DATABASE_URL= $(BIN)/pytest -n auto --dist loadfile -q -m "not slow"
 
 # Test files are spread over one pytest process per core; a file's tests stay in one process,
 # so a module's server or browser is started once.

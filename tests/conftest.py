@@ -30,6 +30,35 @@ from dutydesk.team_as_code.spec import read_team_file
 
 pytest_plugins = ["tests.alert_fixtures", "tests.notify_fixtures"]
 
+TESTS = Path(__file__).parent
+# Tests that start servers, browsers, workers or other programs as processes, or fuzz every
+# operation: `make test` runs them, `make test-fast` (the development loop) leaves them out.
+SLOW = {
+    TESTS / "browser",
+    TESTS / "integration" / "test_serve.py",
+    TESTS / "integration" / "test_serve_log_secrets.py",
+    TESTS / "integration" / "test_demo_mailbox.py",
+    TESTS / "integration" / "test_notify_workers.py",
+    TESTS / "integration" / "test_fuzz_api.py",
+    TESTS / "integration" / "test_fuzz_hostile_input.py",
+    TESTS / "integration" / "test_bench_outbox.py",
+    TESTS / "integration" / "test_prometheus_rules.py",
+    TESTS / "integration" / "test_worker_metrics.py",
+    TESTS / "integration" / "test_cli_imports.py",
+    TESTS / "integration" / "alerts" / "test_alertmanager.py",
+    TESTS / "integration" / "alerts" / "test_pdpyras.py",
+    TESTS / "integration" / "escalation" / "test_escalation_workers.py",
+    TESTS / "integration" / "http" / "test_body_limits_served.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests `slow` (`-m "not slow"` leaves them out)."""
+    for item in items:
+        path = Path(item.path)
+        if path in SLOW or any(folder in path.parents for folder in SLOW):
+            item.add_marker(pytest.mark.slow)
+
 
 def worker_database_url(url: str | None) -> str | None:
     """The PostgreSQL test database of this pytest-xdist worker: `<name>_gw0`, `<name>_gw1`, …

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SLOW
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -80,3 +82,8 @@ def test_the_demo_names_the_address_it_listens_on(checkout):
 
 def test_the_demo_replaces_its_api_token_instead_of_adding_one(checkout):
     assert "dutydesk token create demo --name demo --replace" in planned(checkout, "demo")
+
+
+def test_every_slow_test_path_exists() -> None:
+    """The slow list names paths: one that moved would silently join the fast loop."""
+    assert [path for path in SLOW if not path.exists()] == []
