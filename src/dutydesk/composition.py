@@ -19,10 +19,12 @@ from dutydesk.audit.module import MODULE as AUDIT
 from dutydesk.auth.module import MODULE as AUTH
 from dutydesk.calendars.module import MODULE as CALENDARS
 from dutydesk.contributions import Command, CycleEntry, Module, NavEntry, Panel, Ref, Router
+from dutydesk.cover.module import MODULE as COVER
 from dutydesk.escalation.module import MODULE as ESCALATION
 from dutydesk.heartbeats.module import MODULE as HEARTBEATS
 from dutydesk.mailbox.module import MODULE as MAILBOX
 from dutydesk.notify.module import MODULE as NOTIFY
+from dutydesk.oncall.module import MODULE as ONCALL
 from dutydesk.overrides.module import MODULE as OVERRIDES
 from dutydesk.people.module import MODULE as PEOPLE
 from dutydesk.rotas.module import MODULE as ROTAS
@@ -58,7 +60,9 @@ MODULES: tuple[Module, ...] = (
     TEAM,
     PEOPLE,
     ROTAS,
+    ONCALL,
     OVERRIDES,
+    COVER,
     SWAPS,
     ANNOUNCEMENTS,
     ALERTS,

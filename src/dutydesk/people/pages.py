@@ -9,6 +9,7 @@ from dutydesk.auth.service import list_users
 from dutydesk.db import unit_of_work
 from dutydesk.people import service
 from dutydesk.people.models import Person
+from dutydesk.rotas.service import rotas_of_people
 from dutydesk.web.forms import FormErrors
 from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
 
@@ -23,7 +24,7 @@ def people(page: SignedInPage) -> HTMLResponse:
     """Everyone on the team: contact methods, rotas and whether they have an account."""
     with unit_of_work(page.runtime.read_sessions) as session:
         everyone = service.list_people(session)
-        rotas = service.rotas_of_people(session)
+        rotas = rotas_of_people(session)
         accounts: dict[str, list[str]] = {}
         for user in list_users(session):
             if user.person_id is not None:

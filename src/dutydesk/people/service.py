@@ -16,7 +16,6 @@ from dutydesk.audit.service import record
 from dutydesk.auth.models import User
 from dutydesk.errors import Forbidden, Invalid, NotFound
 from dutydesk.people.models import Person
-from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
 from dutydesk.team.service import find_team
 from dutydesk.team.spec import PersonSpec
 
@@ -198,17 +197,3 @@ def _typed_value_problem(field: str, value: str) -> str | None:
             " + then the country code and number, like +447700900123"
         )
     return None
-
-
-def rotas_of_people(session: Session) -> dict[str, list[tuple[str, str]]]:
-    """For each person on any rota's layers, the rotas (id, name), in the team file's order."""
-    rows = session.execute(
-        select(LayerMember.person_id, Rota.id, Rota.name)
-        .join(RotaLayer, RotaLayer.id == LayerMember.layer_id)
-        .join(Rota, Rota.id == RotaLayer.rota_id)
-        .order_by(Rota.position, Rota.id)
-    )
-    found: dict[str, dict[str, str]] = {}
-    for person_id, rota_id, rota_name in rows:
-        found.setdefault(person_id, {})[rota_id] = rota_name
-    return {person_id: list(rotas.items()) for person_id, rotas in found.items()}

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from dutydesk.errors import Invalid
-from dutydesk.rotas.calendar_view import (
+from dutydesk.oncall.calendar_view import (
     MONTH,
     ON_HOLIDAY,
     OUTSIDE_HOURS,
