@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo
 
 from dutydesk import migrate
 from dutydesk.db import make_engine, make_session_factory, unit_of_work
+from dutydesk.hours.holidays import HolidayCalendar
+from dutydesk.hours.weekly import parse_hours
 from dutydesk.oncall import service as oncall
 from dutydesk.overrides.models import Override
-from dutydesk.rotas.holidays import HolidayCalendar
 from dutydesk.rotas.oncall import LayerPlan, OverridePlan, RotaPlan, on_call_at, schedule
 from dutydesk.rotas.plans import compiled_rotas
-from dutydesk.rotas.timespec import parse_handoff, parse_hours, parse_shift
+from dutydesk.rotas.timespec import parse_handoff, parse_shift
 from dutydesk.team.service import apply, get_team
 from dutydesk.team.spec import LayerSpec, PersonSpec, RotaSpec, TeamSpec
 

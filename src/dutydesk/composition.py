@@ -26,16 +26,16 @@ from dutydesk.mailbox.module import MODULE as MAILBOX
 from dutydesk.notify.module import MODULE as NOTIFY
 from dutydesk.oncall.module import MODULE as ONCALL
 from dutydesk.overrides.module import MODULE as OVERRIDES
+from dutydesk.overview.module import MODULE as OVERVIEW
 from dutydesk.people.module import MODULE as PEOPLE
 from dutydesk.rotas.module import MODULE as ROTAS
 from dutydesk.swaps.module import MODULE as SWAPS
 from dutydesk.team.module import MODULE as TEAM
 
-# What runs the service itself: the server, the worker, the schema, the home page.
+# What runs the service itself: the server, the worker, the schema, and signing in.
 SERVICE = Module(
     name="service",
-    routers=(Router(Ref("dutydesk.dashboard:router"), kind="page"),),
-    navigation=(NavEntry("dashboard", "/", "Dashboard", order=10),),
+    routers=(Router(Ref("dutydesk.web.signin_pages:router"), kind="page"),),
     commands=(
         Command(
             "serve",
@@ -56,6 +56,7 @@ SERVICE = Module(
 # In the order their routes are included and their team-file sections applied.
 MODULES: tuple[Module, ...] = (
     SERVICE,
+    OVERVIEW,
     AUTH,
     TEAM,
     PEOPLE,

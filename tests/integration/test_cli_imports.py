@@ -51,7 +51,8 @@ def is_web_module(name: str) -> bool:
         return True
     parts = name.split(".")
     return parts[0] == "dutydesk" and (
-        name in ("dutydesk.app", "dutydesk.dashboard")
+        name == "dutydesk.app"
+        or parts[1:2] == ["overview"]
         or parts[1:2] == ["web"]
         or parts[-1] in ("pages", "api", "panels")
         or parts[-1].endswith(("_pages", "_api"))

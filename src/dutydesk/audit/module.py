@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from dutydesk.contributions import Command, Module, NavEntry, Ref, Router
+from dutydesk.contributions import Command, Module, Ref, Router
 
 MODULE = Module(
     name="audit",
-    routers=(
-        Router(Ref("dutydesk.audit.api:router")),
-        Router(Ref("dutydesk.audit.pages:router"), kind="page"),
-    ),
-    navigation=(NavEntry("audit", "/audit", "Audit", order=60),),
+    routers=(Router(Ref("dutydesk.audit.api:router")),),
     commands=(
         Command(
             "audit",

@@ -1,12 +1,11 @@
-"""What auth adds to Dutydesk: users, sign-in and API tokens."""
+"""What auth adds to Dutydesk: users and API tokens."""
 
 from __future__ import annotations
 
-from dutydesk.contributions import Command, Module, Ref, Router
+from dutydesk.contributions import Command, Module, Ref
 
 MODULE = Module(
     name="auth",
-    routers=(Router(Ref("dutydesk.auth.pages:router"), kind="page"),),
     commands=(
         Command(
             "user",

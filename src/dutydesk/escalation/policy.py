@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from dutydesk.rotas.holidays import HolidayCalendar
-from dutydesk.rotas.oncall import HoursPlan, in_hours, next_in_hours
-from dutydesk.rotas.timespec import parse_hours
+from dutydesk.hours.holidays import HolidayCalendar
+from dutydesk.hours.support import SupportHours
+from dutydesk.hours.weekly import parse_hours
 from dutydesk.team.spec import NotifyRuleSpec, PolicySpec
 from dutydesk.timeparse import parse_duration
 
@@ -47,7 +47,7 @@ class Policy:
     steps: tuple[Step, ...]
     repeat: int
     ack_timeout: timedelta | None
-    hours: HoursPlan | None = None
+    hours: SupportHours | None = None
     outside_hours: str | None = None
 
 
@@ -75,9 +75,9 @@ def compile_policy(spec: PolicySpec, calendar: HolidayCalendar, hours_zone: Any)
     """A policy as the worker runs it, from the team file's declaration."""
     hours = None
     if spec.hours:
-        hours = HoursPlan(
+        hours = SupportHours(
             timezone=hours_zone,
-            hours=tuple(parse_hours(text) for text in spec.hours),
+            weekly=tuple(parse_hours(text) for text in spec.hours),
             skip_holidays=spec.skip_holidays,
             holidays=calendar,
         )
@@ -120,11 +120,11 @@ def in_force(policies: Mapping[str, Policy], policy_id: str | None, at: datetime
     its `outside_hours` policy; with none, paging waits until its hours start again.
     """
     policy = policies.get(policy_id) if policy_id is not None else None
-    if policy is None or policy.hours is None or in_hours(policy.hours, at):
+    if policy is None or policy.hours is None or policy.hours.is_open(at):
         return InForce(policy)
     if policy.outside_hours is not None and policy.outside_hours in policies:
         return InForce(policies[policy.outside_hours], handed_over=True)
-    return InForce(None, wait_until=next_in_hours(policy.hours, at))
+    return InForce(None, wait_until=policy.hours.next_open_at(at))
 
 
 def notify_rules(rules: list[Any], *, email: str | None, slack: str | None) -> list[NotifyRule]:

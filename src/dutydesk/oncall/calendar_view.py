@@ -17,8 +17,8 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dutydesk.errors import Invalid
+from dutydesk.hours.weekly import MINUTES_PER_DAY, parse_hours
 from dutydesk.rotas.oncall import OVERRIDE, Segment
-from dutydesk.rotas.timespec import MINUTES_PER_DAY, parse_hours
 from dutydesk.timeparse import EARLIEST_TIME, LATEST_TIME
 
 WEEK, MONTH = "week", "month"
@@ -40,7 +40,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class NamesHolidays(Protocol):
-    """A holiday calendar as this module uses it (rotas.holidays.HolidayCalendar is one)."""
+    """A holiday calendar as this module uses it (hours.holidays.HolidayCalendar is one)."""
 
     def name_of(self, day: date) -> str | None: ...
 

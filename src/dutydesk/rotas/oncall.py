@@ -2,11 +2,10 @@
 
 No database here. Times in are aware datetimes and times out are aware UTC datetimes; the rota's
 time zone is used only to place handoffs and covered hours on the local wall clock, so they
-survive DST changes.
+survive DST changes. Covered hours are support hours (`dutydesk.hours`).
 
-Inside, instants are naive UTC datetimes. Attaching a tzinfo to a datetime costs more than all
-the arithmetic around it, and `on_call_at` is on the hot path (every rota, every request), so
-the tzinfo comes off on the way in and goes back on the few instants that come out.
+Inside, instants are naive UTC datetimes (`dutydesk.hours.wallclock` says why): `on_call_at` is
+on the hot path, every rota, every request.
 """
 
 from __future__ import annotations
@@ -14,13 +13,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dutydesk.rotas.holidays import HolidayCalendar
-from dutydesk.rotas.intervals import Interval, intersect, merge, subtract
-from dutydesk.rotas.timespec import Handoff, ShiftLength, WeeklyHours
+from dutydesk.hours.holidays import HolidayCalendar
+from dutydesk.hours.intervals import Interval, intersect, subtract
+from dutydesk.hours.support import SupportHours
+from dutydesk.hours.wallclock import aware_utc, naive_utc, to_local, to_utc
+from dutydesk.hours.weekly import WeeklyHours
+from dutydesk.rotas.timespec import Handoff, ShiftLength
 
 LAYER = "layer"
 OVERRIDE = "override"
@@ -29,18 +30,10 @@ OVERRIDE = "override"
 # is reported as None. Half a day first: with covered hours most stretches are shorter than
 # that, and every extra day looked at is days of hours and shifts worked out for nothing.
 _SEARCH_WINDOWS = tuple(timedelta(hours=hours) for hours in (12, 24, 48, 192, 384, 1536, 9600))
-_ONE_DAY = timedelta(days=1)
-_ONE_MINUTE = timedelta(minutes=1)
-_EPOCH = datetime(1970, 1, 1)  # naive, like all instants inside
-_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
-_NO_OFFSET = timedelta(0)
-_MIDNIGHT = time()
 
 # (start, end, member) of one shift, and (start, end, person, source) of one stretch.
 _Shift = tuple[datetime, datetime, str]
 _Stretch = tuple[datetime, datetime, str, str]
-# One line of covered hours as (local weekdays, opens and closes after local midnight).
-_Window = tuple[frozenset[int], timedelta, timedelta]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +97,11 @@ def schedule(
     rota: RotaPlan, overrides: Sequence[OverridePlan], start: datetime, end: datetime
 ) -> list[Segment]:
     """The final schedule in [start, end): ordered, non-overlapping, adjacent repeats merged."""
-    start, end = _naive_utc(start, "start"), _naive_utc(end, "end")
+    start, end = naive_utc(start, "start"), naive_utc(end, "end")
     if end <= start:
         return []
     return [
-        Segment(person, _aware(piece_start), _aware(piece_end), source)
+        Segment(person, aware_utc(piece_start), aware_utc(piece_end), source)
         for piece_start, piece_end, person, source in _stretches(
             rota, _naive_overrides(overrides), start, end
         )
@@ -117,7 +110,7 @@ def schedule(
 
 def on_call_at(rota: RotaPlan, overrides: Sequence[OverridePlan], at: datetime) -> OnCallNow:
     """Who is on call at `at`, with the bounds of their stretch (or of the gap)."""
-    moment = _naive_utc(at, "at")
+    moment = naive_utc(at, "at")
     plain_overrides = _naive_overrides(overrides)
     widest = len(_SEARCH_WINDOWS) - 1
     back = ahead = _facts_of(rota).first_search_window
@@ -143,53 +136,14 @@ def on_call_at(rota: RotaPlan, overrides: Sequence[OverridePlan], at: datetime) 
         if not (widen_back or widen_ahead):
             return OnCallNow(
                 person,
-                _aware(since) if since_known else None,
-                _aware(until) if until_known else None,
+                aware_utc(since) if since_known else None,
+                aware_utc(until) if until_known else None,
                 source,
             )
         if widen_back:
             back += 1
         if widen_ahead:
             ahead += 1
-
-
-@dataclass(frozen=True, slots=True)
-class HoursPlan:
-    """Working hours on a local wall clock, optionally not on holidays; no hours: always."""
-
-    timezone: ZoneInfo
-    hours: tuple[WeeklyHours, ...] = ()
-    skip_holidays: bool = False
-    holidays: HolidayCalendar | None = None
-
-
-_HOURS_SEARCH = timedelta(days=8)
-_HOURS_SEARCH_LIMIT = timedelta(days=400)
-
-
-def next_in_hours(plan: HoursPlan, at: datetime) -> datetime | None:
-    """The first instant at or after `at` within the hours: `at` itself when it is inside.
-
-    None when no hours start within a year (every day a holiday, say).
-    """
-    moment = _naive_utc(at, "at")
-    window_start = moment
-    while window_start - moment < _HOURS_SEARCH_LIMIT:
-        window_end = window_start + _HOURS_SEARCH
-        open_time = _covered(_windows_of(plan.hours), plan.timezone, window_start, window_end)
-        if plan.skip_holidays and plan.holidays is not None and open_time:
-            open_time = subtract(
-                open_time, _days_off(plan.holidays, plan.timezone, window_start, window_end)
-            )
-        if open_time:
-            return _aware(open_time[0][0])
-        window_start = window_end
-    return None
-
-
-def in_hours(plan: HoursPlan, at: datetime) -> bool:
-    """Whether `at` falls within the hours (a holiday counts as outside when they skip them)."""
-    return next_in_hours(plan, at) == at
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +156,7 @@ class _LayerFacts:
     anchor_local: datetime  # the first handoff, naive local
     anchor_utc: datetime
     stop_utc: datetime | None  # the last handoff, None: open-ended
-    windows: tuple[_Window, ...]  # the layer's own covered hours; none: always
+    hours: SupportHours | None  # the layer's own covered hours; None: always
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +166,7 @@ class _RotaFacts:
     layers: tuple[_LayerFacts, ...]  # staffed layers only, bottom first
     staffed_from: datetime | None  # the first handoff of any staffed layer; None: nobody, ever
     staffed_until: datetime | None  # the last end of any staffed layer; None: open-ended
-    windows: tuple[_Window, ...]  # the rota's covered hours; none: always
+    hours: SupportHours  # the rota's covered hours, less the holidays it skips
     first_search_window: int  # see _first_search_window
 
 
@@ -238,16 +192,16 @@ def _work_out_facts(rota: RotaPlan) -> _RotaFacts:
         if not members:
             continue
         anchor_local = _handoff_on(layer, layer.start)
-        stop_utc = None if layer.end is None else _to_utc(_handoff_on(layer, layer.end), zone)
+        stop_utc = None if layer.end is None else to_utc(_handoff_on(layer, layer.end), zone)
         layers.append(
             _LayerFacts(
                 members=members,
                 sole_member=members[0] if members.count(members[0]) == len(members) else None,
                 step=layer.shift.wall_clock,
                 anchor_local=anchor_local,
-                anchor_utc=_to_utc(anchor_local, zone),
+                anchor_utc=to_utc(anchor_local, zone),
                 stop_utc=stop_utc,
-                windows=_windows_of(layer.hours),
+                hours=SupportHours(zone, layer.hours) if layer.hours else None,
             )
         )
     open_ended = any(layer.stop_utc is None for layer in layers)
@@ -257,21 +211,8 @@ def _work_out_facts(rota: RotaPlan) -> _RotaFacts:
         staffed_until=None
         if open_ended or not layers
         else max(layer.stop_utc for layer in layers if layer.stop_utc is not None),
-        windows=_windows_of(rota.hours),
+        hours=SupportHours(zone, rota.hours, rota.skip_holidays, rota.holidays),
         first_search_window=_first_search_window(rota),
-    )
-
-
-@lru_cache(maxsize=256)
-def _windows_of(hours: tuple[WeeklyHours, ...]) -> tuple[_Window, ...]:
-    """Covered hours as offsets from local midnight, ready to add to it."""
-    return tuple(
-        (
-            window.days,
-            window.start_minute * _ONE_MINUTE,
-            (window.start_minute + window.length_minutes) * _ONE_MINUTE,
-        )
-        for window in hours
     )
 
 
@@ -312,9 +253,7 @@ def _stretches(
         return _join(painted)
     zone = rota.timezone
     # Layers may only fill the rota's covered hours, and never a holiday it skips.
-    open_time = intersect(free, _covered(facts.windows, zone, staffed_start, staffed_end))
-    if rota.skip_holidays and rota.holidays is not None and open_time:
-        open_time = subtract(open_time, _days_off(rota.holidays, zone, staffed_start, staffed_end))
+    open_time = intersect(free, facts.hours.open_naive(staffed_start, staffed_end))
     for layer in reversed(facts.layers):
         if not open_time:
             break
@@ -322,8 +261,8 @@ def _stretches(
         if not shifts:
             continue
         cover = open_time
-        if layer.windows:
-            cover = intersect(cover, _covered(layer.windows, zone, shifts[0][0], shifts[-1][1]))
+        if layer.hours is not None:
+            cover = intersect(cover, layer.hours.open_naive(shifts[0][0], shifts[-1][1]))
         pieces = _clip_to(shifts, cover)
         painted.extend(
             (piece_start, piece_end, person, LAYER) for piece_start, piece_end, person in pieces
@@ -371,14 +310,14 @@ def _layer_shifts(
     members, step = layer.members, layer.step
     # Count shifts on the naive local clock: wall-clock steps make that exact, give or take one
     # near a DST change, which the boundary checks below absorb.
-    index = max(0, (_to_local(start, zone) - layer.anchor_local) // step - 1)
+    index = max(0, (to_local(start, zone) - layer.anchor_local) // step - 1)
     handoff = layer.anchor_local + index * step
-    shift_start = _to_utc(handoff, zone)
+    shift_start = to_utc(handoff, zone)
     shifts: list[_Shift] = []
     while shift_start < stop:
         handoff += step
         # max() keeps boundaries in order when a handoff falls in a spring-forward gap.
-        shift_end = min(max(shift_start, _to_utc(handoff, zone)), stop)
+        shift_end = min(max(shift_start, to_utc(handoff, zone)), stop)
         if shift_end > start and shift_end > shift_start:
             shifts.append((max(shift_start, start), shift_end, members[index % len(members)]))
         index += 1
@@ -389,54 +328,6 @@ def _layer_shifts(
 def _handoff_on(layer: LayerPlan, day: date) -> datetime:
     """The naive local time of the layer's handoff on `day`."""
     return datetime.combine(day, layer.handoff.time_of_day)
-
-
-def _covered(
-    windows: tuple[_Window, ...], zone: ZoneInfo, start: datetime, end: datetime
-) -> list[Interval]:
-    """The covered stretches within [start, end); no hours means always covered."""
-    if not windows:
-        return [(start, end)]
-    # Start a day early: a window that runs past midnight belongs to the day it starts.
-    midnight = datetime.combine(_to_local(start, zone).date() - _ONE_DAY, _MIDNIGHT)
-    last_midnight = datetime.combine(_to_local(end, zone).date(), _MIDNIGHT)
-    found: list[Interval] = []
-    while midnight <= last_midnight:
-        for window_start, window_end in _day_windows(windows, zone, midnight):
-            if window_end > start and window_start < end:
-                found.append((max(window_start, start), min(window_end, end)))
-        midnight += _ONE_DAY
-    return merge(found)
-
-
-@lru_cache(maxsize=4096)
-def _day_windows(
-    windows: tuple[_Window, ...], zone: ZoneInfo, midnight: datetime
-) -> tuple[Interval, ...]:
-    """The covered windows that open on the local day starting at `midnight`, in naive UTC.
-
-    Kept: a team's rotas share a few kinds of covered hours, and every question about any of
-    them asks about the same few days, so each day is converted from the wall clock once.
-    """
-    weekday = midnight.weekday()
-    return tuple(
-        (_to_utc(midnight + opens, zone), _to_utc(midnight + closes, zone))
-        for days, opens, closes in windows
-        if weekday in days
-    )
-
-
-def _days_off(
-    calendar: HolidayCalendar, zone: ZoneInfo, start: datetime, end: datetime
-) -> list[Interval]:
-    """Whole local days that are holidays, within [start, end)."""
-    found: list[Interval] = []
-    # Every zone's local date is within a day of the UTC date; days outside are dropped below.
-    for day in calendar.days_between((start - _ONE_DAY).date(), (end + _ONE_DAY).date()):
-        midnight = datetime.combine(day, _MIDNIGHT)
-        day_start, day_end = _to_utc(midnight, zone), _to_utc(midnight + _ONE_DAY, zone)
-        found.append((max(day_start, start), min(day_end, end)))
-    return merge(found)
 
 
 def _clip_to(shifts: list[_Shift], cover: Sequence[Interval]) -> list[_Shift]:
@@ -478,44 +369,8 @@ def _end_of(stretch: Interval | _Stretch) -> datetime:
     return stretch[1]
 
 
-def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    """The naive UTC instant of a naive local wall-clock time in `zone`.
-
-    A time skipped by a spring-forward change is read with the offset before the change (so it
-    lands just after the jump); a repeated autumn time means its first occurrence. That is
-    fold=0, which is how `utcoffset` reads a naive time (never None for a ZoneInfo).
-    """
-    return local - (zone.utcoffset(local) or _NO_OFFSET)
-
-
-def _to_local(instant: datetime, zone: ZoneInfo) -> datetime:
-    """The naive local wall-clock time of a naive UTC instant."""
-    # fromutc is the cheapest exact way there: it reads the fields of a datetime stamped with
-    # the zone as UTC, and an aware datetime plus a timedelta keeps its fields' arithmetic.
-    local = zone.fromutc(_epoch_in(zone) + (instant - _EPOCH))
-    return instant + (local.utcoffset() or _NO_OFFSET)
-
-
-@lru_cache(maxsize=64)
-def _epoch_in(zone: ZoneInfo) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=zone)
-
-
-def _naive_utc(instant: datetime, name: str) -> datetime:
-    offset = instant.utcoffset()
-    if offset is None:
-        # astimezone() would read a naive time as the server's local time: refuse to guess.
-        raise ValueError(f"{name} must be an aware datetime, not naive {instant.isoformat()}")
-    # Arithmetic, not replace(tzinfo=None): it gives the same instant for a fraction of the cost.
-    return _EPOCH + (instant - _EPOCH_UTC)
-
-
 def _naive_overrides(overrides: Sequence[OverridePlan]) -> list[tuple[str, datetime, datetime]]:
     return [
-        (o.person, _naive_utc(o.start, "override start"), _naive_utc(o.end, "override end"))
+        (o.person, naive_utc(o.start, "override start"), naive_utc(o.end, "override end"))
         for o in overrides
     ]
-
-
-def _aware(instant: datetime) -> datetime:
-    return _EPOCH_UTC + (instant - _EPOCH)

@@ -16,17 +16,11 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutydesk.rotas.holidays import HolidayCalendar
+from dutydesk.hours.holidays import HolidayCalendar
+from dutydesk.hours.weekly import WeeklyHours, parse_hours
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
 from dutydesk.rotas.oncall import LayerPlan, RotaPlan
-from dutydesk.rotas.timespec import (
-    Handoff,
-    ShiftLength,
-    WeeklyHours,
-    parse_handoff,
-    parse_hours,
-    parse_shift,
-)
+from dutydesk.rotas.timespec import Handoff, ShiftLength, parse_handoff, parse_shift
 from dutydesk.team.models import Team
 from dutydesk.team.spec import AnnounceSpec
 from dutydesk.timeparse import parse_zone

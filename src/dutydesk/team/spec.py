@@ -18,10 +18,11 @@ from pydantic import (
 )
 
 from dutydesk.errors import Invalid
+from dutydesk.hours.holidays import check_calendar_code
+from dutydesk.hours.weekly import DAY_NAMES, parse_hours
 from dutydesk.notify.channels.email import check_address
 from dutydesk.notify.channels.slack import check_destination as check_slack_destination
-from dutydesk.rotas.holidays import check_calendar_code
-from dutydesk.rotas.timespec import DAY_NAMES, parse_handoff, parse_hours, parse_shift
+from dutydesk.rotas.timespec import parse_handoff, parse_shift
 from dutydesk.text import check_one_line, control_character
 from dutydesk.timeparse import parse_duration, parse_zone
 

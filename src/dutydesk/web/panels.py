@@ -1,6 +1,6 @@
 """Dashboard panels: what a domain shows on the home page, and what it is given to build it.
 
-A domain declares a panel in its module.py; the dashboard (dutydesk/dashboard.py) builds each
+A domain declares a panel in its module.py; the dashboard (overview/dashboard.py) builds each
 with a `Board` and renders the template it names, in the panel's place on the page.
 """
 

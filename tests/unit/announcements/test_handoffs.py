@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from dutydesk.announcements.handoffs import Handoff, handoffs, previous_working_day, turns
-from dutydesk.rotas.holidays import HolidayCalendar
+from dutydesk.hours.holidays import HolidayCalendar
 from dutydesk.rotas.oncall import Segment
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dutydesk.escalation.policy import compile_policy, following, in_force, notify_rules
-from dutydesk.rotas.holidays import HolidayCalendar
+from dutydesk.hours.holidays import HolidayCalendar
 from dutydesk.team.spec import PolicySpec
 
 LONDON = ZoneInfo("Europe/London")

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from dutydesk.errors import Invalid
+from dutydesk.hours.holidays import HolidayCalendar
 from dutydesk.oncall.calendar_view import (
     MONTH,
     ON_HOLIDAY,
@@ -23,7 +24,6 @@ from dutydesk.oncall.calendar_view import (
     local_midnight,
     month_weeks,
 )
-from dutydesk.rotas.holidays import HolidayCalendar
 from dutydesk.rotas.oncall import OverridePlan, RotaPlan, schedule
 from tests.unit.rotas.plans import LONDON, london, make_layer, make_rota
 

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from dutydesk.rotas.holidays import HolidayCalendar
+from dutydesk.hours.holidays import HolidayCalendar
+from dutydesk.hours.weekly import parse_hours
 from dutydesk.rotas.oncall import LayerPlan, OverridePlan, RotaPlan, Segment
-from dutydesk.rotas.timespec import parse_handoff, parse_hours, parse_shift
+from dutydesk.rotas.timespec import parse_handoff, parse_shift
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pytest
 
-from dutydesk.rotas.holidays import HolidayCalendar
+from dutydesk.hours.holidays import HolidayCalendar
 from dutydesk.rotas.oncall import LAYER, OnCallNow, on_call_at, schedule
 from tests.unit.rotas.plans import (
     LONDON,

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dutydesk.rotas.holidays import HolidayCalendar
+from dutydesk.hours.holidays import HolidayCalendar
+from dutydesk.hours.weekly import DAY_NAMES, WeeklyHours, parse_hours
 from dutydesk.rotas.oncall import (
     LAYER,
     OVERRIDE,
@@ -26,7 +27,6 @@ from dutydesk.rotas.oncall import (
     on_call_at,
     schedule,
 )
-from dutydesk.rotas.timespec import DAY_NAMES, WeeklyHours, parse_hours
 from tests.unit.rotas.plans import make_layer
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dutydesk.rotas.intervals import intersect, merge, subtract
+from dutydesk.hours.intervals import intersect, merge, subtract
 
 MIDNIGHT = datetime(2026, 6, 1, tzinfo=UTC)
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from dutydesk.audit import service
+from dutydesk.audit.actors import actor_text
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
 from dutydesk.people.service import list_people
@@ -27,7 +28,6 @@ FILTER_FIELDS = ("rota", "person", "limit")
 _PERSON_KEYS = {"person", "requester", "taker", "covering_for"}
 # Detail keys the other columns (or the old → new lines) already show.
 _SHOWN_ELSEWHERE = {"kind", "id", "fields", "old", "new"}
-_ACTOR_KINDS = {"web": "on the web", "user": "through the API", "cli": "on the command line"}
 
 
 @dataclass(frozen=True)
@@ -121,16 +121,6 @@ def _row(found: service.AuditRecord, zone: ZoneInfo, names: dict[str, str]) -> A
         rota_id=entry.rota_id,
         person_ids=found.person_ids,
     )
-
-
-def actor_text(actor: str) -> str:
-    """Who made a change, for people: 'alice on the web', 'the worker'."""
-    kind, _, name = actor.partition(":")
-    if kind in _ACTOR_KINDS:
-        return f"{name} {_ACTOR_KINDS[kind]}" if name else _ACTOR_KINDS[kind].capitalize()
-    if actor == "worker":
-        return "Dutydesk's worker"
-    return actor
 
 
 def detail_lines(details: dict[str, Any], zone: ZoneInfo, names: dict[str, str]) -> list[str]:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dutydesk.rotas.holidays import HolidayCalendar, check_calendar_code
+from dutydesk.hours.holidays import HolidayCalendar, check_calendar_code
 
 
 @pytest.mark.parametrize(

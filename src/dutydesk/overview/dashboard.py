@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from dutydesk import composition
 from dutydesk.db import unit_of_work
 from dutydesk.people.service import list_people
 from dutydesk.rotas.service import list_rotas
@@ -43,7 +42,8 @@ def dashboard(page: SignedInPage) -> HTMLResponse:
     placed: dict[str, list[Markup]] = {"full": [], "main": [], "aside": []}
     with unit_of_work(page.runtime.read_sessions) as session:
         board = Dashboard(page, session)
-        for panel in composition.panels():
+        # The panels every domain declares, listed by the composition root (app.py).
+        for panel in page.request.app.state.panels:
             view: PanelView | None = panel.build.load()(board)
             if view is not None:
                 placed[panel.place].append(_rendered(page, view))
