@@ -22,9 +22,9 @@ from dutydesk import migrate
 from dutydesk.db import make_engine, make_session_factory, unit_of_work
 from dutydesk.hours.holidays import HolidayCalendar
 from dutydesk.hours.weekly import parse_hours
+from dutydesk.oncall import service as oncall
 from dutydesk.overrides.models import Override
 from dutydesk.people.spec import PersonSpec
-from dutydesk.rotas import service as rotas
 from dutydesk.rotas.oncall import LayerPlan, OverridePlan, RotaPlan, on_call_at, schedule
 from dutydesk.rotas.plans import compiled_rotas
 from dutydesk.rotas.spec import LayerSpec, RotaSpec
@@ -166,7 +166,7 @@ def run() -> None:
 
         def whole_service() -> None:
             with unit_of_work(sessions) as fresh:
-                answers = rotas.who(fresh, [], AT)
+                answers = oncall.who(fresh, [], AT)
                 assert len(answers) == 1000
 
         report("who, 1,000 rotas, service on SQLite (plans cached)", timed_ms(whole_service))
@@ -198,7 +198,7 @@ def run() -> None:
 
         def year_through_service() -> None:
             with unit_of_work(sessions) as fresh:
-                rotas.shifts(fresh, "rota0", YEAR_START, year_end)
+                oncall.shifts(fresh, "rota0", YEAR_START, year_end)
 
         report("schedule, 1 year, 200 overrides, service on SQLite", timed_ms(year_through_service))
         engine.dispose()

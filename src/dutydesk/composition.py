@@ -29,10 +29,12 @@ from dutydesk.contributions import (
     Router,
     TeamSection,
 )
+from dutydesk.cover.module import MODULE as COVER
 from dutydesk.escalation.module import MODULE as ESCALATION
 from dutydesk.heartbeats.module import MODULE as HEARTBEATS
 from dutydesk.mailbox.module import MODULE as MAILBOX
 from dutydesk.notify.module import MODULE as NOTIFY
+from dutydesk.oncall.module import MODULE as ONCALL
 from dutydesk.overrides.module import MODULE as OVERRIDES
 from dutydesk.overview.module import MODULE as OVERVIEW
 from dutydesk.people.module import MODULE as PEOPLE
@@ -81,7 +83,9 @@ MODULES: tuple[Module, ...] = (
     AUTH,
     PEOPLE,
     ROTAS,
+    ONCALL,
     OVERRIDES,
+    COVER,
     SWAPS,
     ANNOUNCEMENTS,
     ALERTS,

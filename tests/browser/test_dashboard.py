@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, RESPONDER_PAGES, Server, sign_in
 
-# The dashboard looks this far ahead for the next person (dutydesk.rotas.panels.NEXT_HORIZON).
+# The dashboard looks this far ahead for the next person (dutydesk.oncall.panels.NEXT_HORIZON).
 NEXT_HORIZON = timedelta(days=31)
 
 

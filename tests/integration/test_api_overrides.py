@@ -118,6 +118,27 @@ def test_an_override_belongs_to_its_rota(team_api):
     assert len(team_api.get(OVERRIDES).json()) == 1
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/v1/rotas/nope/overrides"),
+        ("GET", "/api/v1/rotas/nope/overrides"),
+        ("GET", "/api/v1/rotas/nope/overrides/1"),
+        ("DELETE", "/api/v1/rotas/nope/overrides/1"),
+    ],
+)
+def test_an_unknown_rota_is_named_with_the_rotas_that_exist_as_the_rota_routes_do(
+    team_api, method, path
+):
+    """Overrides check the rota on its table, not through rotas: the answer is the same."""
+    body = DENTIST if method == "POST" else None
+    answer = team_api.request(method, path, json=body)
+    assert answer.status_code == 404
+    expected = "no rota 'nope' (rotas: engineering, comms, escalation)"
+    assert answer.json()["message"] == expected
+    assert team_api.get("/api/v1/rotas/nope").json()["message"] == expected
+
+
 def test_the_list_can_be_limited_to_a_window_and_is_ordered_by_start(team_api):
     later = {"person": "carol", "from": "2026-02-02T09:30", "until": "2026-02-02T12:00"}
     team_api.post(OVERRIDES, json=later)

@@ -72,5 +72,5 @@ def test_commands_that_do_not_serve_import_no_web_module(database_url: str) -> N
     )
     assert done.returncode == 0, done.stderr[-2000:]
     modules = json.loads(done.stdout.strip().splitlines()[-1])
-    assert "dutydesk.rotas.cli" in modules  # the commands did run
+    assert "dutydesk.oncall.cli" in modules  # the commands did run
     assert [name for name in modules if is_web_module(name)] == []

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from dutydesk.announcements.destinations import AnnouncedRota
 from dutydesk.announcements.handoffs import Handoff
 from dutydesk.notify.service import enqueue
 from dutydesk.people.models import Person
@@ -22,10 +23,6 @@ from dutydesk.rotas.plans import CompiledRota
 from dutydesk.team.spec import AnnounceSpec
 from dutydesk.text import one_line
 from dutydesk.timeparse import local_text
-
-if TYPE_CHECKING:
-    from dutydesk.announcements.service import AnnouncedRota
-
 
 # Slack cuts channel topics at 250 characters.
 SLACK_TOPIC_LENGTH = 250

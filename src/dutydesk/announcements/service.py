@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from dutydesk.announcements.destinations import AnnouncedRota, announced_rotas
 from dutydesk.announcements.handoffs import (
     RESUMING_WITHIN,
     Handoff,
@@ -30,15 +30,14 @@ from dutydesk.announcements.handoffs import (
 from dutydesk.announcements.models import HandoffCursor
 from dutydesk.announcements.notices import Announcer
 from dutydesk.db import unit_of_work
+from dutydesk.oncall.service import overrides_between
 from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
 from dutydesk.rotas.oncall import OnCallNow, OverridePlan, RotaPlan, on_call_at, schedule
-from dutydesk.rotas.plans import CompiledRota, compiled_rotas, team_calendar
-from dutydesk.rotas.service import overrides_between
+from dutydesk.rotas.plans import team_calendar
 from dutydesk.runtime import Runtime
 from dutydesk.team.models import Team
 from dutydesk.team.service import find_team
-from dutydesk.team.spec import AnnounceSpec
 from dutydesk.timeparse import parse_zone
 
 log = logging.getLogger(__name__)
@@ -49,14 +48,6 @@ REMINDER_HORIZON = timedelta(days=8)
 LOOK_AHEAD = timedelta(days=400)
 # Just past "now", so a handoff exactly now is announced now.
 _TICK = timedelta(microseconds=1)
-
-
-@dataclass(frozen=True)
-class AnnouncedRota:
-    """A rota with its compiled plan and where it announces."""
-
-    rota: CompiledRota
-    announce: AnnounceSpec
 
 
 def announce_due(runtime: Runtime, worker_id: str) -> int:
@@ -81,15 +72,6 @@ def announce_due(runtime: Runtime, worker_id: str) -> int:
             log.info("worker %s: handoff cursors were created by another worker", worker_id)
             return 0
         return count
-
-
-def announced_rotas(session: Session, team: Team) -> list[AnnouncedRota]:
-    """Rotas that announce somewhere: their own `announce`, or else the team's."""
-    return [
-        AnnouncedRota(rota, rota.announce)
-        for rota in compiled_rotas(session, team).values()
-        if rota.announce is not None
-    ]
 
 
 def _announce_handoffs(

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from dutydesk.calendars.ical import FeedEvent, render_feed
 from dutydesk.errors import NotFound
+from dutydesk.oncall.service import overrides_between
 from dutydesk.people.models import Person
 from dutydesk.people.service import get_person, list_people
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import OverridePlan, RotaPlan, Segment, on_call_at, schedule
 from dutydesk.rotas.plans import CompiledRota, compiled_rotas
-from dutydesk.rotas.service import get_rota, overrides_between
+from dutydesk.rotas.service import get_rota
 from dutydesk.team.service import get_team
 
 # How far on_call_at may look either side of an instant (see rotas.oncall._SEARCH_WINDOWS).

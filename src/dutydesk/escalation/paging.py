@@ -22,8 +22,8 @@ from dutydesk.escalation.models import AlertGroup, GroupPage
 from dutydesk.escalation.policy import Policy, Step, Target, following, in_force, notify_rules
 from dutydesk.escalation.service import log_group, open_alerts_of
 from dutydesk.notify.service import enqueue
+from dutydesk.oncall.service import who
 from dutydesk.people.models import Person
-from dutydesk.rotas.service import who
 from dutydesk.text import one_line
 from dutydesk.timeparse import local_text
 

@@ -1,25 +1,22 @@
-"""What overrides adds to Dutydesk: overrides and break cover."""
+"""What overrides adds to Dutydesk: a rota's overrides in the API and `dutydesk override`.
+
+Their pages preview the schedule a change leaves, so they are the on-call layer's
+(dutydesk/oncall/module.py); break cover is dutydesk/cover.
+"""
 
 from __future__ import annotations
 
-from dutydesk.contributions import Command, Module, Panel, Ref, RemovalRule, Router
+from dutydesk.contributions import Command, Module, Ref, RemovalRule, Router
 
 MODULE = Module(
     name="overrides",
-    routers=(
-        Router(Ref("dutydesk.overrides.api:router")),
-        Router(Ref("dutydesk.overrides.cover_api:router")),
-        Router(Ref("dutydesk.overrides.pages:router"), kind="page"),
-    ),
-    panels=(
-        Panel("cover", order=50, place="aside", build=Ref("dutydesk.overrides.panels:break_cover")),
-    ),
+    routers=(Router(Ref("dutydesk.overrides.api:router")),),
     commands=(
         Command(
-            "cover",
-            "Have someone cover ROTA for a short while; the rota's channels are told.",
-            Ref("dutydesk.overrides.cover_cli:cover"),
-            order=13,
+            "override",
+            "Put someone on a rota in place of whoever is scheduled.",
+            Ref("dutydesk.overrides.cli:override_app"),
+            order=12,
         ),
     ),
     removal_rules=(

@@ -1,18 +1,22 @@
-"""Override use cases: add, list and remove; adding and removing are audited."""
+"""Override use cases: add, list and remove; adding and removing are audited.
+
+Overrides sit beside rotas, not above them: what needs both (who is on call, a rota's final
+schedule) is the on-call layer (dutydesk/oncall). So the rota an override names is checked
+against the rotas table, by name as the foreign key names it, not through rotas' code.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, column, select, table
 from sqlalchemy.orm import Session
 
 from dutydesk.audit.service import record
 from dutydesk.errors import Invalid, NotFound
 from dutydesk.overrides.models import Override
 from dutydesk.people.service import get_person
-from dutydesk.rotas.service import get_rota
 from dutydesk.timeparse import check_range
 
 LONGEST_OVERRIDE = timedelta(days=366)
@@ -20,6 +24,9 @@ NOTE_LENGTH = 500
 # Ids are 32-bit integers in the database; a larger one cannot exist (and PostgreSQL would
 # refuse to compare with it).
 _LARGEST_ID = 2**31 - 1
+# The rotas table, as Override.rota_id's foreign key ("rotas.id") knows it: only the columns
+# the check below reads.
+_ROTAS = table("rotas", column("id"), column("position"))
 
 
 def add_override(
@@ -73,7 +80,7 @@ def new_override(
 
     A swap, say, makes one or two overrides and records one entry saying why.
     """
-    get_rota(session, rota_id)
+    check_rota(session, rota_id)
     try:
         get_person(session, person_id)
     except NotFound:
@@ -106,7 +113,7 @@ def list_overrides(
     end: datetime | None = None,
 ) -> Sequence[Override]:
     """A rota's overrides, optionally only those touching [start, end), by start time."""
-    get_rota(session, rota_id)
+    check_rota(session, rota_id)
     query = select(Override).where(Override.rota_id == rota_id)
     if start is not None:
         query = query.where(Override.end_at > start)
@@ -117,7 +124,7 @@ def list_overrides(
 
 def get_override(session: Session, rota_id: str, override_id: int) -> Override:
     """One override of a rota, or NotFound."""
-    get_rota(session, rota_id)
+    check_rota(session, rota_id)
     override = session.get(Override, override_id) if 0 < override_id <= _LARGEST_ID else None
     if override is None or override.rota_id != rota_id:
         raise NotFound(f"no override {override_id} on rota {rota_id!r}")
@@ -144,6 +151,28 @@ def remove_override(
         now=now,
     )
     return override
+
+
+def overrides_touching(
+    session: Session, start: datetime, end: datetime, rota_ids: Sequence[str] | None = None
+) -> Sequence[Row[str, str, datetime, datetime, str]]:
+    """(rota_id, person_id, start_at, end_at, kind) of the overrides touching [start, end), of
+    the named rotas (every rota's when None), oldest first: where overrides overlap, the one
+    created later wins, so whoever stacks them in this order gets the right answer."""
+    query = select(
+        Override.rota_id, Override.person_id, Override.start_at, Override.end_at, Override.kind
+    ).where(Override.end_at > start, Override.start_at < end)
+    if rota_ids is not None:
+        query = query.where(Override.rota_id.in_(rota_ids))
+    return session.execute(query.order_by(Override.created_at, Override.id)).all()
+
+
+def check_rota(session: Session, rota_id: str) -> None:
+    """NotFound unless the rota exists, naming the rotas that do (as rotas' get_rota does)."""
+    if session.scalar(select(_ROTAS.c.id).where(_ROTAS.c.id == rota_id)) is not None:
+        return
+    known = session.scalars(select(_ROTAS.c.id).order_by(_ROTAS.c.position, _ROTAS.c.id))
+    raise NotFound(f"no rota {rota_id!r} (rotas: {', '.join(known) or 'none yet'})")
 
 
 def _override_details(override: Override) -> dict[str, object]:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from dutydesk.auth.service import list_users
 from dutydesk.db import unit_of_work
 from dutydesk.people.service import list_people, may_edit_contacts
-from dutydesk.rotas.members import rotas_of_people
+from dutydesk.rotas.service import rotas_of_people
 from dutydesk.web.page import SignedInPage
 
 router = APIRouter(include_in_schema=False)

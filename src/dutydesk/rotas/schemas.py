@@ -1,45 +1,13 @@
-"""JSON shapes of rotas and on-call answers (the `who` and `schedule` contract)."""
+"""JSON shapes of rotas as configured (who is on them: dutydesk/oncall/schemas.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Literal
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from dutydesk.rotas.models import Rota
-from dutydesk.rotas.oncall import Segment
-from dutydesk.rotas.service import RotaOnCall
 from dutydesk.rotas.team_section import rota_spec
-from dutydesk.timeparse import in_zone
-
-
-class OnCallRead(BaseModel):
-    """Who is on a rota at an instant. For nobody, from/until bound the gap."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    rota: str
-    person: str | None
-    from_: datetime | None = Field(
-        alias="from", description="Start of the current stretch; null if over 400 days ago."
-    )
-    until: datetime | None = Field(
-        description="End of the current stretch; null if more than 400 days ahead."
-    )
-    source: Literal["layer", "override"] | None
-
-
-class ShiftRead(BaseModel):
-    """One stretch of a rota's final schedule."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    person: str
-    from_: datetime = Field(alias="from")
-    until: datetime
-    source: Literal["layer", "override"]
 
 
 class LayerRead(BaseModel):
@@ -61,27 +29,6 @@ class RotaRead(BaseModel):
     hours: list[str]
     skip_holidays: bool
     layers: list[LayerRead]
-
-
-def oncall_read(answer: RotaOnCall, zone: ZoneInfo) -> OnCallRead:
-    """An on-call answer with times in the team's zone."""
-    return OnCallRead(
-        rota=answer.rota_id,
-        person=answer.now.person,
-        from_=in_zone(answer.now.start, zone),
-        until=in_zone(answer.now.end, zone),
-        source=answer.now.source,
-    )
-
-
-def shift_read(segment: Segment, zone: ZoneInfo) -> ShiftRead:
-    """A schedule segment with times in the team's zone."""
-    return ShiftRead(
-        person=segment.person,
-        from_=segment.start.astimezone(zone),
-        until=segment.end.astimezone(zone),
-        source=segment.source,
-    )
 
 
 def rota_read(rota: Rota) -> RotaRead:

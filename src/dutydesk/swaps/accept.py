@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from dutydesk.errors import Conflict, Forbidden, Invalid
+from dutydesk.oncall.service import shifts
 from dutydesk.overrides.models import Override
 from dutydesk.overrides.service import new_override
 from dutydesk.people.service import get_person
-from dutydesk.rotas.service import get_rota, shifts
+from dutydesk.rotas.service import get_rota
 from dutydesk.swaps import notices
 from dutydesk.swaps.models import ACCEPTED, EXCHANGE, TAKE, SwapOffer, SwapRequest
 from dutydesk.swaps.rules import held_by, length_text, overlaps

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, DutydeskError, Invalid
+from dutydesk.oncall.preview import ScheduleChange, preview_change
+from dutydesk.oncall.service import shifts
 from dutydesk.people.service import list_people
-from dutydesk.rotas.service import get_rota, shifts
+from dutydesk.rotas.service import get_rota
 from dutydesk.swaps.accept import exchange_swap, take_swap
 from dutydesk.swaps.models import DECLINED, OPEN
 from dutydesk.swaps.service import (
@@ -35,7 +37,6 @@ from dutydesk.swaps.service import (
 from dutydesk.timeparse import check_range, duration_text, parse_time
 from dutydesk.web.forms import FormErrors, required
 from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
-from dutydesk.web.preview import ScheduleChange, preview_change
 
 router = APIRouter(include_in_schema=False)
 

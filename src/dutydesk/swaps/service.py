@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from dutydesk.audit.service import record
 from dutydesk.auth.models import User
 from dutydesk.errors import Conflict, Forbidden, Invalid, NotFound
+from dutydesk.oncall.service import shifts
 from dutydesk.people.models import Person
 from dutydesk.people.service import get_person
 from dutydesk.rotas.models import Rota
-from dutydesk.rotas.service import get_rota, shifts
+from dutydesk.rotas.service import get_rota
 from dutydesk.swaps import notices
 from dutydesk.swaps.models import (
     CANCELLED,

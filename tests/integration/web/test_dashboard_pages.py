@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from dutydesk.cover.service import add_cover
 from dutydesk.db import unit_of_work
-from dutydesk.overrides.cover import add_cover
 from dutydesk.swaps.service import request_swap
 
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from dutydesk.db import unit_of_work
+from dutydesk.oncall.service import shifts, who
 from dutydesk.overrides.service import add_override, list_overrides
-from dutydesk.rotas.service import shifts, who
 
 OVERRIDES = "/rotas/engineering/overrides"
 # Thursday 15 January 2026 (team time is UTC in winter): bob's week on engineering.

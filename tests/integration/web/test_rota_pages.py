@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from dutydesk.cover.service import add_cover
 from dutydesk.db import unit_of_work
-from dutydesk.overrides.cover import add_cover
 from dutydesk.overrides.service import add_override
 
 _TAG = re.compile(r"<[^>]+>")

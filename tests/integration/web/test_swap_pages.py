@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dutydesk.db import unit_of_work
+from dutydesk.oncall.service import shifts, who
 from dutydesk.overrides.service import add_override
-from dutydesk.rotas.service import shifts, who
 from dutydesk.swaps.service import list_swaps, request_swap, view_swap
 from tests.integration.web.conftest import Browser
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
+from dutydesk.cover.service import add_cover
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
-from dutydesk.overrides.cover import add_cover
 from dutydesk.team.service import team_zone
 from dutydesk.terminal import cli_actor, runtime_of, stdout
 from dutydesk.timeparse import local_text, parse_duration, parse_time

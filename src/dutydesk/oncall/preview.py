@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
+from dutydesk.oncall.service import shifts
 from dutydesk.rotas.oncall import Segment
-from dutydesk.rotas.service import shifts
 from dutydesk.runtime import Runtime
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from dutydesk.errors import Invalid
 from dutydesk.hours.holidays import HolidayCalendar
-from dutydesk.rotas.calendar_view import (
+from dutydesk.oncall.calendar_view import (
     MONTH,
     ON_HOLIDAY,
     OUTSIDE_HOURS,

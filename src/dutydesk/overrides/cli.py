@@ -1,4 +1,4 @@
-"""`dutydesk who`, `dutydesk schedule` and `dutydesk override …`."""
+"""`dutydesk override …`: put someone on a rota in place of whoever is scheduled."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import typer
 from dutydesk.db import unit_of_work
 from dutydesk.overrides import service as overrides
 from dutydesk.overrides.schemas import override_read
-from dutydesk.rotas import service as rotas
-from dutydesk.rotas.schemas import oncall_read, shift_read
 from dutydesk.team.service import team_zone
 from dutydesk.terminal import (
     Wrap,
@@ -27,67 +25,6 @@ TIME_HELP = "ISO 8601; without an offset it is the team's local time."
 override_app = typer.Typer(
     no_args_is_help=True, help="Put someone on a rota in place of whoever is scheduled."
 )
-
-
-def who(
-    ctx: typer.Context,
-    rota: Annotated[list[str] | None, typer.Argument(help="Rotas to show (default: all).")] = None,
-    at: Annotated[str | None, typer.Option(help=f"When to ask about. {TIME_HELP}")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
-) -> None:
-    """Who is on call now (or at --at), on every rota or the ones named."""
-    runtime = runtime_of(ctx)
-    with unit_of_work(runtime.read_sessions) as session:
-        zone = team_zone(session)
-        now = runtime.clock.now()
-        instant = parse_time(at, zone, now, field="--at") if at else now
-        answers = rotas.who(session, rota or [], instant)
-    reads = [oncall_read(a, zone) for a in answers]
-    if as_json:
-        print_json([r.model_dump(mode="json", by_alias=True) for r in reads])
-        return
-    print_table(
-        f"On call at {local_text(instant, zone)} ({zone.key})",
-        (Wrap("Rota"), "On call", "From", "Until", "Source"),
-        (
-            (
-                a.rota_name,
-                a.now.person or "nobody",
-                table_time(a.now.start, zone, now),
-                table_time(a.now.end, zone, now),
-                a.now.source or "",
-            )
-            for a in answers
-        ),
-    )
-
-
-def schedule(
-    ctx: typer.Context,
-    rota: Annotated[str, typer.Argument(help="The rota.")],
-    from_: Annotated[str, typer.Option("--from", help=f"Start. {TIME_HELP}")],
-    to: Annotated[str, typer.Option("--to", help=f"End (exclusive). {TIME_HELP}")],
-    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
-) -> None:
-    """The final schedule of a rota between two times."""
-    runtime = runtime_of(ctx)
-    with unit_of_work(runtime.read_sessions) as session:
-        zone = team_zone(session)
-        now = runtime.clock.now()
-        start = parse_time(from_, zone, now, field="--from")
-        end = parse_time(to, zone, now, field="--to")
-        segments = rotas.shifts(session, rota, start, end)
-    if as_json:
-        print_json([shift_read(s, zone).model_dump(mode="json", by_alias=True) for s in segments])
-        return
-    print_table(
-        f"{rota}: {local_text(start, zone)} – {local_text(end, zone)} ({zone.key})",
-        ("On call", "From", "Until", "Source"),
-        (
-            (s.person, table_time(s.start, zone, now), table_time(s.end, zone, now), s.source)
-            for s in segments
-        ),
-    )
 
 
 @override_app.command("add")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from dutydesk.cover.service import add_cover
 from dutydesk.deps import Responder, RuntimeDep, SessionDep, TeamTimeDep
-from dutydesk.overrides.cover import add_cover
 from dutydesk.overrides.schemas import OverrideRead, override_read
 from dutydesk.timeparse import parse_duration
 

@@ -1,4 +1,8 @@
-"""Break cover: someone covers a rota for a short while ("cover me for 45 minutes from 12:30")."""
+"""Break cover: someone covers a rota for a short while ("cover me for 45 minutes from 12:30").
+
+Cover is an override of kind "cover" on top of the person on call, who must be someone else;
+the rota's channels are told (announcements), in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutydesk.announcements.notices import Announcer
-from dutydesk.announcements.service import announced_rotas
+from dutydesk.announcements.break_cover import announce_break_cover
 from dutydesk.audit.service import record
 from dutydesk.errors import Conflict, Invalid
+from dutydesk.oncall.service import who
 from dutydesk.overrides.models import Override
 from dutydesk.overrides.service import new_override
-from dutydesk.people.models import Person
-from dutydesk.rotas.service import who
-from dutydesk.team.service import get_team
-from dutydesk.timeparse import local_text, parse_zone
 
 LONGEST_COVER = timedelta(hours=12)
 # "Now" typed a moment ago is still now: a start this far in the past is taken as now.
@@ -91,27 +91,8 @@ def add_cover(
         details={"override": cover.id, "covering_for": covering_for, "note": note},
         now=now,
     )
-    _announce(session, cover, covering_for, now)
+    # A step of its own, asked of announcements: queued in this transaction, so the channels
+    # are told of the cover if and only if it is made.
+    announce_break_cover(session, cover, covering_for=covering_for, now=now)
     session.flush()
     return cover
-
-
-def _announce(session: Session, cover: Override, covering_for: str | None, now: datetime) -> None:
-    team = get_team(session)
-    announced = {a.rota.id: a for a in announced_rotas(session, team)}
-    item = announced.get(cover.rota_id)
-    if item is None:
-        return
-    zone = parse_zone(team.timezone)
-    people = {p.id: p for p in session.scalars(select(Person))}
-    announcer = Announcer(session, zone, people, now)
-    text = (
-        f"{announcer.name(cover.person_id)} covers {item.rota.name}"
-        f" from {local_text(cover.start_at, zone, with_year=False)}"
-        f" to {local_text(cover.end_at, zone, with_year=False)}"
-    )
-    if covering_for is not None:
-        text += f" for {announcer.name(covering_for)}"
-    if cover.note:
-        text += f" ({cover.note})"
-    announcer.cover_created(item.rota, item.announce, cover.id, text + ".")

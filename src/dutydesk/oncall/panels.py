@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from dutydesk.rotas.calendar_view import KIND_LABELS, SHIFT, OverrideMark, labelled
+from dutydesk.oncall.calendar_view import KIND_LABELS, SHIFT, OverrideMark, labelled
+from dutydesk.oncall.service import now_and_next, override_marks, person_shifts
 from dutydesk.rotas.oncall import Segment
-from dutydesk.rotas.service import now_and_next, override_marks, person_shifts
 from dutydesk.web.panels import Board, PanelView
 
 # How far ahead the dashboard looks for the next person on a rota and for your own shifts.

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, Invalid, NotFound
-from dutydesk.overrides.cover_pages import router as cover_router
-from dutydesk.overrides.page_support import (
+from dutydesk.oncall.page_support import (
     days_around,
     exact_time,
     form_values,
     people_choices,
     read_time,
 )
+from dutydesk.oncall.preview import preview_change
 from dutydesk.overrides.service import (
     add_override,
     get_override,
@@ -30,10 +30,8 @@ from dutydesk.people.service import list_people
 from dutydesk.rotas.service import get_rota
 from dutydesk.web.forms import FormErrors, required
 from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
-from dutydesk.web.preview import preview_change
 
 router = APIRouter(include_in_schema=False)
-router.include_router(cover_router)
 
 OVERRIDE_FIELDS = ("person", "from", "until", "note")
 # Ids are 32-bit; longer digit strings name nothing (and very long ones are slow to convert).

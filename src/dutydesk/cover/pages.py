@@ -10,22 +10,23 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from dutydesk.cover.service import LONGEST_COVER, add_cover
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, DutydeskError, Invalid
-from dutydesk.overrides.cover import LONGEST_COVER, add_cover
-from dutydesk.overrides.models import Override
-from dutydesk.overrides.page_support import (
+from dutydesk.oncall.page_support import (
     exact_time,
     form_values,
     people_choices,
     read_time,
     short_when,
 )
-from dutydesk.rotas.service import get_rota, who
+from dutydesk.oncall.preview import preview_change
+from dutydesk.oncall.service import who
+from dutydesk.overrides.models import Override
+from dutydesk.rotas.service import get_rota
 from dutydesk.timeparse import parse_duration
 from dutydesk.web.forms import FormErrors, required
 from dutydesk.web.page import Page, PostedForm, ResponderPage
-from dutydesk.web.preview import preview_change
 
 router = APIRouter(include_in_schema=False)
 

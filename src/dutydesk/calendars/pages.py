@@ -1,4 +1,8 @@
-"""Rota pages: the list of rotas, and each rota's calendar (a week or a month) with its feeds."""
+"""A rota's calendar page: its final schedule for a week or a month, in the team's time, with
+the secret addresses of its calendar feeds.
+
+Here, above the on-call layer, because the page shows the feeds' addresses, which calendars sign.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,7 @@ from sqlalchemy.orm import Session
 from dutydesk.calendars.service import person_feed_path, rota_feed_path
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
-from dutydesk.people.service import get_person, list_people
-from dutydesk.rotas.calendar_view import (
+from dutydesk.oncall.calendar_view import (
     KIND_LABELS,
     MONTH,
     UNCOVERED,
@@ -25,39 +28,22 @@ from dutydesk.rotas.calendar_view import (
     covered_hours_text,
     month_weeks,
 )
+from dutydesk.oncall.service import override_marks, shifts
+from dutydesk.people.service import get_person, list_people
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.plans import team_calendar
-from dutydesk.rotas.service import (
-    NowAndNext,
-    get_rota,
-    list_rotas,
-    now_and_next,
-    override_marks,
-    shifts,
-)
+from dutydesk.rotas.service import get_rota
 from dutydesk.team.service import get_team
 from dutydesk.web.errors import html_error
 from dutydesk.web.page import Page, SignedInPage
 
 router = APIRouter(include_in_schema=False)
 
-# How far ahead the list looks for who is next on a rota.
-NEXT_HORIZON = timedelta(days=31)
 # The schedule is read this much beyond the view at each end, so a piece at its edge can say
 # that its stretch began on an earlier day or goes on into the next.
 _MARGIN = timedelta(days=1)
 # The order of the calendar's key.
 _LEGEND = ("shift", "override", "cover", "swap", UNCOVERED)
-
-
-@dataclass(frozen=True)
-class RotaRow:
-    """One rota in the list: its covered hours in words and who is on it now."""
-
-    id: str
-    name: str
-    hours: str
-    on_call: NowAndNext
 
 
 @dataclass(frozen=True)
@@ -67,26 +53,6 @@ class Feed:
     field_id: str
     label: str
     url: str
-
-
-@router.get("/rotas", response_class=HTMLResponse)
-def rota_list(page: SignedInPage) -> HTMLResponse:
-    """Every rota: its covered hours and who is on it now."""
-    if not page.has_team:
-        return page.render("no_team.html", {"active": "rotas"})
-    with unit_of_work(page.runtime.read_sessions) as session:
-        names = {p.id: p.name for p in list_people(session)}
-        on_call = {a.rota_id: a for a in now_and_next(session, page.now, horizon=NEXT_HORIZON)}
-        rows = [
-            RotaRow(
-                rota.id,
-                rota.name,
-                covered_hours_text(rota.hours, skip_holidays=rota.skip_holidays),
-                on_call[rota.id],
-            )
-            for rota in list_rotas(session)
-        ]
-    return page.render("rotas/list.html", {"active": "rotas", "rows": rows, "names": names})
 
 
 @router.get("/rotas/{rota_id}", response_class=HTMLResponse)
