@@ -18,7 +18,7 @@ from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.service import get_rota, list_rotas, person_shifts
-from dutydesk.swaps.answer_pages import people_names, web_actor, window_text
+from dutydesk.swaps.answer_pages import people_names, window_text
 from dutydesk.swaps.answer_pages import router as answer_router
 from dutydesk.swaps.service import (
     LONGEST_SWAP,
@@ -31,7 +31,7 @@ from dutydesk.swaps.service import (
 )
 from dutydesk.timeparse import check_range, parse_time
 from dutydesk.web.forms import FormErrors, optional, required
-from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
+from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage, web_actor
 from dutydesk.web.preview import ScheduleChange, preview_change
 
 router = APIRouter(include_in_schema=False)

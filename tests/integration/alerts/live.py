@@ -13,8 +13,8 @@ from pathlib import Path
 
 from dutydesk import migrate
 from dutydesk.alerts.integrations import add_integration
+from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
-from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
 from dutydesk.team.service import apply
 from dutydesk.team.teamfile import read_team_file
