@@ -41,9 +41,9 @@ from sqlalchemy import func, select
 
 from bench.open_alerts import seed_open_alerts
 from dutydesk.alerts.models import Alert, AlertLogEntry
+from dutydesk.composition import bootstrap
 from dutydesk.db import make_engine, unit_of_work
 from dutydesk.notify.models import OutboxMessage
-from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
 
 CONCURRENCY = 32

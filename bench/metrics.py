@@ -28,8 +28,8 @@ from typing import Any
 from bench import events
 from dutydesk import migrate
 from dutydesk.app import create_app
+from dutydesk.composition import bootstrap
 from dutydesk.prometheus.http import RecordRequests
-from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
 
 REQUESTS_PER_ROUND = 1000

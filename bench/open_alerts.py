@@ -20,8 +20,15 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, insert, select
 
-from dutydesk.alerts.models import ACKNOWLEDGED, TRIGGERED, Alert, AlertLogEntry, Service
-from dutydesk.escalation.models import AlertGroup, GroupPage
+from dutydesk.alerts.models import (
+    ACKNOWLEDGED,
+    TRIGGERED,
+    Alert,
+    AlertGroup,
+    AlertLogEntry,
+    Service,
+)
+from dutydesk.escalation.models import GroupPage
 from dutydesk.notify.models import DeliveryAttempt, OutboxMessage
 
 # Alerts per group: one storm's worth.

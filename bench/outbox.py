@@ -30,10 +30,11 @@ from sqlalchemy import create_engine, delete, func, make_url, select, text
 from sqlalchemy.exc import OperationalError
 
 from dutydesk import migrate
+from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
 from dutydesk.notify import service
 from dutydesk.notify.models import DeliveryAttempt, OutboxMessage
-from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.runtime import Runtime
 from dutydesk.settings import Settings
 
 MESSAGES = 3000

@@ -18,9 +18,9 @@ from bench.oncall import report, timed_ms
 from dutydesk import migrate
 from dutydesk.app import create_app
 from dutydesk.auth import service as auth
+from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
 from dutydesk.overrides.service import add_override
-from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file

@@ -21,9 +21,10 @@ from dutydesk.auth import service as auth_service
 from dutydesk.auth import signin
 from dutydesk.cli import main as cli_main
 from dutydesk.clock import FrozenClock
+from dutydesk.composition import bootstrap
 from dutydesk.db import make_engine, unit_of_work
 from dutydesk.models import Base
-from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.runtime import Runtime
 from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file

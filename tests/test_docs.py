@@ -15,7 +15,7 @@ import pytest
 
 from dutydesk.app import create_app
 from dutydesk.cli import app as cli_app
-from dutydesk.runtime import bootstrap
+from dutydesk.composition import bootstrap
 from dutydesk.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,5 +1,5 @@
-"""The composition root: every domain module, and what the application, the worker and the
-command line take from them.
+"""The composition root: every domain module, what the application, the worker and the
+command line take from them, and the runtime with the domains' reactions wired in.
 
 Each domain package declares its routes, navigation, dashboard panels, worker cycles, commands
 and sections of the team file in its `module.py` (dutydesk/contributions.py). This is the one
@@ -18,6 +18,7 @@ from dutydesk.announcements.module import MODULE as ANNOUNCEMENTS
 from dutydesk.audit.module import MODULE as AUDIT
 from dutydesk.auth.module import MODULE as AUTH
 from dutydesk.calendars.module import MODULE as CALENDARS
+from dutydesk.clock import Clock
 from dutydesk.contributions import (
     Command,
     CycleEntry,
@@ -39,6 +40,8 @@ from dutydesk.overrides.module import MODULE as OVERRIDES
 from dutydesk.overview.module import MODULE as OVERVIEW
 from dutydesk.people.module import MODULE as PEOPLE
 from dutydesk.rotas.module import MODULE as ROTAS
+from dutydesk.runtime import Runtime, build_runtime
+from dutydesk.settings import Settings
 from dutydesk.swaps.module import MODULE as SWAPS
 
 # What runs the service itself: the server, the worker, the schema, signing in, the team file.
@@ -96,6 +99,24 @@ MODULES: tuple[Module, ...] = (
     CALENDARS,
     MAILBOX,
 )
+
+
+def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
+    """The runtime (settings, database, clock), with what reacts across domains wired into its
+    sessions: escalation reacts to the state of alerts.
+
+    The one way to build a runtime: the command line (so the server and the worker too), the
+    benchmarks and the tests all come here, and alerts refuse to change without their reactions.
+    """
+    # Imported when a runtime is built, not with this module: `dutydesk --help` builds none.
+    from dutydesk.alerts.reactions import wire_reactions
+    from dutydesk.escalation.reactions import EscalationReactions
+
+    runtime = build_runtime(settings, clock)
+    reactions = EscalationReactions()
+    for sessions in (runtime.sessions, runtime.read_sessions):
+        wire_reactions(sessions, reactions)
+    return runtime
 
 
 def routers() -> Iterator[Router]:

@@ -1,4 +1,8 @@
-"""The composition root: settings, database and clock, put together once per process."""
+"""The runtime: settings, database and clock, put together once per process.
+
+It is built by the composition root (`dutydesk.composition.bootstrap`), which also wires what
+reacts across domains into its sessions; `build_runtime` alone is the part that knows no domain.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ from dutydesk.team.models import SECRET_KEY_NAME, InstanceValue
 
 @dataclass
 class Runtime:
-    """Everything a route, command or worker needs; built by `bootstrap`, never at import."""
+    """Everything a route, command or worker needs; built by `dutydesk.composition.bootstrap`,
+    never at import."""
 
     settings: Settings
     engine: Engine
@@ -70,8 +75,9 @@ class Runtime:
             return stored.value
 
 
-def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
-    """Build the runtime from settings (read from the environment when not given)."""
+def build_runtime(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
+    """The runtime from settings (read from the environment when not given), with nothing of
+    the domains wired in: use `dutydesk.composition.bootstrap`, which calls this."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     runtime = Runtime(

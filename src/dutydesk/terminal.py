@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dutydesk.errors import DutydeskError
-from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.runtime import Runtime
 from dutydesk.schema_check import schema_problem
 from dutydesk.timeparse import local_text
 
@@ -42,11 +42,15 @@ def err(message: str) -> None:
 
 
 def runtime_of(ctx: typer.Context, *, check_schema: bool = True) -> Runtime:
-    """The runtime: one given by the caller (tests pass `obj`), or one built from settings."""
+    """The runtime given as the root's `obj`: a runtime (tests pass one), or the function that
+    builds it, called on first use (the entry point passes the composition root's bootstrap)."""
     root = ctx.find_root()
     if not isinstance(root.obj, Runtime):
-        root.obj = bootstrap()
-    runtime: Runtime = root.obj
+        if not callable(root.obj):
+            raise RuntimeError("no runtime: run commands through dutydesk.cli.main")
+        root.obj = root.obj()
+    runtime = root.obj
+    assert isinstance(runtime, Runtime)
     problem = schema_problem(runtime.engine) if check_schema else None
     if problem is not None:
         raise DutydeskError(problem)

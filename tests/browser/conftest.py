@@ -31,8 +31,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from sqlalchemy import create_engine, text
 
 from dutydesk.cli import main as cli_main
+from dutydesk.composition import bootstrap
 from dutydesk.models import Base
-from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
 from tests.conftest import BACKENDS, EXAMPLE_TEAM
 

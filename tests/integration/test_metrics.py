@@ -18,11 +18,12 @@ from sqlalchemy import insert, text
 from dutydesk.app import create_app
 from dutydesk.cli import main as cli_main
 from dutydesk.clock import FrozenClock
+from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
 from dutydesk.notify.models import DUE_STATUSES, OutboxMessage
 from dutydesk.notify.service import enqueue
 from dutydesk.prometheus.database import count_query, earliest_due_query
-from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.runtime import Runtime
 from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file

@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
 from dutydesk.models import Base
 from dutydesk.notify import service
 from dutydesk.notify.delivery import SEND_THREADS, deliver_due
 from dutydesk.notify.models import DeliveryAttempt, OutboxMessage
 from dutydesk.notify.signing import IDEMPOTENCY_HEADER
-from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.runtime import Runtime
 from dutydesk.settings import Settings
 from tests.conftest import POSTGRES_URL
 from tests.unit.notify.servers import RecordingServer, recording_server

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from dutydesk import migrate
 from dutydesk.cli import main
-from dutydesk.runtime import bootstrap
+from dutydesk.composition import bootstrap
 from dutydesk.settings import Settings
 
 

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from dutydesk.cli import main as cli_main
-from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.composition import bootstrap
+from dutydesk.runtime import Runtime
 from dutydesk.settings import Settings
 from dutydesk.worker.loop import Cycle, Worker
 from tests.integration.test_metrics import TOKEN, parse, value

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts.models import RESOLVED, TRIGGERED, Alert
+from dutydesk.alerts.grouping import join_group, lock_group
+from dutydesk.alerts.models import RESOLVED, TRIGGERED, Alert, AlertGroup
+from dutydesk.alerts.reactions import reactions_of
 from dutydesk.alerts.service import (
     AlertView,
     acknowledge_one,
@@ -18,8 +20,6 @@ from dutydesk.alerts.service import (
     view_alert,
 )
 from dutydesk.errors import Conflict, Invalid, NotFound
-from dutydesk.escalation import service as escalation
-from dutydesk.escalation.models import AlertGroup
 from dutydesk.people.service import get_person
 
 SHORTEST_SNOOZE = timedelta(minutes=1)
@@ -45,25 +45,25 @@ def reassign_alert(
     """Give the alert's group to a person: its open alerts are triggered again and the person is
     paged at once; if they do not acknowledge, the policy carries on from its second step."""
     person = get_person(session, person_id)
+    reactions = reactions_of(session)
     # Not locked yet: the group's alerts are locked below in id order (this one among them).
     alert = _open_alert(session, alert_id, "reassigned", lock=False)
     if alert.group_id is None:
-        escalation.alert_opened(session, alert, now)
+        join_group(session, alert, now)
     assert alert.group_id is not None
     # The group's other alerts, locked in id order before the group, as everywhere else.
     members = _lock_open_alerts(session, alert.group_id)
     if alert not in members:  # resolved meanwhile by someone else
         raise Conflict(f"alert {alert.id} is resolved; it cannot be reassigned")
-    group = escalation.lock_group(session, alert.group_id)
+    group = lock_group(session, alert.group_id)
     assert group is not None
-    group.assignee_id = person.id
-    group.next_step_at = None  # paging starts over, from the assignee
-    escalation.withdraw_pages(session, group, now, f"reassigned to {person.id}")
     for member in members:
         member.status = TRIGGERED
         member.acknowledged_at = member.acknowledged_by = member.retrigger_at = None
         log_entry(session, member, "reassign", actor, now, {"to": person.id})
-    escalation.alert_triggered_again(session, alert, now)
+    group.closed_at = None
+    reactions.reassigned(session, group, person.id, now)
+    session.flush()
     return view_alert(session, alert.id)
 
 

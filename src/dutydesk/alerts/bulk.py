@@ -3,9 +3,9 @@
 The rules are `service.trigger`'s: a trigger for a key with an open alert (a duplicate, the
 bulk of any alert storm) adds one to that alert's event count, moves its last event time and
 logs the event; a trigger for any other key opens an alert, which joins its service's alert
-group and may start paging. Here a batch of them is a handful of statements (one SELECT of
-the open keys, one INSERT of the new alerts, one UPDATE of the counts, one INSERT of the log)
-instead of several ORM round trips each.
+group. Here a batch of them is a handful of statements (one SELECT of the open keys, one INSERT
+of the new alerts, one UPDATE of the counts, one INSERT of the log) instead of several ORM round
+trips each, and the new alerts of each group are announced once (alerts/reactions.py).
 
 A batch that breaks a rule the database enforces (another process opened the same key a moment
 earlier, on PostgreSQL) fails as a whole; the group writer then writes its events one by one,
@@ -23,9 +23,10 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from dutydesk.alerts import service as alerts
+from dutydesk.alerts.grouping import group_for_new_alerts
 from dutydesk.alerts.models import Alert, AlertLogEntry
+from dutydesk.alerts.reactions import reactions_of
 from dutydesk.db import UTCDateTime
-from dutydesk.escalation import service as escalation
 
 
 @dataclass(frozen=True)
@@ -85,15 +86,14 @@ def _first_of_each_new_key(
 
 
 def _open_new_alerts(session: Session, opening: list[Trigger]) -> dict[tuple[str, str], int]:
-    """Insert the alerts these triggers open, in their services' groups; start paging."""
+    """Insert the alerts these triggers open, in their services' groups, and announce them."""
     if not opening:
         return {}
+    reactions = reactions_of(session)
     groups = {}
     for event in opening:
         if event.service_id not in groups:
-            groups[event.service_id] = escalation.group_for_new_alerts(
-                session, event.service_id, event.now
-            )
+            groups[event.service_id] = group_for_new_alerts(session, event.service_id, event.now)
     rows = [
         alerts.new_alert_values(e.service_id, e.dedup_key, e.fields, e.now)
         | {"group_id": groups[e.service_id][0].id}
@@ -107,9 +107,7 @@ def _open_new_alerts(session: Session, opening: list[Trigger]) -> dict[tuple[str
         joining.setdefault(event.service_id, []).append(alert_id)
     first_at = {e.service_id: e.now for e in reversed(opening)}  # each service's first event
     for service_id, (group, service) in groups.items():
-        escalation.start_paging_if_quiet(
-            session, group, service, first_at[service_id], joining=joining[service_id]
-        )
+        reactions.opened(session, group, service, first_at[service_id], joining=joining[service_id])
     return {(e.service_id, e.dedup_key): i for e, i in zip(opening, new_ids, strict=True)}
 
 

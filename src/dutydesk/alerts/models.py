@@ -1,4 +1,5 @@
-"""Services (declared in the team file), their integration keys, alerts and change events."""
+"""Services (declared in the team file), their integration keys, alerts, the groups alerts
+join, and change events."""
 
 from __future__ import annotations
 
@@ -48,6 +49,40 @@ class IntegrationKey(Base):
     key_digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AlertGroup(Base):
+    """Alerts on one service that share their pages: an alert storm is one group.
+
+    Alerts join and close groups (alerts/grouping.py). The columns from `policy_id` on are
+    escalation's state, written only by escalation when it reacts to the group's alerts
+    (docs/adr/0008). `next_step_at` is its one timer: the worker claims groups whose step is
+    due. NULL means nothing is escalating (everything acknowledged or resolved, or the policy
+    ran out).
+    """
+
+    __tablename__ = "alert_groups"
+    __table_args__ = (
+        Index("ix_alert_groups_next_step_at", "next_step_at"),
+        # The group new alerts join: the service's groups still within their window.
+        Index("ix_alert_groups_service_id_join_until", "service_id", "join_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Alerts join while the group is open and younger than the service's group window.
+    join_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The policy running now: the service's, or the one it handed over to outside hours.
+    policy_id: Mapped[str | None] = mapped_column(String(64))
+    # Which escalation this is: 1 for the first, +1 each time paging starts again.
+    run: Mapped[int] = mapped_column(Integer, default=0)
+    step_index: Mapped[int] = mapped_column(Integer, default=0)
+    loop_index: Mapped[int] = mapped_column(Integer, default=0)
+    next_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set by a reassign: the first step of the next run pages this person instead.
+    assignee_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class Alert(Base):

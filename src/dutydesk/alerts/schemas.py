@@ -8,8 +8,14 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, field_validator
 
-from dutydesk.alerts.models import DEDUP_KEY_LENGTH, FIELD_LENGTH, SUMMARY_LENGTH, Alert
-from dutydesk.alerts.service import NOTE_LENGTH, AlertView
+from dutydesk.alerts.models import (
+    DEDUP_KEY_LENGTH,
+    FIELD_LENGTH,
+    SUMMARY_LENGTH,
+    Alert,
+    AlertLogEntry,
+)
+from dutydesk.alerts.service import NOTE_LENGTH
 from dutydesk.alerts.untrusted import (
     MAX_DEPTH,
     check_depth,
@@ -236,26 +242,6 @@ class AlertRead(BaseModel):
     )
 
 
-class PageRead(BaseModel):
-    """A page sent (or to be sent) for the alert's group."""
-
-    queued_at: datetime
-    due_at: datetime
-    step: int = Field(description="The policy's step, from 1.")
-    repeat: int = Field(description="0 on the policy's first run through its steps.")
-    policy: str | None
-    person: str | None = Field(description="The person paged; null for a channel.")
-    via: str = Field(examples=["email"], description="email, slack or webhook")
-    message_id: int | None = Field(description="The outbox message: GET /api/v1/deliveries.")
-
-
-class AlertDetail(AlertRead):
-    """An alert with its log, oldest entry first, and its group's pages."""
-
-    log: list[AlertLogRead]
-    pages: list[PageRead]
-
-
 class AlertSnooze(BaseModel):
     """How long to snooze an alert for."""
 
@@ -316,28 +302,11 @@ def _log_details(details: Any) -> dict[str, Any]:
     return found
 
 
-def alert_detail(view: AlertView, zone: ZoneInfo) -> AlertDetail:
-    """An alert and its log with times in the team's zone."""
-    log = [
-        AlertLogRead(
-            at=entry.at.astimezone(zone),
-            kind=entry.kind,
-            actor=entry.actor,
-            details=_log_details(entry.details),
-        )
-        for entry in view.log
-    ]
-    pages = [
-        PageRead(
-            queued_at=page.queued_at.astimezone(zone),
-            due_at=page.due_at.astimezone(zone),
-            step=page.step_index + 1,
-            repeat=page.loop_index,
-            policy=page.policy_id,
-            person=page.person_id,
-            via=page.via,
-            message_id=page.outbox_message_id,
-        )
-        for page in view.pages
-    ]
-    return AlertDetail(**alert_read(view.alert, zone).model_dump(), log=log, pages=pages)
+def log_read(entry: AlertLogEntry, zone: ZoneInfo) -> AlertLogRead:
+    """A log entry with its time in the team's zone."""
+    return AlertLogRead(
+        at=entry.at.astimezone(zone),
+        kind=entry.kind,
+        actor=entry.actor,
+        details=_log_details(entry.details),
+    )

@@ -2,6 +2,8 @@
 
 Acknowledging or resolving a key with no open alert is accepted and changes nothing, as
 PagerDuty does: senders repeat resolves, and a resolve that arrives late is not an error.
+A new alert joins its service's group; what happens to a group's alerts is announced to the
+layer above through alerts/reactions.py (escalation pages), never by calling it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from dutydesk.alerts.grouping import alert_quieted, alert_triggered_again, group_of, join_group
 from dutydesk.alerts.integrations import get_service
 from dutydesk.alerts.models import (
     ACKNOWLEDGED,
@@ -28,15 +31,16 @@ from dutydesk.alerts.models import (
     AlertLogEntry,
     ChangeEvent,
 )
+from dutydesk.alerts.reactions import reactions_of
 from dutydesk.db import LARGEST_ID
 from dutydesk.errors import Conflict, Invalid, NotFound
-from dutydesk.escalation import service as escalation
-from dutydesk.escalation.models import GroupPage
 
 OPEN_STATUSES = (TRIGGERED, ACKNOWLEDGED)
 STATUSES = (TRIGGERED, ACKNOWLEDGED, RESOLVED)
 SEVERITIES = ("critical", "error", "warning", "info")
 NOTE_LENGTH = 2000
+# Who the log says triggered an alert again when its acknowledgement ran out.
+RETRIGGER_ACTOR = "worker"
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def trigger(
                 raise
         else:
             log_entry(session, alert, "trigger", actor, now, event_details(fields))
-            escalation.alert_opened(session, alert, now)
+            join_group(session, alert, now)
             return alert, True
     alert.event_count += 1
     alert.last_event_at = now
@@ -126,9 +130,10 @@ def acknowledge_one(session: Session, alert: Alert, now: datetime, actor: str) -
     alert.acknowledged_at = now
     alert.acknowledged_by = actor
     alert.last_event_at = now
-    alert.retrigger_at = escalation.retrigger_at(session, alert, now)
+    group = group_of(session, alert)
+    alert.retrigger_at = reactions_of(session).retrigger_at(session, alert, group, now)
     log_entry(session, alert, "acknowledge", actor, now, _retrigger_details(alert))
-    escalation.alert_quieted(session, alert, now, reason=f"acknowledged by {actor}")
+    alert_quieted(session, alert, group, now, reason=f"acknowledged by {actor}")
     return True
 
 
@@ -143,8 +148,33 @@ def resolve_one(session: Session, alert: Alert, now: datetime, actor: str) -> bo
     alert.last_event_at = now
     alert.retrigger_at = None
     log_entry(session, alert, "resolve", actor, now, {})
-    escalation.alert_quieted(session, alert, now, reason=f"resolved by {actor}")
+    alert_quieted(session, alert, group_of(session, alert), now, reason=f"resolved by {actor}")
     return True
+
+
+def retrigger_due(session: Session, now: datetime, *, limit: int) -> int:
+    """Acknowledged or snoozed alerts still unresolved at their `retrigger_at` are triggered
+    again (up to `limit`, claimed so that two workers take different ones); how many."""
+    due = session.scalars(
+        select(Alert)
+        .where(Alert.status == ACKNOWLEDGED, Alert.retrigger_at <= now)
+        .order_by(Alert.retrigger_at, Alert.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, key_share=True)
+    ).all()
+    for alert in due:
+        details = {
+            "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
+            "acknowledged_by": alert.acknowledged_by,
+        }
+        alert.status = TRIGGERED
+        alert.retrigger_at = None
+        alert.acknowledged_at = None
+        alert.acknowledged_by = None
+        alert.last_event_at = now
+        log_entry(session, alert, "retrigger", RETRIGGER_ACTOR, now, details)
+        alert_triggered_again(session, alert, now)
+    return len(due)
 
 
 def _retrigger_details(alert: Alert) -> dict[str, Any]:
@@ -180,11 +210,10 @@ def trigger_on_service(
 
 @dataclass(frozen=True)
 class AlertView:
-    """An alert with its log, oldest entry first, and the pages sent for its group."""
+    """An alert with its log, oldest entry first."""
 
     alert: Alert
     log: Sequence[AlertLogEntry]
-    pages: Sequence[GroupPage] = ()
 
 
 def list_alerts(
@@ -260,10 +289,7 @@ def _view(session: Session, alert: Alert) -> AlertView:
     log = session.scalars(
         select(AlertLogEntry).where(AlertLogEntry.alert_id == alert.id).order_by(AlertLogEntry.id)
     ).all()
-    pages: Sequence[GroupPage] = ()
-    if alert.group_id is not None:
-        pages = escalation.pages_of(session, [alert.group_id])[alert.group_id]
-    return AlertView(alert, log, pages)
+    return AlertView(alert, log)
 
 
 def _check_text(name: str, value: str, length: int) -> None:

@@ -92,9 +92,14 @@ _CLICK_ERRORS = (click.ClickException, typer_click.ClickException)
 
 
 def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> None:
-    """Entry point of the console script; tests may hand in a runtime (with a frozen clock)."""
+    """Entry point of the console script; tests may hand in a runtime (with a frozen clock).
+
+    Without one, a command that needs the runtime builds it with the composition root's
+    bootstrap (terminal.runtime_of); `dutydesk --help` builds none.
+    """
+    source = runtime if runtime is not None else composition.bootstrap
     try:
-        code: Any = app.main(args=argv, prog_name="dutydesk", standalone_mode=False, obj=runtime)
+        code: Any = app.main(args=argv, prog_name="dutydesk", standalone_mode=False, obj=source)
     except _ABORTS:
         err("aborted")
         sys.exit(1)

@@ -13,11 +13,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts.models import ACKNOWLEDGED, TRIGGERED, Alert, AlertLogEntry
+from dutydesk.alerts.models import AlertGroup
+from dutydesk.alerts.service import retrigger_due
 from dutydesk.db import unit_of_work
-from dutydesk.escalation.models import AlertGroup
-from dutydesk.escalation.paging import WORKER_ACTOR, PagingContext, fire_due_step
-from dutydesk.escalation.service import alert_triggered_again, load_policies
+from dutydesk.escalation.paging import PagingContext, fire_due_step
+from dutydesk.escalation.service import load_policies
 from dutydesk.runtime import Runtime
 from dutydesk.team.service import find_team
 from dutydesk.timeparse import parse_zone
@@ -29,7 +29,8 @@ def escalate_due(runtime: Runtime, worker_id: str) -> int:
     """One pass: re-trigger and fire what is due now; returns how many alerts and steps."""
     now = runtime.clock.now()
     with unit_of_work(runtime.sessions) as session:
-        handled = retrigger_due(session, now)
+        # Alerts are triggered again by their own rules, which announce it (and so page).
+        handled = retrigger_due(session, now, limit=BATCH)
         groups = _claim_due_groups(session, now)
         if groups:
             team = find_team(session)
@@ -43,37 +44,6 @@ def escalate_due(runtime: Runtime, worker_id: str) -> int:
                 fire_due_step(session, group, context, now)
         session.commit()
     return handled + len(groups)
-
-
-def retrigger_due(session: Session, now: datetime) -> int:
-    """Acknowledged or snoozed alerts still unresolved at their `retrigger_at` page again."""
-    alerts = list(
-        session.scalars(
-            select(Alert)
-            .where(Alert.status == ACKNOWLEDGED, Alert.retrigger_at <= now)
-            .order_by(Alert.retrigger_at, Alert.id)
-            .limit(BATCH)
-            .with_for_update(skip_locked=True, key_share=True)
-        )
-    )
-    for alert in alerts:
-        details = {
-            "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
-            "acknowledged_by": alert.acknowledged_by,
-        }
-        alert.status = TRIGGERED
-        alert.retrigger_at = None
-        alert.acknowledged_at = None
-        alert.acknowledged_by = None
-        alert.last_event_at = now
-        session.add(
-            AlertLogEntry(
-                alert_id=alert.id, at=now, kind="retrigger", actor=WORKER_ACTOR, details=details
-            )
-        )
-        session.flush()
-        alert_triggered_again(session, alert, now)
-    return len(alerts)
 
 
 def _claim_due_groups(session: Session, now: datetime) -> list[AlertGroup]:

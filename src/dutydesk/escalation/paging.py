@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts.models import Alert, Service
+from dutydesk.alerts.grouping import open_alerts_of
+from dutydesk.alerts.models import Alert, AlertGroup, Service
 from dutydesk.errors import Invalid, NotFound
 from dutydesk.escalation.links import ACTION_LINK_LIFETIME, LINK_ACTIONS, ActionLink, action_url
-from dutydesk.escalation.models import AlertGroup, GroupPage
+from dutydesk.escalation.models import GroupPage
 from dutydesk.escalation.policy import Policy, Step, Target, following, in_force, notify_rules
-from dutydesk.escalation.service import log_group, open_alerts_of
+from dutydesk.escalation.service import log_group
 from dutydesk.notify.service import enqueue
 from dutydesk.oncall.service import who
 from dutydesk.people.models import Person

@@ -36,7 +36,7 @@ from dutydesk.swaps.service import (
 )
 from dutydesk.timeparse import check_range, duration_text, parse_time
 from dutydesk.web.forms import FormErrors, required
-from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
+from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage, web_actor
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,12 +49,6 @@ Result = TypeVar("Result")
 def people_names(session: Session) -> dict[str, str]:
     """Each person's name by id, for showing people rather than ids."""
     return {person.id: person.name for person in list_people(session)}
-
-
-def web_actor(page: Page) -> str:
-    """Who the audit log says made a change from the pages."""
-    assert page.user is not None
-    return f"web:{page.user.username}"
 
 
 def window_text(page: Page, start: datetime, end: datetime) -> str:

@@ -20,7 +20,7 @@ from dutydesk.oncall.preview import ScheduleChange, preview_change
 from dutydesk.oncall.service import person_shifts
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.service import get_rota, list_rotas
-from dutydesk.swaps.answer_pages import people_names, web_actor, window_text
+from dutydesk.swaps.answer_pages import people_names, window_text
 from dutydesk.swaps.answer_pages import router as answer_router
 from dutydesk.swaps.service import (
     LONGEST_SWAP,
@@ -33,7 +33,7 @@ from dutydesk.swaps.service import (
 )
 from dutydesk.timeparse import check_range, parse_time
 from dutydesk.web.forms import FormErrors, optional, required
-from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
+from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage, web_actor
 
 router = APIRouter(include_in_schema=False)
 

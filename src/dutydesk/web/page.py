@@ -146,6 +146,12 @@ class Page:
             response.delete_cookie(FLASH_COOKIE, path="/")
 
 
+def web_actor(page: Page) -> str:
+    """Who the logs say made a change from the pages: "web:<username>" (signed-in pages)."""
+    assert page.user is not None
+    return f"web:{page.user.username}"
+
+
 def get_page(request: Request, runtime: RuntimeDep) -> Page:
     """Any page: the user if signed in, else None."""
     now = runtime.clock.now()

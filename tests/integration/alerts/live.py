@@ -13,8 +13,8 @@ from pathlib import Path
 
 from dutydesk import migrate
 from dutydesk.alerts.integrations import add_integration
+from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
-from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file

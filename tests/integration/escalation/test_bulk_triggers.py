@@ -6,10 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from dutydesk.alerts.bulk import Trigger, trigger_all
-from dutydesk.alerts.models import Alert, AlertLogEntry
+from dutydesk.alerts.models import Alert, AlertGroup, AlertLogEntry
 from dutydesk.alerts.service import AlertFields
 from dutydesk.db import unit_of_work
-from dutydesk.escalation.models import AlertGroup
 
 pytestmark = pytest.mark.usefixtures("example_team")
 

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from dutydesk.alerts.models import AlertGroup
 from dutydesk.alerts.service import acknowledge_alert, resolve_alert
 from dutydesk.db import unit_of_work
-from dutydesk.escalation.models import AlertGroup
 from dutydesk.runtime import ask_to_wake_worker
 from tests.conftest import EXAMPLE_TEAM
 

@@ -13,10 +13,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from dutydesk.alerts.models import Alert
+from dutydesk.alerts.models import Alert, AlertGroup
 from dutydesk.alerts.service import acknowledge_one, get_alert
 from dutydesk.db import unit_of_work
-from dutydesk.escalation.models import AlertGroup
 from dutydesk.escalation.service import log_group
 from tests.conftest import POSTGRES_URL
 

@@ -19,14 +19,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text, update
 
-from dutydesk.alerts.models import Alert, AlertLogEntry
+from dutydesk.alerts.models import Alert, AlertGroup, AlertLogEntry
 from dutydesk.alerts.service import AlertFields, trigger_on_service
+from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
-from dutydesk.escalation.models import AlertGroup, GroupPage
+from dutydesk.escalation.models import GroupPage
 from dutydesk.notify.delivery import SEND_THREADS
 from dutydesk.notify.models import OutboxMessage
 from dutydesk.notify.signing import IDEMPOTENCY_HEADER
-from dutydesk.runtime import Runtime, bootstrap
+from dutydesk.runtime import Runtime
 from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from dutydesk.clock import FrozenClock
+from dutydesk.composition import bootstrap
 from dutydesk.escalation.due import escalate_due
-from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("example_team")

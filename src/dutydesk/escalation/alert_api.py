@@ -1,24 +1,27 @@
 """JSON routes for people acting on alerts: list, read, acknowledge, resolve, note, snooze,
-reassign."""
+reassign. Here, above alerts, because an alert is shown with the pages sent for its group.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
 
 from dutydesk.alerts import actions, service
 from dutydesk.alerts.schemas import (
-    AlertDetail,
     AlertNote,
     AlertRead,
     AlertReassign,
     AlertSnooze,
     AlertStatus,
-    alert_detail,
     alert_read,
 )
 from dutydesk.deps import CurrentUser, ReadSessionDep, Responder, SessionDep, TeamTimeDep
+from dutydesk.escalation.schemas import AlertDetail, alert_detail
+from dutydesk.escalation.service import pages_for
 from dutydesk.timeparse import parse_duration
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
@@ -49,7 +52,7 @@ def get_alert(
     alert_id: int, _user: CurrentUser, session: ReadSessionDep, team_time: TeamTimeDep
 ) -> AlertDetail:
     """One alert with its log: every event and action, oldest first."""
-    return alert_detail(service.view_alert(session, alert_id), team_time.zone)
+    return _detail(session, service.view_alert(session, alert_id), team_time.zone)
 
 
 @router.post("/{alert_id}/acknowledge", response_model=AlertDetail, response_model_by_alias=True)
@@ -60,8 +63,9 @@ def acknowledge_alert(
     view = service.acknowledge_alert(
         session, alert_id, team_time.now, actor=f"user:{user.username}"
     )
+    detail = _detail(session, view, team_time.zone)
     session.commit()
-    return alert_detail(view, team_time.zone)
+    return detail
 
 
 @router.post("/{alert_id}/resolve", response_model=AlertDetail, response_model_by_alias=True)
@@ -70,8 +74,9 @@ def resolve_alert(
 ) -> AlertDetail:
     """Resolve an alert: the problem is over (responder+). An already resolved alert is 409."""
     view = service.resolve_alert(session, alert_id, team_time.now, actor=f"user:{user.username}")
+    detail = _detail(session, view, team_time.zone)
     session.commit()
-    return alert_detail(view, team_time.zone)
+    return detail
 
 
 @router.post("/{alert_id}/notes", response_model=AlertDetail, response_model_by_alias=True)
@@ -82,8 +87,9 @@ def add_note(
     view = service.add_note(
         session, alert_id, body.text, team_time.now, actor=f"user:{user.username}"
     )
+    detail = _detail(session, view, team_time.zone)
     session.commit()
-    return alert_detail(view, team_time.zone)
+    return detail
 
 
 @router.post("/{alert_id}/snooze", response_model=AlertDetail, response_model_by_alias=True)
@@ -95,8 +101,9 @@ def snooze_alert(
     view = actions.snooze_alert(
         session, alert_id, length, team_time.now, actor=f"user:{user.username}"
     )
+    detail = _detail(session, view, team_time.zone)
     session.commit()
-    return alert_detail(view, team_time.zone)
+    return detail
 
 
 @router.post("/{alert_id}/reassign", response_model=AlertDetail, response_model_by_alias=True)
@@ -111,5 +118,11 @@ def reassign_alert(
     view = actions.reassign_alert(
         session, alert_id, body.person, team_time.now, actor=f"user:{user.username}"
     )
+    detail = _detail(session, view, team_time.zone)
     session.commit()
-    return alert_detail(view, team_time.zone)
+    return detail
+
+
+def _detail(session: Session, view: service.AlertView, zone: ZoneInfo) -> AlertDetail:
+    # The group's pages as the action left them, read in its transaction.
+    return alert_detail(view, pages_for(session, view.alert), zone)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dutydesk.alerts.views import alert_lines, count_open, names
+from dutydesk.escalation.alert_views import alert_lines, count_open, names
 from dutydesk.web.panels import Board, PanelView
 
 # The newest open alerts shown at the top; the rest are on /alerts.

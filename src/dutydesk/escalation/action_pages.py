@@ -14,13 +14,12 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from dutydesk.alerts.actions import acknowledge_group, resolve_group
-from dutydesk.alerts.log_text import LINK_ACTOR
-from dutydesk.alerts.models import TRIGGERED, Alert, Service
+from dutydesk.alerts.grouping import open_alerts_of
+from dutydesk.alerts.models import TRIGGERED, Alert, AlertGroup, Service
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.escalation.links import ActionLink, read_action
-from dutydesk.escalation.models import AlertGroup
-from dutydesk.escalation.service import open_alerts_of
+from dutydesk.escalation.log_text import LINK_ACTOR
 from dutydesk.people.models import Person
 from dutydesk.web.page import AnyPage, Page, PostedForm
 

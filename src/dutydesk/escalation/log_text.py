@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from dutydesk.alerts.models import AlertLogEntry
-from dutydesk.alerts.views import Names
 from dutydesk.audit.actors import actor_text
+from dutydesk.escalation.alert_views import Names
 
 LINK_ACTOR = "link:"  # actions taken through a page's signed link: "link:bob"
 When = Callable[[datetime | None], str]

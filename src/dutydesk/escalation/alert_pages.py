@@ -1,6 +1,7 @@
-"""Alert pages: the open (or resolved) alerts, one alert with its log, and what responders do
-to an alert: acknowledge, resolve, snooze, reassign, add a note. Action links from pages are
-in `action_pages`, whose routes this router includes.
+"""Alert pages: the open (or resolved) alerts, one alert with its log and the pages sent for
+its group, and what responders do to an alert: acknowledge, resolve, snooze, reassign, add a
+note. Here, above alerts, because they show an alert with its pages. Action links from pages
+are in `action_pages`, whose routes this router includes.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from dutydesk.alerts.action_pages import router as action_router
 from dutydesk.alerts.actions import reassign_alert, snooze_alert
 from dutydesk.alerts.detail_tree import detail_tree
-from dutydesk.alerts.log_text import log_sentence, who_text
 from dutydesk.alerts.models import RESOLVED
 from dutydesk.alerts.service import (
     OPEN_STATUSES,
@@ -25,12 +24,13 @@ from dutydesk.alerts.service import (
     view_alert,
 )
 from dutydesk.alerts.untrusted import web_images, web_links, web_url
-from dutydesk.alerts.views import alert_lines, lines_for, names
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, DutydeskError, Invalid
-from dutydesk.swaps.answer_pages import web_actor
+from dutydesk.escalation.action_pages import router as action_router
+from dutydesk.escalation.alert_views import alert_lines, lines_for, names
+from dutydesk.escalation.log_text import log_sentence, who_text
 from dutydesk.web.forms import FormErrors
-from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
+from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage, web_actor
 
 router = APIRouter(include_in_schema=False)
 
