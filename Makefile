@@ -49,12 +49,14 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The development loop, in about a minute: ruff, and the tests that start no process and fuzz
 # nothing, on SQLite only. `make test` runs everything, on PostgreSQL too.
 test-fast: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 	DUTYDESK_TEST_DATABASE_URL= $(BIN)/pytest -n auto --dist loadfile -q -m "not slow"
 
 # Test files are spread over one pytest process per core; a file's tests stay in one process,
