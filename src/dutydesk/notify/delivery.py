@@ -22,7 +22,6 @@ while that very message is on the wire (PostgreSQL), or between sending a batch 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections import Counter
@@ -32,7 +31,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -45,6 +44,7 @@ from dutydesk.notify.channels.base import (
     PermanentFailure,
 )
 from dutydesk.notify.channels.dispatch import SLACK_CHANNELS, Senders, shown_destination
+from dutydesk.notify.journal import Journal
 from dutydesk.notify.models import DUE_STATUSES, DeliveryAttempt, OutboxMessage
 from dutydesk.runtime import Runtime
 
@@ -140,7 +140,7 @@ class _Lane:
     senders: Senders
     sends: ThreadPoolExecutor
     budget: _Budget
-    journal: _Journal | None
+    journal: Journal | None
     channels: tuple[str, ...]
 
 
@@ -152,7 +152,7 @@ def deliver_due(runtime: Runtime, worker_id: str) -> int:
         return 0
     senders = Senders.from_runtime(runtime)
     postgres = runtime.engine.dialect.name == "postgresql"
-    journal = _Journal(runtime.engine, worker_id[:120]) if postgres else None
+    journal = Journal(runtime.engine, worker_id[:120]) if postgres else None
     budget = _Budget(MAX_PER_CYCLE)
     # Each kind sends on threads of its own: hung e-mails must not take the threads Slack needs.
     send_pools = [
@@ -248,7 +248,7 @@ def _drain(lane: _Lane) -> int:
     return handled
 
 
-def _batch_locked(lane: _Lane, journal: _Journal, size: int) -> int:
+def _batch_locked(lane: _Lane, journal: Journal, size: int) -> int:
     """PostgreSQL: claim, send and record in one transaction that holds the row locks; each
     attempt is journaled as it ends, so a crash before the commit cannot make it happen twice."""
     runtime = lane.runtime
@@ -541,70 +541,6 @@ def _settle_journaled(connection: Connection, claimed: list[Claimed]) -> list[Cl
     )
     log.info("settled %d message(s) from the delivery log of a worker that died", len(settled))
     return [m for m in claimed if m.id not in settled]
-
-
-class _Journal:
-    """PostgreSQL: writes attempts to the delivery log as they end, in small transactions of
-    their own on one connection, whatever has queued up in one commit (a group commit).
-
-    Asynchronous commit is enough: the journal guards against a dead worker, not a dead
-    database, and a journaled attempt lost with the database is at worst one resend.
-    """
-
-    def __init__(self, engine: Engine, worker_id: str) -> None:
-        self._engine = engine
-        self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self._written: set[int] = set()
-        self._failed: BaseException | None = None
-        self._changed = threading.Condition()
-        self._thread = threading.Thread(
-            target=self._run, name=f"dutydesk-journal-{worker_id}", daemon=True
-        )
-        self._thread.start()
-
-    def write(self, row: dict[str, Any]) -> None:
-        """Log one attempt; returns once it is committed, raises if it never will be."""
-        message_id = row["message_id"]
-        self._queue.put(row)
-        with self._changed:
-            while message_id not in self._written:
-                if self._failed is not None:
-                    raise RuntimeError("the delivery log could not be written") from self._failed
-                self._changed.wait()
-            self._written.discard(message_id)
-
-    def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
-
-    def _run(self) -> None:
-        while (first := self._queue.get()) is not None:
-            rows = [first]
-            closing = False
-            while not self._queue.empty():
-                row = self._queue.get_nowait()
-                if row is None:
-                    closing = True
-                    break
-                rows.append(row)
-            self._commit(rows)
-            if closing:
-                return
-
-    def _commit(self, rows: list[dict[str, Any]]) -> None:
-        try:
-            with self._engine.begin() as connection:
-                connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
-                connection.execute(insert(DeliveryAttempt), rows)
-        except Exception as error:
-            log.exception("writing %d attempt(s) to the delivery log failed", len(rows))
-            with self._changed:
-                self._failed = error
-                self._changed.notify_all()
-            return
-        with self._changed:
-            self._written.update(row["message_id"] for row in rows)
-            self._changed.notify_all()
 
 
 def _next_state(message: Claimed, outcome: Outcome) -> dict[str, object]:
