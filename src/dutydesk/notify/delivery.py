@@ -507,35 +507,36 @@ def _record(
         count_on_commit(session, "outbox_attempts", channel, status, times=count)
 
 
+_ATTEMPTS = cast(Table, DeliveryAttempt.__table__)
+_FINISHED_IN_LOG = select(
+    _ATTEMPTS.c.message_id, _ATTEMPTS.c.outcome, _ATTEMPTS.c.attempted_at
+).where(
+    _ATTEMPTS.c.message_id.in_(bindparam("ids", expanding=True)),
+    _ATTEMPTS.c.outcome.in_(("sent", "dead")),
+)
+_SETTLE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("settled_id"))
+    .values(
+        status=bindparam("outcome"),
+        sent_at=bindparam("at", type_=UTCDateTime()),
+        lease_owner=None,
+        lease_until=None,
+    )
+)
+
+
 def _settle_journaled(connection: Connection, claimed: list[Claimed]) -> list[Claimed]:
     """Claimed messages whose last attempt a killed worker journaled but never recorded: those
     sent (or given up) are settled from the log, not sent again. Returns the rest."""
-    finished = connection.execute(
-        select(
-            DeliveryAttempt.message_id, DeliveryAttempt.outcome, DeliveryAttempt.attempted_at
-        ).where(
-            DeliveryAttempt.message_id.in_([m.id for m in claimed]),
-            DeliveryAttempt.outcome.in_(("sent", "dead")),
-        )
-    ).all()
+    finished = connection.execute(_FINISHED_IN_LOG, {"ids": [m.id for m in claimed]}).all()
     if not finished:
         return claimed
     settled = {message_id: (outcome, at) for message_id, outcome, at in finished}
     connection.execute(
-        update(_OUTBOX)
-        .where(_OUTBOX.c.id == bindparam("settled_id"))
-        .values(
-            status=bindparam("outcome"),
-            sent_at=bindparam("at", type_=UTCDateTime()),
-            lease_owner=None,
-            lease_until=None,
-        ),
+        _SETTLE,
         [
-            {
-                "settled_id": message_id,
-                "outcome": outcome,
-                "at": at if outcome == "sent" else None,
-            }
+            {"settled_id": message_id, "outcome": outcome, "at": at if outcome == "sent" else None}
             for message_id, (outcome, at) in settled.items()
         ],
     )
