@@ -179,3 +179,20 @@ if POSTGRES_URL:
         assert first_key == "msg-0"
         assert sent_count(pg_runtime) == 2
         assert set(sent_attempts_per_message(pg_runtime).values()) == {1}
+
+    def test_the_journals_asynchronous_commit_does_not_outlive_the_cycle(pg_runtime, receiver):
+        # The journal commits asynchronously on a connection of its own; that connection goes
+        # back to the pool, where anyone else's commits must be durable again.
+        enqueue_webhooks(pg_runtime, receiver.url + "/hook", 40)
+
+        assert deliver_due(pg_runtime, "worker-1") == 40
+
+        pooled = pg_runtime.engine.pool.checkedin()
+        assert pooled > 0
+        connections = [pg_runtime.engine.connect() for _ in range(pooled)]
+        try:
+            settings = {c.execute(text("SHOW synchronous_commit")).scalar() for c in connections}
+        finally:
+            for connection in connections:
+                connection.close()
+        assert settings == {"on"}

@@ -17,10 +17,10 @@ _PENDING = "dutydesk.metrics.pending"
 Counted = Literal["outbox_queued", "outbox_attempts"]
 
 
-def count_on_commit(session: Session, counter: Counted, *labels: str) -> None:
-    """Add one to a counter of this process once the session's transaction has committed."""
+def count_on_commit(session: Session, counter: Counted, *labels: str, times: int = 1) -> None:
+    """Add `times` to a counter of this process once the session's transaction has committed."""
     pending: Counter[tuple[Counted, tuple[str, ...]]] = session.info.setdefault(_PENDING, Counter())
-    pending[(counter, labels)] += 1
+    pending[(counter, labels)] += times
 
 
 def watch_commits(sessions: sessionmaker[Session], metrics: Metrics) -> None:

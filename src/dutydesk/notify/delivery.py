@@ -8,9 +8,10 @@ not lost with its transaction, each attempt is also written to the delivery log 
 ends, in a transaction of its own (the journal); whoever claims the message next reads the log
 first and settles a message already sent instead of sending it again. On SQLite (one writer at a
 time, and a write lock must not be held across network calls) a batch is claimed with a lease
-(`lease_owner`, `lease_until`) in a short transaction and sent; its outcomes are recorded, only
-for rows the worker still holds, in the next short transaction of its lane, the one that leases
-the lane's next batch (one commit per batch); a killed worker's lease simply runs out.
+(`lease_owner`, `lease_until`, set by one UPDATE … RETURNING) in a short transaction and sent;
+its outcomes are recorded, only for rows the worker still holds, in the next short transaction
+of its lane, the one that leases the lane's next batch (one commit per batch); a killed
+worker's lease simply runs out.
 
 Either way a message is sent at least once. It reaches a receiver twice only if a worker dies
 while that very message is on the wire (PostgreSQL), or between sending a batch and recording it
@@ -21,19 +22,20 @@ while that very message is on the wire (PostgreSQL), or between sending a batch 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Engine, Select, Table, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from dutydesk.db import unit_of_work
+from dutydesk.db import UTCDateTime, unit_of_work
 from dutydesk.metrics.commits import count_on_commit
 from dutydesk.notify.channels.base import (
     DeliveryFailed,
@@ -42,6 +44,7 @@ from dutydesk.notify.channels.base import (
     PermanentFailure,
 )
 from dutydesk.notify.channels.dispatch import SLACK_CHANNELS, Senders, shown_destination
+from dutydesk.notify.journal import Journal
 from dutydesk.notify.models import DUE_STATUSES, DeliveryAttempt, OutboxMessage
 from dutydesk.runtime import Runtime
 
@@ -85,6 +88,24 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_FIRST_SECONDS * 2**exponent, BACKOFF_MAX_SECONDS))
 
 
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed message: what sending it and recording its attempt read (a plain row, not an
+    ORM object; nothing else of the message is loaded)."""
+
+    id: int
+    channel: str
+    destination: str
+    subject: str
+    text: str
+    payload: dict[str, Any] | None
+    idempotency_key: str
+    rate_key: str | None
+    attempts: int
+    created_at: datetime
+    due_at: datetime
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What happened when one message was sent."""
@@ -119,7 +140,7 @@ class _Lane:
     senders: Senders
     sends: ThreadPoolExecutor
     budget: _Budget
-    journal: _Journal | None
+    journal: Journal | None
     channels: tuple[str, ...]
 
 
@@ -131,7 +152,7 @@ def deliver_due(runtime: Runtime, worker_id: str) -> int:
         return 0
     senders = Senders.from_runtime(runtime)
     postgres = runtime.engine.dialect.name == "postgresql"
-    journal = _Journal(runtime.engine, worker_id[:120]) if postgres else None
+    journal = Journal(runtime.engine, worker_id[:120]) if postgres else None
     budget = _Budget(MAX_PER_CYCLE)
     # Each kind sends on threads of its own: hung e-mails must not take the threads Slack needs.
     send_pools = [
@@ -157,21 +178,61 @@ def deliver_due(runtime: Runtime, worker_id: str) -> int:
         senders.close()
 
 
+# The statements of the hot path, built once: Core rather than the ORM, run on the session's
+# connection (no identity map to keep in step, no objects loaded for rows read once).
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_NOW = bindparam("now", type_=UTCDateTime())
+_IS_DUE = and_(
+    _OUTBOX.c.status.in_(DUE_STATUSES),
+    _OUTBOX.c.due_at <= _NOW,
+    or_(_OUTBOX.c.lease_until.is_(None), _OUTBOX.c.lease_until <= _NOW),
+)
+_CHANNELS_DUE = select(_OUTBOX.c.channel).where(_IS_DUE).distinct()
+_CLAIMED_COLUMNS = [_OUTBOX.c[field.name] for field in fields(Claimed)]
+_ON_CHANNELS = _OUTBOX.c.channel.in_(bindparam("channels", expanding=True))
+_IN_DUE_ORDER = (_OUTBOX.c.due_at, _OUTBOX.c.id)
+# PostgreSQL: the next due messages, locked until the commit; SKIP LOCKED passes over those
+# another worker holds before the LIMIT counts.
+_LOCK_DUE = (
+    select(*_CLAIMED_COLUMNS)
+    .where(_IS_DUE, _ON_CHANNELS)
+    .order_by(*_IN_DUE_ORDER)
+    .limit(bindparam("size"))
+    .with_for_update(skip_locked=True, key_share=True)
+)
+# SQLite: the next due messages leased to this worker, read back in the same statement.
+_LEASE_DUE = (
+    update(_OUTBOX)
+    .where(
+        _OUTBOX.c.id.in_(
+            select(_OUTBOX.c.id)
+            .where(_IS_DUE, _ON_CHANNELS)
+            .order_by(*_IN_DUE_ORDER)
+            .limit(bindparam("size"))
+            .scalar_subquery()
+        )
+    )
+    .values(lease_owner=bindparam("owner"), lease_until=bindparam("until", type_=UTCDateTime()))
+    .returning(*_CLAIMED_COLUMNS)
+)
+_STILL_HELD = select(_OUTBOX.c.id).where(
+    _OUTBOX.c.id.in_(bindparam("ids", expanding=True)), _OUTBOX.c.lease_owner == bindparam("owner")
+)
+_DEFER = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("deferred_id"))
+    .values(
+        due_at=bindparam("new_due_at", type_=UTCDateTime()),
+        last_error=bindparam("reason"),
+        lease_owner=None,
+        lease_until=None,
+    )
+)
+
+
 def _channels_due(runtime: Runtime, now: datetime) -> set[str]:
     with unit_of_work(runtime.read_sessions) as session:
-        due = _due(now).with_only_columns(OutboxMessage.channel).order_by(None).distinct()
-        return set(session.scalars(due))
-
-
-def _due(now: datetime, channels: tuple[str, ...] | None = None) -> Select[OutboxMessage]:
-    query = select(OutboxMessage).where(
-        OutboxMessage.status.in_(DUE_STATUSES),
-        OutboxMessage.due_at <= now,
-        or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now),
-    )
-    if channels is not None:
-        query = query.where(OutboxMessage.channel.in_(channels))
-    return query.order_by(OutboxMessage.due_at, OutboxMessage.id)
+        return set(session.connection().scalars(_CHANNELS_DUE, {"now": now}))
 
 
 def _drain(lane: _Lane) -> int:
@@ -187,19 +248,21 @@ def _drain(lane: _Lane) -> int:
     return handled
 
 
-def _batch_locked(lane: _Lane, journal: _Journal, size: int) -> int:
+def _batch_locked(lane: _Lane, journal: Journal, size: int) -> int:
     """PostgreSQL: claim, send and record in one transaction that holds the row locks; each
     attempt is journaled as it ends, so a crash before the commit cannot make it happen twice."""
     runtime = lane.runtime
     with unit_of_work(runtime.sessions) as session:
         now = runtime.clock.now()
-        claimed = session.scalars(
-            _due(now, lane.channels).limit(size).with_for_update(skip_locked=True, key_share=True)
+        connection = session.connection()
+        rows = connection.execute(
+            _LOCK_DUE, {"now": now, "channels": lane.channels, "size": size}
         ).all()
-        if not claimed:
+        if not rows:
             return 0
-        unsettled = _settle_journaled(session, claimed)
-        to_send = _apply_rate_limits(session, unsettled, now)
+        claimed = sorted((Claimed(*row) for row in rows), key=_in_due_order)
+        unsettled = _settle_journaled(connection, claimed)
+        to_send = _apply_rate_limits(connection, unsettled, now)
         outcomes = _send_all(lane, to_send)
         _record(session, to_send, outcomes, lane.worker_id, journaled=True)
         session.commit()
@@ -212,13 +275,13 @@ def _drain_leased(lane: _Lane) -> int:
     outcomes are committed before anything else is sent, as if recorded on their own."""
     runtime = lane.runtime
     handled = 0
-    sent: tuple[list[OutboxMessage], list[Outcome]] | None = None
+    sent: tuple[list[Claimed], list[Outcome]] | None = None
     while True:
         size = lane.budget.take(LEASED_BATCH_SIZE)
         with _SQLITE_WRITES, unit_of_work(runtime.sessions) as session:
             if sent is not None:
                 _record_leased(session, *sent, lane.worker_id)
-            claimed, to_send = _lease(session, lane, size) if size > 0 else ([], [])
+            claimed, to_send = _lease(session.connection(), lane, size) if size > 0 else ([], [])
             session.commit()
         if not claimed:
             return handled
@@ -226,38 +289,38 @@ def _drain_leased(lane: _Lane) -> int:
         sent = (to_send, _send_all(lane, to_send))
 
 
-def _lease(
-    session: Session, lane: _Lane, size: int
-) -> tuple[Sequence[OutboxMessage], list[OutboxMessage]]:
-    """SQLite: the due messages claimed, and those of them leased to this worker to send now
-    (the rest are deferred by a rate limit)."""
+def _lease(connection: Connection, lane: _Lane, size: int) -> tuple[list[Claimed], list[Claimed]]:
+    """SQLite: the due messages claimed (leased to this worker in one UPDATE … RETURNING), and
+    those of them to send now (the rest are deferred by a rate limit and their lease undone)."""
     now = lane.runtime.clock.now()
-    claimed = session.scalars(_due(now, lane.channels).limit(size)).all()
-    if not claimed:
-        return claimed, []
-    to_send = _apply_rate_limits(session, claimed, now)
-    if to_send:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_([m.id for m in to_send]))
-            .values(lease_owner=lane.worker_id, lease_until=now + LEASE)
-            .execution_options(synchronize_session=False)
-        )
-    return claimed, to_send
+    rows = connection.execute(
+        _LEASE_DUE,
+        {
+            "now": now,
+            "channels": lane.channels,
+            "size": size,
+            "owner": lane.worker_id,
+            "until": now + LEASE,
+        },
+    ).all()
+    # SQLite returns the rows of an UPDATE in no particular order.
+    claimed = sorted((Claimed(*row) for row in rows), key=_in_due_order)
+    return claimed, _apply_rate_limits(connection, claimed, now, leased=True)
+
+
+def _in_due_order(message: Claimed) -> tuple[datetime, int]:
+    return message.due_at, message.id
 
 
 def _record_leased(
-    session: Session, to_send: list[OutboxMessage], outcomes: list[Outcome], worker_id: str
+    session: Session, to_send: list[Claimed], outcomes: list[Outcome], worker_id: str
 ) -> None:
     """SQLite: record the outcomes of messages this worker still holds the lease of."""
     if not to_send:
         return
     held = set(
-        session.scalars(
-            select(OutboxMessage.id).where(
-                OutboxMessage.id.in_([m.id for m in to_send]),
-                OutboxMessage.lease_owner == worker_id,
-            )
+        session.connection().scalars(
+            _STILL_HELD, {"ids": [m.id for m in to_send], "owner": worker_id}
         )
     )
     if len(held) < len(to_send):
@@ -269,15 +332,15 @@ def _record_leased(
 
 
 def _apply_rate_limits(
-    session: Session, claimed: Sequence[OutboxMessage], now: datetime
-) -> list[OutboxMessage]:
+    connection: Connection, claimed: list[Claimed], now: datetime, *, leased: bool = False
+) -> list[Claimed]:
     """The claimed messages to send now; the others are deferred until their contact's window
-    has room (never dropped)."""
+    has room (never dropped). `leased`: the claimed messages are leased already (SQLite)."""
     keys = {m.rate_key for m in claimed if m.rate_key is not None}
     if not keys:
-        return list(claimed)
+        return claimed
     used: dict[str, tuple[int, datetime]] = {}
-    sent_recently = session.execute(
+    sent_recently = connection.execute(
         select(OutboxMessage.rate_key, func.count(), func.min(OutboxMessage.sent_at))
         .where(OutboxMessage.rate_key.in_(keys), OutboxMessage.sent_at > now - RATE_WINDOW)
         .group_by(OutboxMessage.rate_key)
@@ -285,8 +348,10 @@ def _apply_rate_limits(
     for key, count, oldest in sent_recently:
         if key is not None:
             used[key] = (count, _aware(oldest))
-    # Messages another lane or worker is sending right now (SQLite leases) count too.
-    in_flight = session.execute(
+    # Messages another lane or worker is sending right now (SQLite leases) count too; this
+    # batch's own leases are not sends yet.
+    own = Counter(m.rate_key for m in claimed) if leased else Counter()
+    in_flight = connection.execute(
         select(OutboxMessage.rate_key, func.count())
         .where(
             OutboxMessage.rate_key.in_(keys),
@@ -296,11 +361,12 @@ def _apply_rate_limits(
         .group_by(OutboxMessage.rate_key)
     )
     for key, count in in_flight:
-        if key is None:
+        if key is None or count <= own[key]:
             continue
         previous, oldest = used.get(key, (0, now))
-        used[key] = (previous + count, oldest)
+        used[key] = (previous + count - own[key], oldest)
     to_send = []
+    deferred = []
     for message in claimed:
         key = message.rate_key
         if key is None:
@@ -311,11 +377,16 @@ def _apply_rate_limits(
             used[key] = (count + 1, min(oldest, now))
             to_send.append(message)
             continue
-        message.due_at = max(oldest + RATE_WINDOW, now + timedelta(seconds=1))
-        message.last_error = (
-            f"rate limit: {RATE_LIMIT_PER_MINUTE} messages a minute to this contact;"
-            " deferred, not dropped"
+        deferred.append(
+            {
+                "deferred_id": message.id,
+                "new_due_at": max(oldest + RATE_WINDOW, now + timedelta(seconds=1)),
+                "reason": f"rate limit: {RATE_LIMIT_PER_MINUTE} messages a minute to this"
+                " contact; deferred, not dropped",
+            }
         )
+    if deferred:
+        connection.execute(_DEFER, deferred)
     return to_send
 
 
@@ -325,12 +396,12 @@ def _aware(value: datetime | None) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _send_all(lane: _Lane, messages: Sequence[OutboxMessage]) -> list[Outcome]:
+def _send_all(lane: _Lane, messages: Sequence[Claimed]) -> list[Outcome]:
     """Send every message at once (each on its own thread), so one slow one delays no other."""
     return list(lane.sends.map(lambda m: _send_one(lane, m), messages))
 
 
-def _send_one(lane: _Lane, message: OutboxMessage) -> Outcome:
+def _send_one(lane: _Lane, message: Claimed) -> Outcome:
     runtime = lane.runtime
     envelope = Envelope(
         id=message.id,
@@ -369,7 +440,7 @@ def _send_one(lane: _Lane, message: OutboxMessage) -> Outcome:
 
 
 def _attempt_row(
-    message: OutboxMessage, outcome: Outcome, change: dict[str, object], worker_id: str
+    message: Claimed, outcome: Outcome, change: dict[str, object], worker_id: str
 ) -> dict[str, object]:
     return {
         "message_id": message.id,
@@ -382,9 +453,7 @@ def _attempt_row(
     }
 
 
-# Core statements run with one row of parameters per message: cheaper than the ORM's bulk
-# update and insert (no identity map to keep in step), for the same SQL.
-_OUTBOX = cast(Table, OutboxMessage.__table__)
+# Run with one row of parameters per message (executemany).
 _MOVE_ON = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("new_id"))
@@ -408,60 +477,66 @@ _LOG_ATTEMPT = insert(cast(Table, DeliveryAttempt.__table__))
 
 def _record(
     session: Session,
-    messages: Sequence[OutboxMessage],
+    messages: Sequence[Claimed],
     outcomes: Sequence[Outcome],
     worker_id: str,
     *,
     journaled: bool = False,
 ) -> None:
     """Move each message on (sent, retry later, or dead) and, unless the journal already has,
-    write each attempt to the log.
-
-    Plain bulk statements rather than the ORM's unit of work: this is the hot path.
-    """
+    write each attempt to the log: one statement each for the whole batch."""
     by_id = {m.id: m for m in messages}
     changes: list[dict[str, object]] = []
     attempts: list[dict[str, object]] = []
+    counts: Counter[tuple[str, str]] = Counter()
     for outcome in outcomes:
         message = by_id.get(outcome.message_id)
         if message is None:
             continue
         change = _next_state(message, outcome)
-        changes.append(change)
-        count_on_commit(session, "outbox_attempts", message.channel, str(change["status"]))
+        changes.append({f"new_{key}": value for key, value in change.items()})
+        counts[(message.channel, str(change["status"]))] += 1
         attempts.append(_attempt_row(message, outcome, change, worker_id))
-    if changes:
-        session.execute(
-            _MOVE_ON, [{f"new_{key}": value for key, value in c.items()} for c in changes]
-        )
-        if not journaled:
-            session.execute(_LOG_ATTEMPT, attempts)
+    if not changes:
+        return
+    connection = session.connection()
+    connection.execute(_MOVE_ON, changes)
+    if not journaled:
+        connection.execute(_LOG_ATTEMPT, attempts)
+    for (channel, status), count in counts.items():
+        count_on_commit(session, "outbox_attempts", channel, status, times=count)
 
 
-def _settle_journaled(session: Session, claimed: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+_ATTEMPTS = cast(Table, DeliveryAttempt.__table__)
+_FINISHED_IN_LOG = select(
+    _ATTEMPTS.c.message_id, _ATTEMPTS.c.outcome, _ATTEMPTS.c.attempted_at
+).where(
+    _ATTEMPTS.c.message_id.in_(bindparam("ids", expanding=True)),
+    _ATTEMPTS.c.outcome.in_(("sent", "dead")),
+)
+_SETTLE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("settled_id"))
+    .values(
+        status=bindparam("outcome"),
+        sent_at=bindparam("at", type_=UTCDateTime()),
+        lease_owner=None,
+        lease_until=None,
+    )
+)
+
+
+def _settle_journaled(connection: Connection, claimed: list[Claimed]) -> list[Claimed]:
     """Claimed messages whose last attempt a killed worker journaled but never recorded: those
     sent (or given up) are settled from the log, not sent again. Returns the rest."""
-    finished = session.execute(
-        select(
-            DeliveryAttempt.message_id, DeliveryAttempt.outcome, DeliveryAttempt.attempted_at
-        ).where(
-            DeliveryAttempt.message_id.in_([m.id for m in claimed]),
-            DeliveryAttempt.outcome.in_(("sent", "dead")),
-        )
-    ).all()
+    finished = connection.execute(_FINISHED_IN_LOG, {"ids": [m.id for m in claimed]}).all()
     if not finished:
-        return list(claimed)
+        return claimed
     settled = {message_id: (outcome, at) for message_id, outcome, at in finished}
-    session.execute(
-        update(OutboxMessage),
+    connection.execute(
+        _SETTLE,
         [
-            {
-                "id": message_id,
-                "status": outcome,
-                "sent_at": at if outcome == "sent" else None,
-                "lease_owner": None,
-                "lease_until": None,
-            }
+            {"settled_id": message_id, "outcome": outcome, "at": at if outcome == "sent" else None}
             for message_id, (outcome, at) in settled.items()
         ],
     )
@@ -469,71 +544,7 @@ def _settle_journaled(session: Session, claimed: Sequence[OutboxMessage]) -> lis
     return [m for m in claimed if m.id not in settled]
 
 
-class _Journal:
-    """PostgreSQL: writes attempts to the delivery log as they end, in small transactions of
-    their own on one connection, whatever has queued up in one commit (a group commit).
-
-    Asynchronous commit is enough: the journal guards against a dead worker, not a dead
-    database, and a journaled attempt lost with the database is at worst one resend.
-    """
-
-    def __init__(self, engine: Engine, worker_id: str) -> None:
-        self._engine = engine
-        self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self._written: set[int] = set()
-        self._failed: BaseException | None = None
-        self._changed = threading.Condition()
-        self._thread = threading.Thread(
-            target=self._run, name=f"dutydesk-journal-{worker_id}", daemon=True
-        )
-        self._thread.start()
-
-    def write(self, row: dict[str, Any]) -> None:
-        """Log one attempt; returns once it is committed, raises if it never will be."""
-        message_id = row["message_id"]
-        self._queue.put(row)
-        with self._changed:
-            while message_id not in self._written:
-                if self._failed is not None:
-                    raise RuntimeError("the delivery log could not be written") from self._failed
-                self._changed.wait()
-            self._written.discard(message_id)
-
-    def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
-
-    def _run(self) -> None:
-        while (first := self._queue.get()) is not None:
-            rows = [first]
-            closing = False
-            while not self._queue.empty():
-                row = self._queue.get_nowait()
-                if row is None:
-                    closing = True
-                    break
-                rows.append(row)
-            self._commit(rows)
-            if closing:
-                return
-
-    def _commit(self, rows: list[dict[str, Any]]) -> None:
-        try:
-            with self._engine.begin() as connection:
-                connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
-                connection.execute(insert(DeliveryAttempt), rows)
-        except Exception as error:
-            log.exception("writing %d attempt(s) to the delivery log failed", len(rows))
-            with self._changed:
-                self._failed = error
-                self._changed.notify_all()
-            return
-        with self._changed:
-            self._written.update(row["message_id"] for row in rows)
-            self._changed.notify_all()
-
-
-def _next_state(message: OutboxMessage, outcome: Outcome) -> dict[str, object]:
+def _next_state(message: Claimed, outcome: Outcome) -> dict[str, object]:
     """The message's columns after this attempt: sent, failed (due again later) or dead."""
     attempts = message.attempts + 1
     change: dict[str, object] = {

@@ -1,13 +1,18 @@
 """Real local servers for notification tests: an SMTP server (aiosmtpd), a Slack Web API
-stand-in that the real slack_sdk client talks to, and a webhook receiver that checks signatures.
+stand-in that the real slack_sdk client talks to, a webhook receiver that checks signatures
+(over plain HTTP or TLS), and a forward HTTP proxy.
 
 Tests wait for them with `wait_for(n)` (a condition with a deadline), never by sleeping.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
+import select
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,8 +20,9 @@ from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
@@ -43,6 +49,9 @@ class Reply:
     status: int = 200
     body: dict[str, Any] = field(default_factory=lambda: {"ok": True})
     headers: dict[str, str] = field(default_factory=dict)
+    # Close the connection after answering without saying so (as a receiver does with a
+    # kept-alive connection it has let sit idle too long).
+    hang_up: bool = False
 
 
 @dataclass
@@ -52,6 +61,8 @@ class Request:
     path: str
     headers: dict[str, str]
     body: bytes
+    # The sender's address and port: requests with the same one came on the same connection.
+    peer: tuple[str, int] = ("", 0)
 
     def params(self) -> dict[str, Any]:
         """The body as JSON or form fields (slack_sdk sends either, depending on the method)."""
@@ -70,11 +81,12 @@ class _BackloggedHTTPServer(ThreadingHTTPServer):
 class RecordingServer:
     """An HTTP server in a thread that records requests and answers from a script."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[Request] = []
         self.script: list[Reply] = []  # answered in order, then the default
         self.default = Reply()
         self.delay_seconds = 0.0  # how long each answer takes (a slow receiver)
+        self.hung_up = 0  # connections this server has closed
         self._changed = threading.Condition()
         owner = self
 
@@ -87,6 +99,7 @@ class RecordingServer:
                     self.path,
                     {k.lower(): v for k, v in self.headers.items()},
                     self.rfile.read(length),
+                    self.client_address[:2],
                 )
                 reply = owner.record(request)
                 if owner.delay_seconds:
@@ -99,13 +112,26 @@ class RecordingServer:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
+                self.close_connection = self.close_connection or reply.hang_up
+
+            def finish(self) -> None:
+                super().finish()
+                # Closed here rather than after this returns, so `hung_up` counts closed ones.
+                self.connection.close()
+                with owner._changed:
+                    owner.hung_up += 1
+                    owner._changed.notify_all()
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self.server = _BackloggedHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        scheme = "http"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def record(self, request: Request) -> Reply:
@@ -121,6 +147,15 @@ class RecordingServer:
         with self._changed:
             return self._changed.wait_for(lambda: len(self.requests) >= count, timeout)
 
+    def wait_for_hang_ups(self, count: int, timeout: float = WAIT_SECONDS) -> bool:
+        """Wait until this server has closed at least `count` connections."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self.hung_up >= count, timeout)
+
+    def connections(self) -> set[tuple[str, int]]:
+        """The connections the requests so far came on."""
+        return {request.peer for request in list(self.requests)}
+
     def start(self) -> RecordingServer:
         self._thread.start()
         return self
@@ -131,13 +166,92 @@ class RecordingServer:
 
 
 @contextmanager
-def recording_server() -> Iterator[RecordingServer]:
-    """A started RecordingServer, stopped afterwards."""
-    server = RecordingServer().start()
+def recording_server(tls: ssl.SSLContext | None = None) -> Iterator[RecordingServer]:
+    """A started RecordingServer (over TLS with `tls`), stopped afterwards."""
+    server = RecordingServer(tls).start()
     try:
         yield server
     finally:
         server.stop()
+
+
+def make_certificate(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost, and its key, made by openssl."""
+    certificate, key = directory / "certificate.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-nodes", "-days", "2",
+            "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-keyout", str(key), "-out", str(certificate),
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return certificate, key
+
+
+class ForwardProxy:
+    """A forward HTTP proxy: plain requests (absolute URLs) are passed on and answered, CONNECT
+    opens a tunnel. It notes each request line and Proxy-Authorization header it gets."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str | None]] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                owner.seen.append((self.requestline, self.headers.get("Proxy-Authorization")))
+                target = urlsplit(self.path)
+                upstream = http.client.HTTPConnection(
+                    target.hostname or "", target.port, timeout=10
+                )
+                headers = {
+                    k: v for k, v in self.headers.items() if k.lower() != "proxy-authorization"
+                }
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                path = target.path + (f"?{target.query}" if target.query else "")
+                upstream.request("POST", path, body, headers)
+                answer = upstream.getresponse()
+                content = answer.read()
+                upstream.close()
+                self.send_response(answer.status)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            def do_CONNECT(self) -> None:
+                owner.seen.append((self.requestline, self.headers.get("Proxy-Authorization")))
+                host, port = self.path.rsplit(":", 1)
+                upstream = socket.create_connection((host, int(port)), timeout=10)
+                self.send_response(200, "Connection established")
+                self.end_headers()
+                self.wfile.flush()
+                ends = [self.connection, upstream]
+                while True:
+                    readable, _, _ = select.select(ends, [], [], 10)
+                    if not readable:
+                        break
+                    data = readable[0].recv(65536)
+                    if not data:
+                        break
+                    (upstream if readable[0] is self.connection else self.connection).sendall(data)
+                upstream.close()
+                self.close_connection = True
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = _BackloggedHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 @dataclass

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import httpx
 from slack_sdk import WebClient
 
 from dutydesk.addresses import check_address
@@ -15,6 +13,8 @@ from dutydesk.errors import Invalid
 from dutydesk.mailbox import store as mailbox_store
 from dutydesk.notify.channels import apprise, email, slack, webhook
 from dutydesk.notify.channels.base import Envelope, TemporaryFailure
+from dutydesk.notify.channels.connections import Connections
+from dutydesk.notify.signing import webhook_secret
 from dutydesk.runtime import Runtime
 
 CHANNELS = ("email", "slack", "slack_topic", "slack_usergroup", "webhook", "apprise")
@@ -52,19 +52,14 @@ class Senders:
     slack_client: WebClient | None
     # A DUTYDESK_SMTP_URL that does not parse fails e-mail only, not the other channels.
     smtp_problem: str | None = None
-    http: httpx.Client = field(
-        default_factory=lambda: httpx.Client(
-            timeout=webhook.TIMEOUT_SECONDS, follow_redirects=False
-        )
-    )
+    webhooks: Connections = field(default_factory=lambda: Connections(webhook.TIMEOUT_SECONDS))
+    # Each webhook URL's signing secret, derived once per cycle rather than once per message.
+    _webhook_secrets: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_runtime(cls, runtime: Runtime) -> Senders:
         """Channels configured from DUTYDESK_SMTP_URL, DUTYDESK_SLACK_* and the secret key."""
         settings = runtime.settings
-        # httpx logs every request at INFO; the delivery log already records each attempt,
-        # and a busy worker's log would be nothing but those lines.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
         smtp_url = mailbox_store.smtp_url(settings)
         token = settings.slack_token.get_secret_value() if settings.slack_token else None
         smtp, smtp_problem = None, None
@@ -89,7 +84,11 @@ class Senders:
         elif envelope.channel in SLACK_CHANNELS:
             slack.send_slack(self.slack_client, envelope)
         elif envelope.channel == "webhook":
-            webhook.send_webhook(self.http, self.secret_key, envelope, now=now)
+            secret = self._webhook_secrets.get(envelope.destination)
+            if secret is None:
+                secret = webhook_secret(self.secret_key, envelope.destination)
+                self._webhook_secrets[envelope.destination] = secret
+            webhook.send_webhook(self.webhooks, secret, envelope, now=now)
         elif envelope.channel == "apprise":
             apprise.send_apprise(envelope)
         else:
@@ -97,4 +96,4 @@ class Senders:
 
     def close(self) -> None:
         """Release the HTTP connections."""
-        self.http.close()
+        self.webhooks.close()

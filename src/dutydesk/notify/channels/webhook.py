@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-import httpx
-
 from dutydesk import __version__
 from dutydesk.errors import Invalid
 from dutydesk.notify.channels.base import Envelope, PermanentFailure, TemporaryFailure
+from dutydesk.notify.channels.connections import Connections, ProxyNotSupported
 from dutydesk.notify.signing import (
     IDEMPOTENCY_HEADER,
     SIGNATURE_HEADER,
     signature_header,
-    webhook_secret,
 )
 
 TIMEOUT_SECONDS = 10.0
+_USER_AGENT = f"Dutydesk/{__version__}"
 # Statuses that say "not now" rather than "never": retried on the backoff schedule.
 _RETRYABLE = {408, 409, 425, 429}
 
@@ -67,27 +67,29 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
 
 
 def send_webhook(
-    client: httpx.Client, secret_key: str, envelope: Envelope, *, now: datetime
+    connections: Connections, secret: str, envelope: Envelope, *, now: datetime
 ) -> None:
-    """POST the message to its URL, signed; any 2xx is success."""
+    """POST the message to its URL, signed with the URL's `secret`; any 2xx is success."""
     body = webhook_body(envelope)
-    secret = webhook_secret(secret_key, envelope.destination)
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": f"Dutydesk/{__version__}",
+        "User-Agent": _USER_AGENT,
         SIGNATURE_HEADER: signature_header(secret, int(now.timestamp()), body),
         IDEMPOTENCY_HEADER: envelope.idempotency_key,
     }
-    where = shown_url(envelope.destination)
     try:
-        response = client.post(envelope.destination, content=body, headers=headers)
-    except httpx.HTTPError as error:
-        raise TemporaryFailure(f"{where}: {type(error).__name__}") from error
-    if 200 <= response.status_code < 300:
-        return
-    text = f"{where} answered HTTP {response.status_code}"
-    if response.status_code in _RETRYABLE or response.status_code >= 500:
+        answer = connections.post(envelope.destination, body, headers)
+    except (OSError, http.client.HTTPException, UnicodeError) as error:
         raise TemporaryFailure(
-            text, retry_after_seconds=retry_after_seconds(response.headers.get("Retry-After"), now)
+            f"{shown_url(envelope.destination)}: {type(error).__name__}"
+        ) from error
+    except ProxyNotSupported as error:
+        raise TemporaryFailure(f"{shown_url(envelope.destination)}: {error}") from error
+    if 200 <= answer.status < 300:
+        return
+    text = f"{shown_url(envelope.destination)} answered HTTP {answer.status}"
+    if answer.status in _RETRYABLE or answer.status >= 500:
+        raise TemporaryFailure(
+            text, retry_after_seconds=retry_after_seconds(answer.retry_after, now)
         )
     raise PermanentFailure(text)
