@@ -2,7 +2,7 @@
 
 The standard library's http.client rather than httpx: a small signed POST costs it about a
 quarter of httpx's CPU time, and a worker's sending threads share one core (the GIL), so that
-time is the worker's throughput (docs/adr/0011-webhooks-over-http-client.md). What httpx did
+time is the worker's throughput (docs/adr/0012-webhooks-over-http-client.md). What httpx did
 for webhooks is kept: connections are reused, certificates are checked against certifi's
 bundle (or SSL_CERT_FILE / SSL_CERT_DIR), the proxy named by HTTP_PROXY / HTTPS_PROXY /
 ALL_PROXY is used unless NO_PROXY excludes the host, credentials in a URL are sent as Basic
