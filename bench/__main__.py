@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import events, first_page, metrics, oncall, outbox, pages
+from bench import cli, events, first_page, metrics, oncall, outbox, pages
 
 
 def main() -> None:
@@ -16,6 +16,7 @@ def main() -> None:
     events.run()
     metrics.run()
     first_page.run()
+    cli.run()
 
 
 if __name__ == "__main__":
