@@ -39,6 +39,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bench.loopback import free_port
 from bench.open_alerts import seed_open_alerts
 from dutydesk.alerts.models import Alert, AlertLogEntry
 from dutydesk.composition import bootstrap
@@ -85,13 +86,6 @@ class Load:
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def team_file(folder: Path) -> Path:

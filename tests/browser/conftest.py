@@ -13,7 +13,6 @@ import contextlib
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 import httpx2 as httpx
 import pytest
+from bench.loopback import free_port
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from sqlalchemy import create_engine, text
 
@@ -102,12 +102,6 @@ class Server:
         """A rota's final schedule in [start, end), from the API."""
         params = {"from": start.isoformat(), "to": end.isoformat()}
         return list(self.api("GET", f"/api/v1/rotas/{rota}/shifts", params=params))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def run_cli(database_url: str, *args: str, stdin: str = "") -> str:

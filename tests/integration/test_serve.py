@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx2 as httpx
+from bench.loopback import free_port
 
 from tests.conftest import EXAMPLE_TEAM
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_for_uvicorn(server: subprocess.Popen[str]) -> None:

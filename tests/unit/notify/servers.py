@@ -26,20 +26,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from bench.loopback import free_port
 
 from dutydesk.notify.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_signature
 from dutydesk.runtime import Runtime as RuntimeType
 from dutydesk.settings import Settings
 
 WAIT_SECONDS = 30.0
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
