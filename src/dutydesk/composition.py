@@ -109,6 +109,9 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> R
     benchmarks and the tests all come here, and alerts refuse to change without their reactions.
     """
     # Imported when a runtime is built, not with this module: `dutydesk --help` builds none.
+    # Every model, so that each foreign key finds its table whichever domain a command uses
+    # (a user names a person by key; auth does not import people).
+    import dutydesk.models  # noqa: F401
     from dutydesk.alerts.reactions import AlertReactions, wire_reactions
 
     runtime = build_runtime(settings, clock)
