@@ -9,10 +9,12 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.types import ASGIApp
 
 from dutydesk import __version__
 from dutydesk.alerts.api import router as alerts_router
 from dutydesk.alerts.events_api import router as events_router
+from dutydesk.alerts.events_asgi import EnqueueFastPath
 from dutydesk.alerts.webhooks import router as webhooks_router
 from dutydesk.audit.api import router as audit_router
 from dutydesk.calendars.api import router as calendars_router
@@ -34,9 +36,17 @@ from dutydesk.web.routes import PAGE_ROUTERS
 log = logging.getLogger(__name__)
 
 
+class _Application(FastAPI):
+    """FastAPI, with the Events API's busiest route answered in front of every middleware
+    (alerts/events_asgi.py): the stack is built on the first request, once all is set up."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return EnqueueFastPath(super().build_middleware_stack(), self)
+
+
 def create_app(runtime: Runtime) -> FastAPI:
     """Build the application around a runtime (settings, database, clock)."""
-    app = FastAPI(
+    app = _Application(
         title="Dutydesk",
         version=__version__,
         description=(

@@ -7,7 +7,7 @@ from prometheus_client import CollectorRegistry
 
 from dutydesk.metrics.database import DatabaseCollector
 from dutydesk.metrics.exposition import router
-from dutydesk.metrics.http import RecordRequests
+from dutydesk.metrics.http import RecordRequests, RequestMetrics
 from dutydesk.runtime import Runtime
 
 
@@ -23,6 +23,8 @@ def install_metrics(app: FastAPI, runtime: Runtime) -> None:
     exposed.register(DatabaseCollector(runtime))
     app.state.metrics_registry = exposed
     app.include_router(router)
+    # Shared with the Events API's route in front of the middleware (alerts/events_asgi.py).
+    recorder = app.state.request_metrics = RequestMetrics(runtime.metrics)
     # Added last, so it is outermost: it times the whole answer, refusals by the other
     # middleware included.
-    app.add_middleware(RecordRequests, metrics=runtime.metrics, routes=app.router.routes)
+    app.add_middleware(RecordRequests, recorder=recorder, routes=app.router.routes)

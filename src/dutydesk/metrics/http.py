@@ -68,38 +68,18 @@ class _Series:
     by_status: dict[int, Counter] = field(default_factory=dict)
 
 
-class RecordRequests:
-    """Records each HTTP request's duration and status; counts events by kind and outcome."""
+class RequestMetrics:
+    """What each HTTP request records: its duration and status by route template and method,
+    and on the routes that take events, the event's outcome."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, routes: Sequence[BaseRoute]) -> None:
-        self.app = app
+    def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
-        self.routes = routes  # the application's, for naming mounts
         # Bounded: route templates (plus UNMATCHED) times the methods above.
         self._series: dict[tuple[str, str], _Series] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        # An exception that escapes the app becomes a 500 further out (ServerErrorMiddleware).
-        status = 500
-
-        async def send_noting_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_noting_status)
-        finally:
-            self._record(scope, status, time.perf_counter() - started)
-
-    def _record(self, scope: Scope, status: int, seconds: float) -> None:
-        route = route_label(scope, self.routes)
-        method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+    def record(self, route: str, method: str, status: int, seconds: float) -> None:
+        """One request to `route` (a template) answered with `status` after `seconds`."""
+        method = method if method in _METHODS else "OTHER"
         series = self._series.get((route, method))
         if series is None:
             series = self._series[(route, method)] = self._new_series(route, method)
@@ -119,3 +99,36 @@ class RecordRequests:
             requests=self.metrics.http_requests,
             events={} if kind is None else {o: events.labels(kind, o) for o in EVENT_OUTCOMES},
         )
+
+
+class RecordRequests:
+    """Records each HTTP request's duration and status; counts events by kind and outcome."""
+
+    def __init__(self, app: ASGIApp, recorder: RequestMetrics, routes: Sequence[BaseRoute]) -> None:
+        self.app = app
+        self.recorder = recorder
+        self.routes = routes  # the application's, for naming mounts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        # An exception that escapes the app becomes a 500 further out (ServerErrorMiddleware).
+        status = 500
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            self.recorder.record(
+                route_label(scope, self.routes),
+                scope["method"],
+                status,
+                time.perf_counter() - started,
+            )
