@@ -101,7 +101,7 @@ def event_writer(state: State) -> tuple[Runtime, GroupWriter]:
     runtime: Runtime = state.runtime
     writer: GroupWriter | None = getattr(state, "event_writer", None)
     if writer is None:
-        writer = GroupWriter(runtime.sessions, batched=_store_triggers)
+        writer = GroupWriter(runtime.sessions, batched=_store_triggers, single=_store_trigger)
         state.event_writer = writer
     return runtime, writer
 
@@ -265,6 +265,12 @@ def _store_triggers(session: Session, received: list[_Received]) -> list[str | E
         outcomes.append(dedup_key)
     bulk.trigger_all(session, triggers)
     return outcomes
+
+
+def _store_trigger(session: Session, event: _Received) -> str:
+    """One trigger event on its own (the caller commits), when its batch failed as a whole:
+    through `service.trigger`, which joins an alert another process opened a moment earlier."""
+    return _store_event(event.envelope, event.payload, event.now, session)
 
 
 def _live_key(session: Session, presented: str) -> LiveKey:
