@@ -78,18 +78,20 @@ class EnqueueFastPath:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        status, answered = 500, False
         try:
             status, body = await self._answer(content_type, receive)
             headers = [(b"content-length", b"%d" % len(body)), *_JSON_HEADERS]
             await send({"type": "http.response.start", "status": status, "headers": headers})
+            answered = True
             await send({"type": "http.response.body", "body": body})
         except Exception as error:
-            # As Starlette's ServerErrorMiddleware: the 500 answer, then the error goes on to
-            # the server (which logs it too).
-            status = 500
+            # As Starlette's ServerErrorMiddleware: the error mapper logs it and answers 500
+            # (unless an answer was begun), and the error goes on to the server.
             response = await self._unexpected(Request(scope, receive), error)
-            await response(scope, receive, send)
+            if not answered:
+                status = 500
+                await response(scope, receive, send)
             raise
         finally:
             if self._metrics is not None:
