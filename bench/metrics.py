@@ -28,7 +28,7 @@ from typing import Any
 from bench import events
 from dutydesk import migrate
 from dutydesk.app import create_app
-from dutydesk.metrics.http import RecordRequests
+from dutydesk.metrics.http import RecordRequests, RequestMetrics
 from dutydesk.runtime import bootstrap
 from dutydesk.settings import Settings
 
@@ -178,7 +178,9 @@ def run() -> None:
             bare = answering_at_once(SimpleNamespace(path="/v2/enqueue"))
             alone = {
                 "metrics off": bare,
-                "metrics on": RecordRequests(bare, runtimes["metrics on"].metrics, []),
+                "metrics on": RecordRequests(
+                    bare, RequestMetrics(runtimes["metrics on"].metrics), []
+                ),
             }
             figures = {
                 "middleware alone": asyncio.run(measure(alone, 202)),
