@@ -18,6 +18,9 @@ raw asyncio HTTP/1.1 over CONCURRENCY keep-alive connections, one request in fli
 (no pipelining), a pre-built body per event. Latency is from writing a request to reading its
 whole answer. Every 202 is then checked against the database: each accepted event is one
 `trigger` row in the alert log, read by another connection after the answers came back.
+
+Each line also gives the server's CPU per request (all its threads, from /proc): unlike the
+rates, it moves little when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,10 +81,18 @@ class Load:
     seconds: float
     latencies_ms: list[float]
     generator_cpu_seconds: float = 0.0
+    # The server's CPU over the run, all its threads (None where /proc cannot tell).
+    server_cpu_seconds: float | None = None
 
     @property
     def rate(self) -> float:
         return self.accepted / self.seconds
+
+    def server_cpu_text(self) -> str:
+        """The server's CPU per request, the figure the machine's load moves least."""
+        if self.server_cpu_seconds is None or not self.sent:
+            return ""
+        return f"  server {self.server_cpu_seconds / self.sent * 1000:.3f} ms CPU a request"
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -181,7 +192,7 @@ def measure_ceiling(folder: Path, env: dict[str, str]) -> Load:
         bodies = [trigger("0" * 32, f"ceiling-{n}", n) for n in range(CEILING_WARM_UP + NEW_EVENTS)]
         requests = [request_bytes(port, body) for body in bodies]
         drive(port, requests[:CEILING_WARM_UP])
-        return drive(port, requests[CEILING_WARM_UP:])
+        return drive(port, requests[CEILING_WARM_UP:], server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -274,13 +285,31 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def drive(port: int, requests: list[bytes]) -> Load:
-    """Send every request over CONCURRENCY keep-alive connections; what came back, how fast.
+def drive(port: int, requests: list[bytes], server_pid: int | None = None) -> Load:
+    """Send every request over CONCURRENCY keep-alive connections; what came back, how fast,
+    and (given its process id) the CPU the server spent meanwhile.
 
     On uvloop when it is installed (it is a dependency): the generator shares the machine's
     cores with the server, and uvloop's loop costs it less.
     """
-    return _run_loop(_drive(port, requests))
+    before = server_cpu_seconds(server_pid)
+    load = _run_loop(_drive(port, requests))
+    after = server_cpu_seconds(server_pid)
+    if before is None or after is None:
+        return load
+    return replace(load, server_cpu_seconds=after - before)
+
+
+def server_cpu_seconds(pid: int | None) -> float | None:
+    """User and system CPU of a process, all its threads, from /proc (Linux); else None."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # utime and stime, the 14th and 15th fields, in clock ticks.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _run_loop(work: Coroutine[Any, Any, Load]) -> Load:
@@ -296,7 +325,7 @@ def report(label: str, load: Load, stored: int, ceiling: Load | None = None) -> 
     print(
         f"  {label:<32} {load.rate:6.0f} events/s  p50 {load.percentile(50):5.1f} ms"
         f"  p95 {load.percentile(95):5.1f} ms  p99 {load.percentile(99):5.1f} ms{share}"
-        f"  accepted {load.accepted}/{load.sent}, stored {stored}"
+        f"{load.server_cpu_text()}  accepted {load.accepted}/{load.sent}, stored {stored}"
         + ("" if stored == load.accepted else "  NOT ALL STORED")
     )
 
@@ -351,8 +380,8 @@ def run_level(folder: Path, open_alerts: int) -> None:
     print(
         f"  {'ceiling: a bare FastAPI route':<32} {ceiling.rate:6.0f} requests/s"
         f"  p50 {ceiling.percentile(50):5.1f} ms  p99 {ceiling.percentile(99):5.1f} ms"
-        f"  (load generator: {ceiling.generator_cpu_seconds / ceiling.sent * 1000:.3f} ms CPU"
-        " a request)"
+        f"{ceiling.server_cpu_text()}  (load generator:"
+        f" {ceiling.generator_cpu_seconds / ceiling.sent * 1000:.3f} ms CPU a request)"
     )
     server, port = start_server(folder, env, open_alerts=open_alerts)
     runtime = bootstrap(Settings(database_url=url, secret_key=SECRET_KEY))
@@ -376,21 +405,21 @@ def run_level(folder: Path, open_alerts: int) -> None:
         drive(port, warm)
 
         new = [request_bytes(port, trigger(routing_key, f"new-{n}", n)) for n in range(NEW_EVENTS)]
-        load = drive(port, new)
+        load = drive(port, new, server.pid)
         report(f"new alerts ({NEW_EVENTS} keys)", load, stored("new-")[0], ceiling)
 
         duplicates = [
             request_bytes(port, trigger(routing_key, f"dup-{n % DUPLICATE_KEYS}", n))
             for n in range(DUPLICATE_EVENTS)
         ]
-        load = drive(port, duplicates)
+        load = drive(port, duplicates, server.pid)
         report(f"duplicates ({DUPLICATE_KEYS} keys)", load, stored("dup-")[0], ceiling)
 
         storm = [
             request_bytes(port, trigger(routing_key, f"storm-{n % STORM_KEYS}", n))
             for n in range(STORM_EVENTS)
         ]
-        load = drive(port, storm)
+        load = drive(port, storm, server.pid)
         logged, alerts = stored("storm-")
         report(f"storm ({STORM_EVENTS} events, {STORM_KEYS} keys)", load, logged, ceiling)
         with unit_of_work(runtime.read_sessions) as session:

@@ -29,6 +29,7 @@ from bench import events
 from dutydesk import migrate
 from dutydesk.app import create_app
 from dutydesk.composition import bootstrap
+from dutydesk.metrics.requests import RequestMetrics
 from dutydesk.prometheus.http import RecordRequests
 from dutydesk.settings import Settings
 
@@ -178,7 +179,9 @@ def run() -> None:
             bare = answering_at_once(SimpleNamespace(path="/v2/enqueue"))
             alone = {
                 "metrics off": bare,
-                "metrics on": RecordRequests(bare, runtimes["metrics on"].metrics, []),
+                "metrics on": RecordRequests(
+                    bare, RequestMetrics(runtimes["metrics on"].metrics), []
+                ),
             }
             figures = {
                 "middleware alone": asyncio.run(measure(alone, 202)),

@@ -9,8 +9,10 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.types import ASGIApp
 
 from dutydesk import __version__, composition
+from dutydesk.alerts.events_asgi import EnqueueFastPath
 from dutydesk.http_errors import API_ERROR_RESPONSES, install_error_mapper
 from dutydesk.prometheus.api import install_metrics
 from dutydesk.runtime import Runtime
@@ -20,9 +22,17 @@ from dutydesk.web.navigation import Navigation
 log = logging.getLogger(__name__)
 
 
+class _Application(FastAPI):
+    """FastAPI, with the Events API's busiest route answered in front of every middleware
+    (alerts/events_asgi.py): the stack is built on the first request, once all is set up."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return EnqueueFastPath(super().build_middleware_stack(), self)
+
+
 def create_app(runtime: Runtime) -> FastAPI:
     """Build the application around a runtime (settings, database, clock)."""
-    app = FastAPI(
+    app = _Application(
         title="Dutydesk",
         version=__version__,
         description=(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dutydesk.logs import RedactSecrets, redact
+from dutydesk.logs import RedactSecrets, _redact_all, redact
 
 
 @pytest.mark.parametrize(
@@ -73,3 +75,16 @@ def test_the_filter_redacts_uvicorns_access_log_arguments():
     )
     RedactSecrets().filter(record)
     assert record.getMessage() == '127.0.0.1:5 - "POST /act/… HTTP/1.1" 303'
+
+
+# Pieces of the URLs the patterns look for, in several letter cases (ſ, K and İ are the
+# letters that match s, k and i when case is ignored), and the characters that end them.
+_ENDS = '/?&=;#" '
+_PATHS = (".ics", ".ICS", "ical", "ICAL", "hooks", "Hooks", "act", "ACT", "v2", "feeds")
+_OTHERS = ("ddk_", "DDK_", "abcdefgh", "token", "Key", "%74", "x", "\u017f", "\u212a", "\u0130")
+_PIECES = [*_ENDS, *_PATHS, *_OTHERS]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=24).map("".join))
+def test_lines_skipped_for_having_nothing_to_hide_are_those_the_patterns_leave_alone(text):
+    assert redact(text) == _redact_all(text)

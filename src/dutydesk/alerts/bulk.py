@@ -44,12 +44,6 @@ def trigger_all(session: Session, triggers: Sequence[Trigger]) -> None:
     """Apply triggers in order: each opens an alert or is a duplicate of the open one."""
     if not triggers:
         return
-    if len(triggers) == 1:
-        event = triggers[0]
-        alerts.trigger(
-            session, event.service_id, event.dedup_key, event.fields, event.now, actor=event.actor
-        )
-        return
     alert_ids = _open_alert_ids(session, {(t.service_id, t.dedup_key) for t in triggers})
     opening = _first_of_each_new_key(triggers, alert_ids)
     alert_ids.update(_open_new_alerts(session, opening))

@@ -8,15 +8,17 @@ validate it and the app's error mapper answer.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import State
 
 from dutydesk.alerts import bulk
 from dutydesk.alerts import service as alerts
@@ -52,10 +54,34 @@ class EventRejected(Exception):
         self.status = status
         self.message = message
 
-    def response(self) -> JSONResponse:
+    def body(self) -> bytes:
         """PagerDuty's answer to a refused event."""
-        body = {"status": "invalid event", "message": self.message, "errors": self.errors}
-        return JSONResponse(body, status_code=self.status)
+        return json_bytes(
+            {"status": "invalid event", "message": self.message, "errors": self.errors}
+        )
+
+    def response(self) -> Response:
+        return _json_response(self.body(), self.status)
+
+
+def json_bytes(content: Any) -> bytes:
+    """An answer's JSON, encoded as FastAPI's JSONResponse encodes it."""
+    return json.dumps(
+        content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
+
+
+# The answer to an accepted event but for its dedup key, which goes last: built once.
+_ACCEPTED_START = json_bytes({"status": "success", "message": "Event processed"})[:-1]
+
+
+def accepted_body(dedup_key: str) -> bytes:
+    """PagerDuty's answer to an accepted event."""
+    return b'%s,"dedup_key":%s}' % (_ACCEPTED_START, json_bytes(dedup_key))
+
+
+def _json_response(body: bytes, status: int) -> Response:
+    return Response(body, status_code=status, media_type="application/json")
 
 
 def _unknown_key() -> EventRejected:
@@ -66,17 +92,16 @@ def _unknown_key() -> EventRejected:
     )
 
 
-def _writer(request: Request) -> tuple[Runtime, GroupWriter]:
+def event_writer(state: State) -> tuple[Runtime, GroupWriter]:
     """The runtime and the application's group-commit writer for events (made on first use).
 
     Read here rather than declared as dependencies: resolving dependencies is a measurable
     part of the time a request takes, and these routes take thousands a second.
     """
-    state = request.app.state
     runtime: Runtime = state.runtime
     writer: GroupWriter | None = getattr(state, "event_writer", None)
     if writer is None:
-        writer = GroupWriter(runtime.sessions, batched=_store_triggers)
+        writer = GroupWriter(runtime.sessions, batched=_store_triggers, single=_store_trigger)
         state.event_writer = writer
     return runtime, writer
 
@@ -95,20 +120,29 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=_RESPONSES,
     openapi_extra=json_body_openapi(EventV2),
 )
-async def enqueue(request: Request) -> JSONResponse:
+async def enqueue(request: Request) -> Response:
     """Trigger, acknowledge or resolve an alert (PagerDuty Events API v2)."""
-    runtime, writer = _writer(request)
+    # Most requests are answered before they reach this (events_asgi.py), with the same
+    # functions; this answers the others (a query string, a chunked body) and documents the API.
+    runtime, writer = event_writer(request.app.state)
     try:
-        envelope, payload = _parse_event(await _read_json(request))
-        now = runtime.clock.now()
-        if payload is not None:  # a trigger: written in bulk with its queued neighbours
-            dedup_key = await writer.run_batched(_Received(envelope, payload, now))
-        else:
-            dedup_key = await writer.run(partial(_store_event, envelope, payload, now))
+        dedup_key = await store_event(runtime, writer, await _read_json(request))
     except EventRejected as refused:
         return refused.response()
-    body = {"status": "success", "message": "Event processed", "dedup_key": dedup_key}
-    return JSONResponse(body, status_code=202)
+    return _json_response(accepted_body(dedup_key), 202)
+
+
+async def store_event(runtime: Runtime, writer: GroupWriter, data: dict[str, Any]) -> str:
+    """Check an event and store it; the dedup key it was filed under, once committed.
+
+    EventRejected when it is refused (invalid, or an unknown routing key).
+    """
+    envelope, payload = _parse_event(data)
+    now = runtime.clock.now()
+    if payload is not None:  # a trigger: written in bulk with its queued neighbours
+        dedup_key: str = await writer.run_batched(_Received(envelope, payload, now))
+        return dedup_key
+    return await writer.run(partial(_store_event, envelope, payload, now))
 
 
 @router.post(
@@ -118,16 +152,19 @@ async def enqueue(request: Request) -> JSONResponse:
     responses=_RESPONSES,
     openapi_extra=json_body_openapi(ChangeEventV2),
 )
-async def change_enqueue(request: Request) -> JSONResponse:
+async def change_enqueue(request: Request) -> Response:
     """Record a change event, such as a deploy (PagerDuty Change Events)."""
-    runtime, writer = _writer(request)
+    runtime, writer = event_writer(request.app.state)
     try:
         data = await _read_json(request)
         event = _validated(ChangeEventV2, data, "")
         await writer.run(partial(_store_change, event, runtime.clock.now()))
     except EventRejected as refused:
         return refused.response()
-    return JSONResponse({"status": "success", "message": "Change event processed"}, 202)
+    return _json_response(_CHANGE_ACCEPTED, 202)
+
+
+_CHANGE_ACCEPTED = json_bytes({"status": "success", "message": "Change event processed"})
 
 
 async def _read_json(request: Request) -> dict[str, Any]:
@@ -228,6 +265,12 @@ def _store_triggers(session: Session, received: list[_Received]) -> list[str | E
         outcomes.append(dedup_key)
     bulk.trigger_all(session, triggers)
     return outcomes
+
+
+def _store_trigger(session: Session, event: _Received) -> str:
+    """One trigger event on its own (the caller commits), when its batch failed as a whole:
+    through `service.trigger`, which joins an alert another process opened a moment earlier."""
+    return _store_event(event.envelope, event.payload, event.now, session)
 
 
 def _live_key(session: Session, presented: str) -> LiveKey:

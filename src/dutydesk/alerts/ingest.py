@@ -43,6 +43,9 @@ IDLE_SECONDS = 1.0
 # Writes a run of consecutive items in one go: one outcome per item, in order, where an outcome
 # that is an exception refuses that item alone (it must have written nothing for it).
 Batched = Callable[[Session, list[Any]], list[Any]]
+# Writes one item on its own: its outcome, or the exception that refuses it. This is the path
+# for an item whose run failed as a whole, so it must cope with whatever made the run fail.
+Single = Callable[[Session, Any], Any]
 
 
 @dataclass
@@ -59,9 +62,15 @@ class _Job(Generic[T]):
 class GroupWriter:
     """Runs units of work submitted from the event loop, batched into shared transactions."""
 
-    def __init__(self, sessions: sessionmaker[Session], batched: Batched | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        batched: Batched | None = None,
+        single: Single | None = None,
+    ) -> None:
         self._sessions = sessions
         self._batched = batched
+        self._single = single
         self._pending: deque[_Job[Any]] = deque()
         self._changed = threading.Condition()
         self._writing = False
@@ -75,7 +84,8 @@ class GroupWriter:
         return await self._submit(work, None)
 
     async def run_batched(self, item: Any) -> Any:
-        """Write `item` with the `batched` function, together with its queued neighbours."""
+        """Write `item` with the `batched` function, together with its queued neighbours (with
+        `single` alone if they fail together)."""
         assert self._batched is not None
         return await self._submit(None, item)
 
@@ -116,7 +126,9 @@ class GroupWriter:
         committed = False
         with unit_of_work(self._sessions) as session:
             for run in _runs(batch):
-                if run[0].work is None and len(run) > 1 and self._write_run(session, run):
+                # A run of one is written in bulk too: its statements cost less than the
+                # single path's, and after a commit the writer often finds only one waiting.
+                if run[0].work is None and self._write_run(session, run):
                     continue
                 for job in run:
                     try:
@@ -156,6 +168,8 @@ class GroupWriter:
     def _perform(self, session: Session, job: _Job[Any]) -> Any:
         if job.work is not None:
             return job.work(session)
+        if self._single is not None:
+            return self._single(session, job.item)
         assert self._batched is not None
         (outcome,) = self._batched(session, [job.item])
         if isinstance(outcome, Exception):

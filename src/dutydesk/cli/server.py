@@ -12,6 +12,7 @@ import typer
 import uvicorn
 
 from dutydesk import migrate, schema_check
+from dutydesk.access_log import AccessLog
 from dutydesk.app import create_app
 from dutydesk.errors import Invalid
 from dutydesk.logs import configure_logging, redact_handlers
@@ -65,11 +66,16 @@ def serve(
         migrate.upgrade(runtime.engine)
     elif schema_check.current_revision(runtime.engine) != schema_check.head_revision():
         runtime_of(ctx)  # raises the clear "run dutydesk db upgrade" error
+    app = create_app(runtime)
+    # The access log is written by AccessLog rather than uvicorn's logger (access_log.py says
+    # why), at uvicorn's level for it: info and below.
+    writes_access_log = logging.getLevelName(settings.log_level.upper()) <= logging.INFO
     config = uvicorn.Config(
-        create_app(runtime),
+        AccessLog(app) if writes_access_log else app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        access_log=False,
     )
     # uvicorn sets up its loggers when the Config is made; add the redaction after that.
     redact_handlers("uvicorn", "uvicorn.error", "uvicorn.access")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
+from dutydesk.metrics.requests import RequestMetrics
 from dutydesk.prometheus.database import DatabaseCollector
 from dutydesk.prometheus.exposition import router
 from dutydesk.prometheus.http import RecordRequests
@@ -23,6 +24,8 @@ def install_metrics(app: FastAPI, runtime: Runtime) -> None:
     exposed.register(DatabaseCollector(runtime))
     app.state.metrics_registry = exposed
     app.include_router(router)
+    # Shared with the Events API's route in front of the middleware (alerts/events_asgi.py).
+    recorder = app.state.request_metrics = RequestMetrics(runtime.metrics)
     # Added last, so it is outermost: it times the whole answer, refusals by the other
     # middleware included.
-    app.add_middleware(RecordRequests, metrics=runtime.metrics, routes=app.router.routes)
+    app.add_middleware(RecordRequests, recorder=recorder, routes=app.router.routes)

@@ -10,27 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from prometheus_client.metrics import Counter, Histogram
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dutydesk.metrics.instruments import EVENT_OUTCOMES, Metrics
+from dutydesk.metrics.requests import RequestMetrics
 
 # Every request no route answered (a 404, a redirect to add a slash), under one label.
 UNMATCHED = "unmatched"
-# Methods outside this set share one label, so made-up methods cannot add series.
-_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-# The routes monitoring sends events to, and the integration kind each one counts as.
-INGEST_ROUTES = {
-    "/v2/enqueue": "events_v2",
-    "/v2/change/enqueue": "change_events",
-    "/hooks/alertmanager/{key}": "alertmanager",
-    "/hooks/grafana/{key}": "grafana",
-    "/hooks/generic/{key}": "generic",
-    "/hooks/heartbeat/{token}": "heartbeat",
-}
 
 
 def route_label(scope: Scope, routes: Sequence[BaseRoute]) -> str:
@@ -50,33 +37,13 @@ def route_label(scope: Scope, routes: Sequence[BaseRoute]) -> str:
     return path
 
 
-def outcome_of(status: int) -> str:
-    """An event's outcome from its answer's status."""
-    if status < 400:
-        return "accepted"
-    return "refused" if status < 500 else "failed"
-
-
-@dataclass
-class _Series:
-    """The label children of one route and method, looked up once rather than per request."""
-
-    duration: Histogram
-    requests: Counter
-    # By outcome, on routes that take events; empty on the others.
-    events: dict[str, Counter]
-    by_status: dict[int, Counter] = field(default_factory=dict)
-
-
 class RecordRequests:
     """Records each HTTP request's duration and status; counts events by kind and outcome."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, routes: Sequence[BaseRoute]) -> None:
+    def __init__(self, app: ASGIApp, recorder: RequestMetrics, routes: Sequence[BaseRoute]) -> None:
         self.app = app
-        self.metrics = metrics
+        self.recorder = recorder
         self.routes = routes  # the application's, for naming mounts
-        # Bounded: route templates (plus UNMATCHED) times the methods above.
-        self._series: dict[tuple[str, str], _Series] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,27 +62,9 @@ class RecordRequests:
         try:
             await self.app(scope, receive, send_noting_status)
         finally:
-            self._record(scope, status, time.perf_counter() - started)
-
-    def _record(self, scope: Scope, status: int, seconds: float) -> None:
-        route = route_label(scope, self.routes)
-        method = scope["method"] if scope["method"] in _METHODS else "OTHER"
-        series = self._series.get((route, method))
-        if series is None:
-            series = self._series[(route, method)] = self._new_series(route, method)
-        series.duration.observe(seconds)
-        requests = series.by_status.get(status)
-        if requests is None:
-            requests = series.by_status[status] = series.requests.labels(route, method, status)
-        requests.inc()
-        if series.events:
-            series.events[outcome_of(status)].inc()
-
-    def _new_series(self, route: str, method: str) -> _Series:
-        kind = INGEST_ROUTES.get(route)
-        events = self.metrics.events
-        return _Series(
-            duration=self.metrics.http_duration.labels(route, method),
-            requests=self.metrics.http_requests,
-            events={} if kind is None else {o: events.labels(kind, o) for o in EVENT_OUTCOMES},
-        )
+            self.recorder.record(
+                route_label(scope, self.routes),
+                scope["method"],
+                status,
+                time.perf_counter() - started,
+            )

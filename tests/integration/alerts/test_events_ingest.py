@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import httpx
+import pytest
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dutydesk.alerts.ingest import GroupWriter
 from dutydesk.alerts.models import Alert, AlertLogEntry
+from dutydesk.alerts.service import AlertFields, trigger
 from dutydesk.app import create_app
+from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
 from dutydesk.runtime import Runtime
+from tests.conftest import BACKENDS
 
 PAYLOAD = {"summary": "Disk full on db-1", "source": "db-1", "severity": "critical"}
 
@@ -94,3 +100,40 @@ def test_an_item_that_fails_a_batch_is_refused_alone(runtime):
     assert outcomes[:2] == [2, 4] and outcomes[3] == 8
     assert isinstance(outcomes[2], ValueError)
     assert sorted(set(written)) == [1, 2, 4]
+
+
+@pytest.mark.parametrize(
+    # SQLite's writers take the write lock as they begin, so only PostgreSQL can race.
+    "database_url",
+    [backend for backend in BACKENDS if backend == "postgresql"],
+    indirect=True,
+)
+def test_an_event_whose_batch_lost_a_race_for_its_key_joins_the_winners_alert(
+    routing_key, runtime, clock, caplog
+):
+    """Another process opens the same key after the batch looked for it, before the batch locks
+    the service to open it: the batch's insert fails, and its event, written on its own, joins
+    the other process's alert."""
+    caplog.set_level(logging.DEBUG, logger="dutydesk.alerts.ingest")
+    other = bootstrap(runtime.settings, clock)
+    raced: list[str] = []
+
+    def open_it_elsewhere_first(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if "FROM services" in statement and not raced:
+            raced.append(statement)
+            fields = AlertFields(summary="from elsewhere", source="db-1", severity="error")
+            with unit_of_work(other.sessions) as session:
+                trigger(session, "platform-api", "db-1", fields, clock.now(), actor="cli:other")
+                session.commit()
+
+    event_listen = (runtime.engine, "before_cursor_execute", open_it_elsewhere_first)
+    sqlalchemy_event.listen(*event_listen)
+    try:
+        (answer,) = send_together(runtime, [event(routing_key, "db-1")])
+    finally:
+        sqlalchemy_event.remove(*event_listen)
+        other.engine.dispose()
+    assert raced
+    assert "a batch of 1 event(s) failed; one at a time" in caplog.text
+    assert answer.status_code == 202
+    assert alerts_by_key(runtime) == {"db-1": [("triggered", 2)]}

@@ -59,7 +59,7 @@ def test_a_batch_opens_counts_logs_and_groups_like_single_triggers(
     assert sorted(p.destination for p in pages()) == ["bob@example.org", "carol@example.org"]
 
 
-def test_a_batch_of_one_goes_through_the_single_trigger(runtime):
+def test_a_batch_of_one_and_an_empty_batch(runtime):
     with unit_of_work(runtime.sessions) as session:
         trigger_all(session, [event(runtime, "solo")])
         trigger_all(session, [])
