@@ -15,7 +15,6 @@ from dutydesk.alerts.models import Alert, AlertLogEntry
 from dutydesk.alerts.service import resolve_alert
 from dutydesk.db import unit_of_work
 from dutydesk.runtime import Runtime
-from tests.integration.web.conftest import Browser
 
 pytestmark = pytest.mark.usefixtures("example_team")
 MINUTE = timedelta(minutes=1)
@@ -61,32 +60,17 @@ def resolve(runtime: Runtime, alert_id: int) -> None:
         session.commit()
 
 
-class AlertBrowser(Browser):
-    """A signed-in browser taking its CSRF token from the alerts list."""
-
-    def post(self, url: str, data: dict[str, str], *, token: str | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
-        return super().post(url, data, token=token or self.csrf("/alerts"), **kwargs)
-
-
-@pytest.fixture
-def signed_in(browser):
-    def open_as(username: str, role: str = "responder", person: str | None = None) -> AlertBrowser:
-        return AlertBrowser(browser(username, role, person).client)
-
-    return open_as
-
-
 # The list
 
 
 def test_the_list_shows_each_open_alert_with_its_age_state_and_who_was_paged(
-    runtime, signed_in, raise_alert, run_cycle
+    runtime, browser, raise_alert, run_cycle
 ):
     raise_alert()
     run_cycle()
     runtime.clock.advance(12 * MINUTE)
 
-    page = signed_in("alice").get("/alerts")
+    page = browser("alice").get("/alerts")
 
     assert page.status_code == 200
     text = text_of(page.text)
@@ -97,25 +81,25 @@ def test_the_list_shows_each_open_alert_with_its_age_state_and_who_was_paged(
     assert '<a href="/alerts" aria-current="page">Alerts</a>' in page.text
 
 
-def test_an_alert_storm_shows_how_many_more_are_in_its_group(signed_in, raise_alert):
+def test_an_alert_storm_shows_how_many_more_are_in_its_group(browser, raise_alert):
     for key in ("disk-full", "cpu-high", "latency"):
         raise_alert(key)
 
-    text = text_of(signed_in("alice").get("/alerts").text)
+    text = text_of(browser("alice").get("/alerts").text)
 
     assert text.count("and 2 more in this group") == 3
 
 
-def test_with_no_open_alerts_the_list_says_so(signed_in):
-    text = text_of(signed_in("alice").get("/alerts").text)
+def test_with_no_open_alerts_the_list_says_so(browser):
+    text = text_of(browser("alice").get("/alerts").text)
 
     assert "No open alerts." in text
 
 
-def test_resolved_alerts_have_their_own_list(runtime, signed_in, raise_alert):
+def test_resolved_alerts_have_their_own_list(runtime, browser, raise_alert):
     first, second = raise_alert("disk-full"), raise_alert("cpu-high")
     resolve(runtime, first)
-    browser = signed_in("alice")
+    browser = browser("alice")
 
     open_text = text_of(browser.get("/alerts").text)
     resolved_text = text_of(browser.get("/alerts?status=resolved").text)
@@ -128,10 +112,10 @@ def test_resolved_alerts_have_their_own_list(runtime, signed_in, raise_alert):
     assert bad.status_code == 400 and "show 'open' or 'resolved'" in text_of(bad.text)
 
 
-def test_acknowledging_from_the_list_goes_back_to_it(runtime, signed_in, raise_alert, run_cycle):
+def test_acknowledging_from_the_list_goes_back_to_it(runtime, browser, raise_alert, run_cycle):
     alert_id = raise_alert()
     run_cycle()
-    browser = signed_in("alice")
+    browser = browser("alice")
 
     answer = browser.post(f"/alerts/{alert_id}/acknowledge", {"back": "/alerts"})
 
@@ -143,20 +127,18 @@ def test_acknowledging_from_the_list_goes_back_to_it(runtime, signed_in, raise_a
     assert "Acknowledge alert 1" not in shown and "Resolve alert 1" in shown
 
 
-def test_acting_never_redirects_to_another_site(runtime, signed_in, raise_alert):
+def test_acting_never_redirects_to_another_site(runtime, browser, raise_alert):
     alert_id = raise_alert()
 
-    answer = signed_in("alice").post(
-        f"/alerts/{alert_id}/resolve", {"back": "https://evil.example/"}
-    )
+    answer = browser("alice").post(f"/alerts/{alert_id}/resolve", {"back": "https://evil.example/"})
 
     assert answer.headers["location"] == f"/alerts/{alert_id}"
     assert alert_of(runtime, alert_id).status == "resolved"
 
 
-def test_a_viewer_sees_no_buttons_and_cannot_post(runtime, signed_in, raise_alert):
+def test_a_viewer_sees_no_buttons_and_cannot_post(runtime, browser, raise_alert):
     raise_alert()
-    viewer = signed_in("vera", role="viewer")
+    viewer = browser("vera", role="viewer")
 
     for url in ("/alerts", "/alerts/1", "/"):
         html = viewer.get(url).text
@@ -169,9 +151,9 @@ def test_a_viewer_sees_no_buttons_and_cannot_post(runtime, signed_in, raise_aler
     assert log_kinds(runtime, 1) == ["trigger"]
 
 
-def test_a_form_without_this_browsers_csrf_token_is_refused(runtime, signed_in, raise_alert):
+def test_a_form_without_this_browsers_csrf_token_is_refused(runtime, browser, raise_alert):
     raise_alert()
-    browser = signed_in("alice")
+    browser = browser("alice")
 
     for url, form in CHANGING_POSTS:
         answer = browser.post(url, form, token="0" * 64)
@@ -185,12 +167,12 @@ def test_a_form_without_this_browsers_csrf_token_is_refused(runtime, signed_in, 
 
 
 def test_an_alerts_page_shows_its_fields_pages_and_log_as_sentences(
-    runtime, signed_in, raise_alert, run_cycle
+    runtime, browser, raise_alert, run_cycle
 ):
     alert_id = raise_alert()
     run_cycle()
     runtime.clock.advance(3 * MINUTE)
-    browser = signed_in("alice")
+    browser = browser("alice")
     browser.post(f"/alerts/{alert_id}/acknowledge", {"back": f"/alerts/{alert_id}"})
 
     page = browser.get(f"/alerts/{alert_id}")
@@ -205,8 +187,8 @@ def test_an_alerts_page_shows_its_fields_pages_and_log_as_sentences(
     assert "Acknowledged by alice on the web. Pages again at Wed 14 Jan 10:33" in text
 
 
-def test_an_unknown_alert_is_a_404_page(signed_in):
-    browser = signed_in("alice")
+def test_an_unknown_alert_is_a_404_page(browser):
+    browser = browser("alice")
 
     assert browser.get("/alerts/99").status_code == 404
     assert browser.post("/alerts/99/acknowledge", {}).status_code == 404
@@ -214,9 +196,9 @@ def test_an_unknown_alert_is_a_404_page(signed_in):
     assert "No alert 99" in text_of(browser.get("/alerts/99").text)
 
 
-def test_snoozing_acknowledges_until_then(runtime, signed_in, raise_alert):
+def test_snoozing_acknowledges_until_then(runtime, browser, raise_alert):
     alert_id = raise_alert()
-    browser = signed_in("alice")
+    browser = browser("alice")
 
     answer = browser.post(f"/alerts/{alert_id}/snooze", {"for": "1h"})
 
@@ -229,19 +211,19 @@ def test_snoozing_acknowledges_until_then(runtime, signed_in, raise_alert):
     assert "Snoozed by alice on the web until Wed 14 Jan 11:00." in text
 
 
-def test_a_snooze_length_not_offered_is_refused_beside_the_field(runtime, signed_in, raise_alert):
+def test_a_snooze_length_not_offered_is_refused_beside_the_field(runtime, browser, raise_alert):
     alert_id = raise_alert()
 
-    answer = signed_in("alice").post(f"/alerts/{alert_id}/snooze", {"for": "7d"})
+    answer = browser("alice").post(f"/alerts/{alert_id}/snooze", {"for": "7d"})
 
     assert answer.status_code == 400
     assert re.search(r'id="f-for-error">.*choose how long to snooze it for', answer.text)
     assert alert_of(runtime, alert_id).status == "triggered"
 
 
-def test_reassigning_pages_the_new_person(runtime, signed_in, raise_alert, run_cycle):
+def test_reassigning_pages_the_new_person(runtime, browser, raise_alert, run_cycle):
     alert_id = raise_alert()
-    browser = signed_in("alice")
+    browser = browser("alice")
 
     answer = browser.post(f"/alerts/{alert_id}/reassign", {"person": "carol"})
 
@@ -257,20 +239,20 @@ def test_reassigning_pages_the_new_person(runtime, signed_in, raise_alert, run_c
     ("person", "message"), [("nobody", "no such person on the team"), ("", "choose who")]
 )
 def test_reassigning_to_someone_not_on_the_team_is_refused(
-    runtime, signed_in, raise_alert, person, message
+    runtime, browser, raise_alert, person, message
 ):
     alert_id = raise_alert()
 
-    answer = signed_in("alice").post(f"/alerts/{alert_id}/reassign", {"person": person})
+    answer = browser("alice").post(f"/alerts/{alert_id}/reassign", {"person": person})
 
     assert answer.status_code == 400
     assert re.search(rf'id="f-person-error">.*{message}', answer.text)
     assert log_kinds(runtime, alert_id) == ["trigger"]
 
 
-def test_a_note_goes_into_the_log(runtime, signed_in, raise_alert):
+def test_a_note_goes_into_the_log(runtime, browser, raise_alert):
     alert_id = raise_alert()
-    browser = signed_in("alice")
+    browser = browser("alice")
 
     answer = browser.post(f"/alerts/{alert_id}/note", {"text": "Disk <b>cleaned</b> up"})
 
@@ -279,10 +261,10 @@ def test_a_note_goes_into_the_log(runtime, signed_in, raise_alert):
     assert "Note by alice on the web: Disk &lt;b&gt;cleaned&lt;/b&gt; up" in page.text
 
 
-def test_an_empty_note_is_refused_beside_the_field(runtime, signed_in, raise_alert):
+def test_an_empty_note_is_refused_beside_the_field(runtime, browser, raise_alert):
     alert_id = raise_alert()
 
-    answer = signed_in("alice").post(f"/alerts/{alert_id}/note", {"text": "   "})
+    answer = browser("alice").post(f"/alerts/{alert_id}/note", {"text": "   "})
 
     assert answer.status_code == 400
     assert re.search(r'id="f-text-error">.*write the note in 1 to 2000 characters', answer.text)
@@ -298,22 +280,22 @@ def test_an_empty_note_is_refused_beside_the_field(runtime, signed_in, raise_ale
         ("reassign", {"person": "carol"}),
     ],
 )
-def test_acting_on_a_resolved_alert_says_so_with_409(runtime, signed_in, raise_alert, action, form):
+def test_acting_on_a_resolved_alert_says_so_with_409(runtime, browser, raise_alert, action, form):
     alert_id = raise_alert()
     resolve(runtime, alert_id)
 
-    answer = signed_in("alice").post(f"/alerts/{alert_id}/{action}", form)
+    answer = browser("alice").post(f"/alerts/{alert_id}/{action}", form)
 
     assert answer.status_code == 409
     assert f"There is a problem alert {alert_id} is resolved by web:bob" in text_of(answer.text)
     assert alert_of(runtime, alert_id).resolved_by == "web:bob"
 
 
-def test_a_resolved_alert_shows_no_buttons_but_takes_notes(runtime, signed_in, raise_alert):
+def test_a_resolved_alert_shows_no_buttons_but_takes_notes(runtime, browser, raise_alert):
     alert_id = raise_alert()
     resolve(runtime, alert_id)
 
-    html = signed_in("alice").get(f"/alerts/{alert_id}").text
+    html = browser("alice").get(f"/alerts/{alert_id}").text
 
     assert f"/alerts/{alert_id}/resolve" not in html and f"/alerts/{alert_id}/snooze" not in html
     assert f"/alerts/{alert_id}/note" in html
@@ -323,12 +305,12 @@ def test_a_resolved_alert_shows_no_buttons_but_takes_notes(runtime, signed_in, r
 # The dashboard's panel
 
 
-def test_the_dashboard_shows_the_newest_five_open_alerts(runtime, signed_in, raise_alert):
+def test_the_dashboard_shows_the_newest_five_open_alerts(runtime, browser, raise_alert):
     for number in range(6):
         raise_alert(f"problem-{number}", service="status-checks")
         runtime.clock.advance(10 * MINUTE)  # past the group window: one group each
 
-    text = text_of(signed_in("alice").get("/").text)
+    text = text_of(browser("alice").get("/").text)
 
     assert "Open alerts (6)" in text
     assert "problem-5" in text and "problem-1" in text and "problem-0" not in text
@@ -336,16 +318,16 @@ def test_the_dashboard_shows_the_newest_five_open_alerts(runtime, signed_in, rai
     assert text.count("Acknowledge alert") == 5
 
 
-def test_resolving_from_the_dashboard_goes_back_to_it(runtime, signed_in, raise_alert):
+def test_resolving_from_the_dashboard_goes_back_to_it(runtime, browser, raise_alert):
     alert_id = raise_alert()
 
-    answer = signed_in("alice").post(f"/alerts/{alert_id}/resolve", {"back": "/"})
+    answer = browser("alice").post(f"/alerts/{alert_id}/resolve", {"back": "/"})
 
     assert answer.headers["location"] == "/"
     assert alert_of(runtime, alert_id).status == "resolved"
 
 
-def test_with_no_open_alerts_the_dashboard_says_so(signed_in):
-    text = text_of(signed_in("alice").get("/").text)
+def test_with_no_open_alerts_the_dashboard_says_so(browser):
+    text = text_of(browser("alice").get("/").text)
 
     assert "Open alerts No open alerts." in text

@@ -15,7 +15,6 @@ from dutydesk.db import unit_of_work
 from dutydesk.oncall.service import shifts, who
 from dutydesk.overrides.service import add_override
 from dutydesk.swaps.service import list_swaps, request_swap, view_swap
-from tests.integration.web.conftest import Browser
 
 THURSDAY_0930 = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 THURSDAY_1730 = datetime(2026, 1, 15, 17, 30, tzinfo=UTC)
@@ -42,24 +41,6 @@ CHANGING_POSTS = (
     ("/swaps/1/decline", {}, "carol"),
     ("/swaps/1/cancel", {}, "bob"),
 )
-
-
-class SwapBrowser(Browser):
-    """A signed-in browser that takes its CSRF token from the swaps list, so these tests
-    load only swap pages."""
-
-    def post(self, url: str, data: dict[str, str], *, token: str | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
-        return super().post(url, data, token=token or self.csrf("/swaps"), **kwargs)
-
-
-@pytest.fixture
-def signed_in(browser):
-    """`signed_in(username, role="responder", person=None)`, as `browser` but a SwapBrowser."""
-
-    def open_as(username: str, role: str = "responder", person: str | None = None) -> SwapBrowser:
-        return SwapBrowser(browser(username, role, person).client)
-
-    return open_as
 
 
 def text_of(html: str) -> str:
@@ -125,9 +106,9 @@ def swap_count(runtime) -> int:
 
 
 def test_the_request_form_offers_the_rotas_other_members_and_your_next_shift(
-    runtime, example_team, signed_in
+    runtime, example_team, browser
 ):
-    page = signed_in("bob", person="bob").get("/swaps/new?rota=engineering")
+    page = browser("bob", person="bob").get("/swaps/new?rota=engineering")
 
     assert page.status_code == 200
     assert 'name="to-alice"' in page.text
@@ -138,13 +119,13 @@ def test_the_request_form_offers_the_rotas_other_members_and_your_next_shift(
     assert 'name="from" type="datetime-local" value="2026-01-15T09:30"' in page.text
     assert 'name="until" type="datetime-local" value="2026-01-15T17:30"' in page.text
     assert '<link rel="stylesheet" href="/static/swaps.css">' in page.text
-    assert signed_in("ann").get("/static/swaps.css").status_code == 200
+    assert browser("ann").get("/static/swaps.css").status_code == 200
 
 
 def test_previewing_a_request_says_whose_window_and_who_is_asked_and_changes_nothing(
-    runtime, example_team, signed_in
+    runtime, example_team, browser
 ):
-    page = signed_in("bob", person="bob").post("/swaps/preview", ASK)
+    page = browser("bob", person="bob").post("/swaps/preview", ASK)
 
     assert page.status_code == 200
     text = text_of(page.text)
@@ -159,9 +140,9 @@ def test_previewing_a_request_says_whose_window_and_who_is_asked_and_changes_not
 
 
 def test_confirming_a_request_makes_it_and_carol_sees_it_waiting_for_her(
-    runtime, example_team, signed_in
+    runtime, example_team, browser
 ):
-    bob = signed_in("bob", person="bob")
+    bob = browser("bob", person="bob")
     answer = bob.post("/swaps", ASK)
 
     assert answer.status_code == 303
@@ -179,20 +160,18 @@ def test_confirming_a_request_makes_it_and_carol_sees_it_waiting_for_her(
     )
     assert view.swap.created_by == "web:bob"
 
-    carol = signed_in("carol", person="carol").get("/swaps")
+    carol = browser("carol", person="carol").get("/swaps")
     waiting = section(carol.text, "Waiting for your answer")
     assert "Swap 1 In hours engineering support Bob Brown" in waiting
     assert "Thu 15 Jan 09:30 Thu 15 Jan 17:30 8 h" in waiting
     mine = section(bob.get("/swaps").text, "Your open requests")
     assert "Swap 1" in mine
-    others = section(signed_in("alice", person="alice").get("/swaps").text, "Other open requests")
+    others = section(browser("alice", person="alice").get("/swaps").text, "Other open requests")
     assert "Swap 1" in others
 
 
-def test_offering_it_to_everyone_on_the_rota_asks_each_other_member(
-    runtime, example_team, signed_in
-):
-    bob = signed_in("bob", person="bob")
+def test_offering_it_to_everyone_on_the_rota_asks_each_other_member(runtime, example_team, browser):
+    bob = browser("bob", person="bob")
     everyone = {k: v for k, v in ASK.items() if k != "to-carol"} | {"offer": "rota"}
 
     assert bob.post("/swaps", everyone).status_code == 303
@@ -220,9 +199,9 @@ def test_offering_it_to_everyone_on_the_rota_asks_each_other_member(
     ],
 )
 def test_bad_requests_show_the_form_again_with_the_reason_and_ask_nobody(
-    runtime, example_team, signed_in, change, message
+    runtime, example_team, browser, change, message
 ):
-    bob = signed_in("bob", person="bob")
+    bob = browser("bob", person="bob")
     form = {k: v for k, v in (ASK | change).items() if v}
 
     for url in ("/swaps/preview", "/swaps"):
@@ -235,34 +214,32 @@ def test_bad_requests_show_the_form_again_with_the_reason_and_ask_nobody(
 
 
 def test_typed_times_are_read_as_team_local_time_or_with_their_offset(
-    runtime, example_team, signed_in
+    runtime, example_team, browser
 ):
     typed = ASK | {"from": "2026-01-15 09:30", "until": "2026-01-15T17:30Z"}
-    assert signed_in("bob", person="bob").post("/swaps", typed).status_code == 303
+    assert browser("bob", person="bob").post("/swaps", typed).status_code == 303
     with unit_of_work(runtime.read_sessions) as session:
         swap = view_swap(session, 1).swap
     assert (swap.start_at, swap.end_at) == (THURSDAY_0930, THURSDAY_1730)
 
 
-def test_a_range_error_is_shown_beside_until(runtime, example_team, signed_in):
-    page = signed_in("bob", person="bob").post(
-        "/swaps/preview", ASK | {"until": "2026-01-15T09:00"}
-    )
+def test_a_range_error_is_shown_beside_until(runtime, example_team, browser):
+    page = browser("bob", person="bob").post("/swaps/preview", ASK | {"until": "2026-01-15T09:00"})
     assert re.search(r'id="f-until-error">.*must be before', page.text)
 
 
-def test_a_second_overlapping_request_is_refused(runtime, ask_swap, signed_in):
+def test_a_second_overlapping_request_is_refused(runtime, ask_swap, browser):
     ask_swap()
-    page = signed_in("bob", person="bob").post("/swaps", ASK)
+    page = browser("bob", person="bob").post("/swaps", ASK)
     assert page.status_code == 400
     assert "swap 1 already asks for cover for part of that window" in page.text
     assert swap_count(runtime) == 1
 
 
 def test_change_and_another_rotas_colleagues_show_the_form_again_with_the_values(
-    runtime, example_team, signed_in
+    runtime, example_team, browser
 ):
-    bob = signed_in("bob", person="bob")
+    bob = browser("bob", person="bob")
 
     changed = bob.post("/swaps/preview", ASK | {"step": "change"})
     assert changed.status_code == 200
@@ -276,8 +253,8 @@ def test_change_and_another_rotas_colleagues_show_the_form_again_with_the_values
     assert swap_count(runtime) == 0
 
 
-def test_a_user_linked_to_nobody_is_told_so_and_cannot_ask(runtime, example_team, signed_in):
-    ops = signed_in("ops")
+def test_a_user_linked_to_nobody_is_told_so_and_cannot_ask(runtime, example_team, browser):
+    ops = browser("ops")
     form = ops.get("/swaps/new")
     assert form.status_code == 403
     assert "not linked to a person" in form.text
@@ -288,9 +265,9 @@ def test_a_user_linked_to_nobody_is_told_so_and_cannot_ask(runtime, example_team
 # One request's page and its answers
 
 
-def test_the_swap_page_shows_the_request_and_the_answers_open_to_you(runtime, ask_swap, signed_in):
+def test_the_swap_page_shows_the_request_and_the_answers_open_to_you(runtime, ask_swap, browser):
     ask_swap()
-    carol = signed_in("carol", person="carol").get("/swaps/1")
+    carol = browser("carol", person="carol").get("/swaps/1")
 
     assert carol.status_code == 200
     text = text_of(carol.text)
@@ -305,19 +282,19 @@ def test_the_swap_page_shows_the_request_and_the_answers_open_to_you(runtime, as
     assert 'href="/swaps/1/decline"' in carol.text
     assert 'href="/swaps/1/cancel"' not in carol.text
 
-    bob = signed_in("bob", person="bob").get("/swaps/1")
+    bob = browser("bob", person="bob").get("/swaps/1")
     assert 'href="/swaps/1/cancel"' in bob.text
     assert "/take/preview" not in bob.text
 
-    alice = signed_in("alice", person="alice").get("/swaps/1")  # not offered to her
+    alice = browser("alice", person="alice").get("/swaps/1")  # not offered to her
     assert "/take/preview" not in alice.text and "/cancel" not in alice.text
 
 
 def test_previewing_a_take_shows_carol_in_the_window_and_changes_nothing(
-    runtime, ask_swap, signed_in
+    runtime, ask_swap, browser
 ):
     ask_swap()
-    page = signed_in("carol", person="carol").post("/swaps/1/take/preview", {})
+    page = browser("carol", person="carol").post("/swaps/1/take/preview", {})
 
     assert page.status_code == 200
     text = text_of(page.text)
@@ -329,12 +306,12 @@ def test_previewing_a_take_shows_carol_in_the_window_and_changes_nothing(
 
 
 def test_taking_puts_carol_in_the_window_and_moves_nobody_elses_shift(
-    runtime, ask_swap, signed_in, cli
+    runtime, ask_swap, browser, cli
 ):
     ask_swap()
     week = (datetime(2026, 1, 12, tzinfo=UTC), datetime(2026, 2, 2, tzinfo=UTC))
     before = schedule(runtime, *week)
-    carol = signed_in("carol", person="carol")
+    carol = browser("carol", person="carol")
 
     answer = carol.post("/swaps/1/take", {})
 
@@ -352,9 +329,9 @@ def test_taking_puts_carol_in_the_window_and_moves_nobody_elses_shift(
         assert view_swap(session, 1).swap.resolved_by == "web:carol"
 
 
-def test_an_exchange_of_another_length_is_refused_with_the_reason(runtime, ask_swap, signed_in):
+def test_an_exchange_of_another_length_is_refused_with_the_reason(runtime, ask_swap, browser):
     ask_swap()
-    carol = signed_in("carol", person="carol")
+    carol = browser("carol", person="carol")
     shorter = {"from": "2026-01-19T09:30", "until": "2026-01-19T12:00"}
 
     for url in ("/swaps/1/exchange/preview", "/swaps/1/exchange"):
@@ -369,25 +346,25 @@ def test_an_exchange_of_another_length_is_refused_with_the_reason(runtime, ask_s
     assert on_call(runtime, datetime(2026, 1, 15, 10, 0, tzinfo=UTC)) == "bob"
 
 
-def test_an_exchange_window_the_taker_does_not_hold_is_refused(runtime, ask_swap, signed_in):
+def test_an_exchange_window_the_taker_does_not_hold_is_refused(runtime, ask_swap, browser):
     ask_swap()
-    page = signed_in("carol", person="carol").post(
+    page = browser("carol", person="carol").post(
         "/swaps/1/exchange/preview", {"from": "2026-01-26T09:30", "until": "2026-01-26T17:30"}
     )
     assert page.status_code == 400
     assert "carol is not on call on engineering for all of the give-back window" in page.text
 
 
-def test_an_empty_exchange_form_names_each_field(runtime, ask_swap, signed_in):
+def test_an_empty_exchange_form_names_each_field(runtime, ask_swap, browser):
     ask_swap()
-    page = signed_in("carol", person="carol").post("/swaps/1/exchange/preview", {})
+    page = browser("carol", person="carol").post("/swaps/1/exchange/preview", {})
     assert page.status_code == 400
     assert 'id="f-from-error"' in page.text and 'id="f-until-error"' in page.text
 
 
-def test_exchanging_shows_both_windows_then_swaps_them(runtime, ask_swap, signed_in):
+def test_exchanging_shows_both_windows_then_swaps_them(runtime, ask_swap, browser):
     ask_swap()
-    carol = signed_in("carol", person="carol")
+    carol = browser("carol", person="carol")
     monday = {"from": "2026-01-19T09:30", "until": "2026-01-19T17:30"}
 
     preview = carol.post("/swaps/1/exchange/preview", monday)
@@ -412,7 +389,7 @@ def test_exchanging_shows_both_windows_then_swaps_them(runtime, ask_swap, signed
     assert "Given back Bob Brown covers Mon 19 Jan 09:30 to Mon 19 Jan 17:30" in page
 
 
-def test_a_taker_already_on_call_in_the_window_is_refused(runtime, ask_swap, signed_in):
+def test_a_taker_already_on_call_in_the_window_is_refused(runtime, ask_swap, browser):
     ask_swap()
     with unit_of_work(runtime.sessions) as session:
         add_override(
@@ -426,7 +403,7 @@ def test_a_taker_already_on_call_in_the_window_is_refused(runtime, ask_swap, sig
             now=runtime.clock.now(),
         )
         session.commit()
-    carol = signed_in("carol", person="carol")
+    carol = browser("carol", person="carol")
 
     for url in ("/swaps/1/take/preview", "/swaps/1/take"):
         page = carol.post(url, {})
@@ -436,10 +413,10 @@ def test_a_taker_already_on_call_in_the_window_is_refused(runtime, ask_swap, sig
 
 
 def test_declining_asks_first_then_closes_the_request_when_she_was_the_last(
-    runtime, ask_swap, signed_in
+    runtime, ask_swap, browser
 ):
     ask_swap()
-    carol = signed_in("carol", person="carol")
+    carol = browser("carol", person="carol")
 
     confirm = carol.get("/swaps/1/decline")
     assert confirm.status_code == 200
@@ -459,18 +436,18 @@ def test_declining_asks_first_then_closes_the_request_when_she_was_the_last(
     assert "Swap 1" in closed and "declined" in closed
 
 
-def test_declining_one_of_several_leaves_it_open_for_the_others(runtime, ask_swap, signed_in):
+def test_declining_one_of_several_leaves_it_open_for_the_others(runtime, ask_swap, browser):
     ask_swap(to=("alice", "carol"))
-    carol = signed_in("carol", person="carol")
+    carol = browser("carol", person="carol")
     assert "Others it was offered to can still take it" in carol.get("/swaps/1/decline").text
     assert carol.post("/swaps/1/decline", {}).status_code == 303
     assert status_of(runtime, 1) == "open"
     assert "/take/preview" not in carol.get("/swaps/1").text  # she has answered
 
 
-def test_the_requester_cancels_after_a_confirm_page(runtime, ask_swap, signed_in):
+def test_the_requester_cancels_after_a_confirm_page(runtime, ask_swap, browser):
     ask_swap()
-    bob = signed_in("bob", person="bob")
+    bob = browser("bob", person="bob")
 
     confirm = bob.get("/swaps/1/cancel")
     assert confirm.status_code == 200
@@ -483,9 +460,9 @@ def test_the_requester_cancels_after_a_confirm_page(runtime, ask_swap, signed_in
     assert "You cancelled swap 1; Carol Chen is told." in text_of(bob.get("/swaps/1").text)
 
 
-def test_only_the_requester_may_cancel(runtime, ask_swap, signed_in):
+def test_only_the_requester_may_cancel(runtime, ask_swap, browser):
     ask_swap()
-    page = signed_in("carol", person="carol").post("/swaps/1/cancel", {})
+    page = browser("carol", person="carol").post("/swaps/1/cancel", {})
     assert page.status_code == 403
     assert "Only bob, who asked, can cancel swap 1" in page.text
     assert status_of(runtime, 1) == "open"
@@ -501,12 +478,12 @@ def test_only_the_requester_may_cancel(runtime, ask_swap, signed_in):
     ],
 )
 def test_answering_a_request_that_is_no_longer_open_says_so_on_its_page(
-    runtime, ask_swap, signed_in, url, form
+    runtime, ask_swap, browser, url, form
 ):
     ask_swap()
-    assert signed_in("bob", person="bob").post("/swaps/1/cancel", {}).status_code == 303
+    assert browser("bob", person="bob").post("/swaps/1/cancel", {}).status_code == 303
 
-    page = signed_in("carol", person="carol").post(url, form)
+    page = browser("carol", person="carol").post(url, form)
 
     assert page.status_code == 409
     assert "swap 1 is cancelled, not open" in page.text
@@ -515,11 +492,11 @@ def test_answering_a_request_that_is_no_longer_open_says_so_on_its_page(
 
 
 def test_a_request_whose_window_has_started_shows_as_expired_and_cannot_be_taken(
-    runtime, clock, ask_swap, signed_in
+    runtime, clock, ask_swap, browser
 ):
     ask_swap()
     clock.set(datetime(2026, 1, 15, 10, 0, tzinfo=UTC))
-    carol = signed_in("carol", person="carol")
+    carol = browser("carol", person="carol")
 
     page = carol.post("/swaps/1/take", {})
     assert page.status_code == 409
@@ -528,17 +505,17 @@ def test_a_request_whose_window_has_started_shows_as_expired_and_cannot_be_taken
     assert on_call(runtime, datetime(2026, 1, 15, 10, 0, tzinfo=UTC)) == "bob"
 
 
-def test_a_closed_request_leaves_the_list_after_two_weeks(runtime, clock, ask_swap, signed_in):
+def test_a_closed_request_leaves_the_list_after_two_weeks(runtime, clock, ask_swap, browser):
     ask_swap()
-    bob = signed_in("bob", person="bob")
+    bob = browser("bob", person="bob")
     bob.post("/swaps/1/cancel", {})
     assert "Swap 1" in section(bob.get("/swaps").text, "Recently closed")
     clock.advance(timedelta(days=15))
     assert "Swap 1" not in bob.get("/swaps").text
 
 
-def test_an_unknown_swap_is_a_404_page(runtime, example_team, signed_in):
-    carol = signed_in("carol", person="carol")
+def test_an_unknown_swap_is_a_404_page(runtime, example_team, browser):
+    carol = browser("carol", person="carol")
     for url in ("/swaps/999", "/swaps/abc", "/swaps/99999999999/decline"):
         page = carol.get(url)
         assert page.status_code == 404, url
@@ -546,9 +523,9 @@ def test_an_unknown_swap_is_a_404_page(runtime, example_team, signed_in):
     assert carol.post("/swaps/999/take", {}).status_code == 404
 
 
-def test_a_user_linked_to_nobody_cannot_answer(runtime, ask_swap, signed_in):
+def test_a_user_linked_to_nobody_cannot_answer(runtime, ask_swap, browser):
     ask_swap()
-    ops = signed_in("ops")
+    ops = browser("ops")
     assert "not linked to a person" in ops.get("/swaps/1").text
     page = ops.post("/swaps/1/take/preview", {})
     assert page.status_code == 403
@@ -558,9 +535,9 @@ def test_a_user_linked_to_nobody_cannot_answer(runtime, ask_swap, signed_in):
 # Viewers and forged forms
 
 
-def test_a_viewer_reads_the_pages_but_sees_no_actions(runtime, ask_swap, signed_in):
+def test_a_viewer_reads_the_pages_but_sees_no_actions(runtime, ask_swap, browser):
     ask_swap()
-    viewer = signed_in("vera", role="viewer", person="carol")
+    viewer = browser("vera", role="viewer", person="carol")
 
     listing = viewer.get("/swaps")
     assert listing.status_code == 200 and "Swap 1" in listing.text
@@ -573,9 +550,9 @@ def test_a_viewer_reads_the_pages_but_sees_no_actions(runtime, ask_swap, signed_
 
 
 @pytest.mark.parametrize(("url", "form", "person"), CHANGING_POSTS)
-def test_a_viewer_is_refused_every_change(runtime, ask_swap, signed_in, url, form, person):
+def test_a_viewer_is_refused_every_change(runtime, ask_swap, browser, url, form, person):
     ask_swap(*FRIDAY)
-    viewer = signed_in("vera", role="viewer", person=person)
+    viewer = browser("vera", role="viewer", person=person)
 
     page = viewer.post(url, form)
 
@@ -586,9 +563,9 @@ def test_a_viewer_is_refused_every_change(runtime, ask_swap, signed_in, url, for
 
 
 @pytest.mark.parametrize(("url", "form", "person"), CHANGING_POSTS)
-def test_a_post_without_the_csrf_token_is_refused(runtime, ask_swap, signed_in, url, form, person):
+def test_a_post_without_the_csrf_token_is_refused(runtime, ask_swap, browser, url, form, person):
     ask_swap(*FRIDAY)
-    user = signed_in(person, person=person)
+    user = browser(person, person=person)
 
     page = user.client.post(url, data=form, follow_redirects=False)
 
@@ -599,8 +576,8 @@ def test_a_post_without_the_csrf_token_is_refused(runtime, ask_swap, signed_in, 
 
 
 @pytest.mark.parametrize(("url", "form", "person"), CHANGING_POSTS)
-def test_with_the_token_the_same_posts_work(runtime, ask_swap, signed_in, url, form, person):
+def test_with_the_token_the_same_posts_work(runtime, ask_swap, browser, url, form, person):
     """The refusals above are for the role and the token, not for the forms."""
     ask_swap(*FRIDAY)
-    page = signed_in(person, person=person).post(url, form)
+    page = browser(person, person=person).post(url, form)
     assert page.status_code in (200, 303), page.text
