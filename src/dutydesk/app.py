@@ -46,7 +46,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.navigation = Navigation(composition.navigation())
-    app.state.panels = composition.panels()
+    # Each dashboard panel's place and its build function, imported once here, not per request.
+    app.state.panels = [(panel.place, panel.build.load()) for panel in composition.panels()]
     # Every domain's routes, from the composition root. The routes monitoring posts to come
     # first (the Events API): FastAPI tries routes in the order they were included, and
     # matching a path against every route before these took a sixth of an event's time.

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, column, create_engine, event, select, table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -126,3 +126,14 @@ def unit_of_work(session_factory: sessionmaker[Session]) -> Iterator[Session]:
         # close() rolls back whatever was not committed; unlike rollback() it leaves loaded
         # objects readable (detached), so callers can render them after the transaction.
         session.close()
+
+
+def id_exists(session: Session, table_name: str, row_id: str) -> bool:
+    """Whether the table named holds a row with this id.
+
+    For a foreign key's target checked from a package below the one that owns the table (auth
+    checks a user's person, overrides their rota): the table is named as the foreign key names
+    it, so the lower package imports nothing of the higher one.
+    """
+    named = table(table_name, column("id"))
+    return session.scalar(select(named.c.id).where(named.c.id == row_id)) is not None

@@ -9,18 +9,15 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from argon2 import PasswordHasher
-from sqlalchemy import column, select, table
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dutydesk.auth.models import ApiToken, User
+from dutydesk.db import id_exists
 from dutydesk.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from dutydesk.text import control_character
 
 ROLES = ("viewer", "responder", "admin")
-# A user may be linked to a team member, by the foreign key users.person_id -> people.id. Auth
-# sits below people (people's pages are built on the signed-in user), so it reads that table
-# by name rather than through the people package.
-_PEOPLE = table("people", column("id"))
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 TOKEN_PREFIX = "ddk_"
 TOKEN_NAME_LENGTH = 120
@@ -50,7 +47,9 @@ def add_user(
         raise Invalid(f"{role!r} is not a role (roles: {', '.join(ROLES)})")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise Conflict(f"user {username!r} already exists")
-    if person_id is not None and not _person_exists(session, person_id):
+    # Auth sits below people (people's pages are built on the signed-in user): the person is
+    # checked on the table users.person_id names.
+    if person_id is not None and not id_exists(session, "people", person_id):
         raise NotFound(f"no person {person_id!r} in the team")
     user = User(
         username=username,
@@ -152,7 +151,3 @@ def require_role(user: User, role: str) -> None:
     """Forbidden unless the user's role is at least `role`."""
     if _RANK[user.role] < _RANK[role]:
         raise Forbidden(f"this needs the {role} role; {user.username} is a {user.role}")
-
-
-def _person_exists(session: Session, person_id: str) -> bool:
-    return session.scalar(select(_PEOPLE.c.id).where(_PEOPLE.c.id == person_id)) is not None

@@ -14,6 +14,7 @@ from sqlalchemy import Row, column, select, table
 from sqlalchemy.orm import Session
 
 from dutydesk.audit.service import record
+from dutydesk.db import id_exists
 from dutydesk.errors import Invalid, NotFound
 from dutydesk.overrides.models import Override
 from dutydesk.people.service import get_person
@@ -169,7 +170,7 @@ def overrides_touching(
 
 def check_rota(session: Session, rota_id: str) -> None:
     """NotFound unless the rota exists, naming the rotas that do (as rotas' get_rota does)."""
-    if session.scalar(select(_ROTAS.c.id).where(_ROTAS.c.id == rota_id)) is not None:
+    if id_exists(session, "rotas", rota_id):
         return
     known = session.scalars(select(_ROTAS.c.id).order_by(_ROTAS.c.position, _ROTAS.c.id))
     raise NotFound(f"no rota {rota_id!r} (rotas: {', '.join(known) or 'none yet'})")

@@ -43,10 +43,10 @@ def dashboard(page: SignedInPage) -> HTMLResponse:
     with unit_of_work(page.runtime.read_sessions) as session:
         board = Dashboard(page, session)
         # The panels every domain declares, listed by the composition root (app.py).
-        for panel in page.request.app.state.panels:
-            view: PanelView | None = panel.build.load()(board)
+        for place, build in page.request.app.state.panels:
+            view: PanelView | None = build(board)
             if view is not None:
-                placed[panel.place].append(_rendered(page, view))
+                placed[place].append(_rendered(page, view))
     return page.render("dashboard.html", {"active": "dashboard", **placed})
 
 
