@@ -29,7 +29,7 @@ from dutydesk.oncall.calendar_view import (
     month_weeks,
 )
 from dutydesk.oncall.service import override_marks, shifts
-from dutydesk.people.service import get_person, list_people
+from dutydesk.people.service import get_person, person_names
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.plans import team_calendar
 from dutydesk.rotas.service import get_rota
@@ -75,7 +75,7 @@ def rota_calendar(
         calendar = team_calendar(get_team(session))
         segments = shifts(session, rota.id, start - _MARGIN, end + _MARGIN)
         marks = override_marks(session, start - _MARGIN, end + _MARGIN, [rota.id]).get(rota.id, [])
-        names = {p.id: p.name for p in list_people(session)}
+        names = person_names(session)
         feeds = _feeds(page, session, rota)
         hours = covered_hours_text(rota.hours, skip_holidays=rota.skip_holidays)
         rota_name, skip_holidays = rota.name, rota.skip_holidays

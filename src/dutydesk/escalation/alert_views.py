@@ -18,7 +18,7 @@ from dutydesk.escalation.models import EscalationPolicy, GroupPage
 from dutydesk.escalation.service import pages_of
 from dutydesk.notify.channels.base import NotConfigured
 from dutydesk.notify.models import OutboxMessage
-from dutydesk.people.service import list_people
+from dutydesk.people.service import person_names
 from dutydesk.rotas.service import list_rotas
 
 # What the outbox's states mean to someone reading who was paged.
@@ -63,7 +63,7 @@ class Names:
 def names(session: Session) -> Names:
     """Every name the alert pages show."""
     return Names(
-        people={p.id: p.name for p in list_people(session)},
+        people=person_names(session),
         rotas={r.id: r.name for r in list_rotas(session)},
         services={key: name for key, name in session.execute(select(Service.id, Service.name))},
         policies={

@@ -26,7 +26,7 @@ from dutydesk.overrides.service import (
     list_overrides,
     remove_override,
 )
-from dutydesk.people.service import list_people
+from dutydesk.people.service import person_names
 from dutydesk.rotas.service import get_rota
 from dutydesk.web.forms import FormErrors, required
 from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
@@ -54,7 +54,7 @@ def override_list(rota_id: str, page: SignedInPage) -> HTMLResponse:
     with unit_of_work(page.runtime.read_sessions) as session:
         rota = get_rota(session, rota_id)
         overrides = list_overrides(session, rota_id, start=page.now)
-        names = _names(session)
+        names = person_names(session)
     context = {"active": "rotas", "rota": rota, "overrides": overrides, "names": names}
     return page.render("overrides/list.html", context)
 
@@ -85,7 +85,7 @@ def override_preview(rota_id: str, page: ResponderPage, form: PostedForm) -> HTM
         return _show_form(page, rota_id, values, errors, status=400)
     with unit_of_work(page.runtime.read_sessions) as session:
         rota = get_rota(session, rota_id)
-        names = _names(session)
+        names = person_names(session)
     context = {
         "active": "rotas",
         "rota": rota,
@@ -117,7 +117,7 @@ def override_create(rota_id: str, page: ResponderPage, form: PostedForm) -> Resp
             with unit_of_work(page.runtime.sessions) as session:
                 _add(session, page, rota_id, wanted)
                 rota_name = get_rota(session, rota_id).name
-                person_name = _names(session)[wanted.person_id]
+                person_name = person_names(session)[wanted.person_id]
                 session.commit()
         except (Invalid, Conflict) as error:
             errors.add_error(error, OVERRIDE_FIELDS)
@@ -137,7 +137,7 @@ def override_remove_preview(rota_id: str, override_id: str, page: ResponderPage)
     with unit_of_work(page.runtime.read_sessions) as session:
         rota = get_rota(session, rota_id)
         override = get_override(session, rota_id, number)
-        names = _names(session)
+        names = person_names(session)
     assert page.user is not None
     actor = f"web:{page.user.username}"
     change = preview_change(
@@ -168,7 +168,7 @@ def override_remove(
             session, rota_id, number, actor=f"web:{page.user.username}", now=page.now
         )
         rota_name = get_rota(session, rota_id).name
-        person_name = _names(session).get(removed.person_id, removed.person_id)
+        person_name = person_names(session).get(removed.person_id, removed.person_id)
         session.commit()
     return page.redirect(
         f"/rotas/{rota_id}/overrides",
@@ -227,10 +227,6 @@ def _show_form(
         "errors": errors.by_field,
     }
     return page.render("overrides/new.html", context, status=status)
-
-
-def _names(session: Session) -> dict[str, str]:
-    return {person.id: person.name for person in list_people(session)}
 
 
 def _override_number(text: str) -> int:

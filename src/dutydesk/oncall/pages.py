@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from dutydesk.db import unit_of_work
 from dutydesk.oncall.calendar_view import covered_hours_text
 from dutydesk.oncall.service import NowAndNext, now_and_next
-from dutydesk.people.service import list_people
+from dutydesk.people.service import person_names
 from dutydesk.rotas.service import list_rotas
 from dutydesk.web.page import SignedInPage
 
@@ -40,7 +40,7 @@ def rota_list(page: SignedInPage) -> HTMLResponse:
     if not page.has_team:
         return page.render("no_team.html", {"active": "rotas"})
     with unit_of_work(page.runtime.read_sessions) as session:
-        names = {p.id: p.name for p in list_people(session)}
+        names = person_names(session)
         on_call = {a.rota_id: a for a in now_and_next(session, page.now, horizon=NEXT_HORIZON)}
         rows = [
             RotaRow(

@@ -15,7 +15,7 @@ from dutydesk.audit import service
 from dutydesk.audit.actors import actor_text
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
-from dutydesk.people.service import list_people
+from dutydesk.people.service import person_names
 from dutydesk.rotas.service import list_rotas
 from dutydesk.timeparse import local_text
 from dutydesk.web.forms import FormErrors
@@ -51,7 +51,7 @@ def audit(page: SignedInPage, rota: str = "", person: str = "", limit: str = "")
     rows: list[AuditRow] = []
     with unit_of_work(page.runtime.read_sessions) as session:
         rota_names = {r.id: r.name for r in list_rotas(session)}
-        names = {p.id: p.name for p in list_people(session)}
+        names = person_names(session)
         # The log outlives rotas and people, so removed ones can be chosen too.
         rota_options = _options(rota_names, service.logged_rota_ids(session))
         person_options = _options(names, service.logged_person_ids(session))

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
-from dutydesk.people.service import list_people
+from dutydesk.people.service import person_names
 from dutydesk.rotas.service import list_rotas
 from dutydesk.web.page import Page, SignedInPage
 from dutydesk.web.panels import PanelView
@@ -27,7 +27,7 @@ class Dashboard:
 
     @cached_property
     def person_names(self) -> dict[str, str]:
-        return {person.id: person.name for person in list_people(self.session)}
+        return person_names(self.session)
 
     @cached_property
     def rota_names(self) -> dict[str, str]:

@@ -25,6 +25,11 @@ def list_people(session: Session) -> Sequence[Person]:
     return session.scalars(select(Person).order_by(Person.position, Person.id)).all()
 
 
+def person_names(session: Session) -> dict[str, str]:
+    """Each person's name by id, for showing people rather than ids."""
+    return {person.id: person.name for person in list_people(session)}
+
+
 def get_person(session: Session, person_id: str) -> Person:
     """The person with this id, or NotFound."""
     person = session.get(Person, person_id)

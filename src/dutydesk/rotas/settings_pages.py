@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from dutydesk.db import unit_of_work
-from dutydesk.people.service import list_people
+from dutydesk.people.service import person_names
 from dutydesk.rotas.service import get_rota
 from dutydesk.rotas.team_section import export_rota_document
 from dutydesk.team.service import get_team
@@ -25,7 +25,7 @@ def rota_settings(rota_id: str, page: AdminPage) -> HTMLResponse:
     with unit_of_work(page.runtime.read_sessions) as session:
         rota = get_rota(session, rota_id)
         team = get_team(session)
-        names = {person.id: person.name for person in list_people(session)}
+        names = person_names(session)
         # The fragment of the team file under `rotas:`, as `dutydesk export` writes it.
         yaml_text = dump_team_yaml({"rotas": [export_rota_document(rota)]})
         context = {

@@ -20,7 +20,7 @@ from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, DutydeskError, Invalid
 from dutydesk.oncall.preview import ScheduleChange, preview_change
 from dutydesk.oncall.service import shifts
-from dutydesk.people.service import list_people
+from dutydesk.people.service import person_names
 from dutydesk.rotas.service import get_rota
 from dutydesk.swaps.accept import exchange_swap, take_swap
 from dutydesk.swaps.models import DECLINED, OPEN
@@ -44,11 +44,6 @@ router = APIRouter(include_in_schema=False)
 OWN_SHIFTS_LISTED = 8
 GIVE_BACK_FIELDS = ("from", "until")
 Result = TypeVar("Result")
-
-
-def people_names(session: Session) -> dict[str, str]:
-    """Each person's name by id, for showing people rather than ids."""
-    return {person.id: person.name for person in list_people(session)}
 
 
 def window_text(page: Page, start: datetime, end: datetime) -> str:
@@ -77,7 +72,7 @@ def asked(page: Page, swap_id: int) -> Asked:
         view = view_swap(session, swap_id)
         person_id = acting_person(session, page.user, None)
         rota_name = get_rota(session, view.swap.rota_id).name
-        return Asked(person_id, view, rota_name, people_names(session))
+        return Asked(person_id, view, rota_name, person_names(session))
 
 
 def dry_run(page: Page, change: Callable[[Session], Result]) -> Result:
@@ -108,7 +103,7 @@ def swap_page(
         view = view_swap(session, swap_id)
         swap = view.swap
         rota = get_rota(session, swap.rota_id)
-        names = people_names(session)
+        names = person_names(session)
         answerable = page.may("responder") and may_answer(view, person_id, page.now)
         own_shifts = (
             [

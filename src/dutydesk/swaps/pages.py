@@ -18,10 +18,11 @@ from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.oncall.preview import ScheduleChange, preview_change
 from dutydesk.oncall.service import person_shifts
+from dutydesk.people.service import person_names
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.service import get_rota, list_rotas
-from dutydesk.swaps.answer_pages import people_names, window_text
 from dutydesk.swaps.answer_pages import router as answer_router
+from dutydesk.swaps.answer_pages import window_text
 from dutydesk.swaps.service import (
     LONGEST_SWAP,
     SwapView,
@@ -54,7 +55,7 @@ def swaps(page: SignedInPage) -> HTMLResponse:
         board = swap_board(
             session, page.user.person_id, page.now, closed_since=page.now - CLOSED_LISTED_FOR
         )
-        names = people_names(session)
+        names = person_names(session)
         rota_names = {rota.id: rota.name for rota in list_rotas(session)}
     return page.render(
         "swaps/list.html",
@@ -143,7 +144,7 @@ def request_form(
         person_id = acting_person(session, page.user, None)
         rotas = list(list_rotas(session))
         rota = chosen_rota(session, rotas, rota_id, person_id)
-        names = people_names(session)
+        names = person_names(session)
         members = [m for m in rota_members(rota) if m != person_id] if rota else []
         shown = dict(values or {})
         if values is None and rota is not None:
@@ -235,7 +236,7 @@ def preview_swap(page: ResponderPage, form: PostedForm) -> HTMLResponse:
         return refused_form(page, form, _refusal(error))
     assert page.user is not None
     with unit_of_work(page.runtime.read_sessions) as session:
-        names = people_names(session)
+        names = person_names(session)
         rota_name = get_rota(session, ask.rota_id).name
     hidden = form_values(form) | {
         "from": page.field_time(ask.start),
@@ -268,7 +269,7 @@ def create_swap(page: ResponderPage, form: PostedForm) -> Response:
         with unit_of_work(page.runtime.sessions) as session:
             view = make_request(page, session, ask)
             swap_id = view.swap.id
-            names = people_names(session)
+            names = person_names(session)
             offered = ", ".join(names.get(p, p) for p in view.offered_to)
             session.commit()
     except (Invalid, Conflict, NotFound) as error:
