@@ -26,7 +26,7 @@ from dutydesk.overrides.models import Override
 from dutydesk.rotas.service import get_rota
 from dutydesk.timeparse import parse_duration
 from dutydesk.web.forms import FormErrors, required
-from dutydesk.web.page import Page, PostedForm, ResponderPage
+from dutydesk.web.page import Page, PostedForm, ResponderPage, web_actor
 
 router = APIRouter(include_in_schema=False)
 
@@ -166,7 +166,7 @@ def _add(session: Session, page: Page, rota_id: str, wanted: WantedCover) -> Ove
         start=wanted.start,
         length=wanted.length,
         note=wanted.note,
-        actor=f"web:{page.user.username}",
+        actor=web_actor(page),
         now=page.now,
     )
 

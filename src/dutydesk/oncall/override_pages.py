@@ -29,7 +29,7 @@ from dutydesk.overrides.service import (
 from dutydesk.people.service import person_names
 from dutydesk.rotas.service import get_rota
 from dutydesk.web.forms import FormErrors, required
-from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage
+from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage, web_actor
 
 router = APIRouter(include_in_schema=False)
 
@@ -139,7 +139,7 @@ def override_remove_preview(rota_id: str, override_id: str, page: ResponderPage)
         override = get_override(session, rota_id, number)
         names = person_names(session)
     assert page.user is not None
-    actor = f"web:{page.user.username}"
+    actor = web_actor(page)
     change = preview_change(
         page.runtime,
         rota_id,
@@ -164,9 +164,7 @@ def override_remove(
     number = _override_number(override_id)
     assert page.user is not None
     with unit_of_work(page.runtime.sessions) as session:
-        removed = remove_override(
-            session, rota_id, number, actor=f"web:{page.user.username}", now=page.now
-        )
+        removed = remove_override(session, rota_id, number, actor=web_actor(page), now=page.now)
         rota_name = get_rota(session, rota_id).name
         person_name = person_names(session).get(removed.person_id, removed.person_id)
         session.commit()
@@ -208,7 +206,7 @@ def _add(session: Session, page: Page, rota_id: str, wanted: WantedOverride) -> 
         start=wanted.start,
         end=wanted.end,
         note=wanted.note,
-        actor=f"web:{page.user.username}",
+        actor=web_actor(page),
         now=page.now,
     )
 

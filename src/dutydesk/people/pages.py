@@ -12,7 +12,7 @@ from dutydesk.db import unit_of_work
 from dutydesk.people import service
 from dutydesk.people.models import Person
 from dutydesk.web.forms import FormErrors
-from dutydesk.web.page import Page, PostedForm, ResponderPage
+from dutydesk.web.page import Page, PostedForm, ResponderPage, web_actor
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,7 +67,7 @@ def contact_save(
                 person_id,
                 **_typed(values),
                 by=page.user,
-                actor=f"web:{page.user.username}",
+                actor=web_actor(page),
                 now=page.now,
             )
         except service.InvalidContacts as error:
