@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, cast
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from dutydesk.alerts.module import MODULE as ALERTS
 from dutydesk.announcements.module import MODULE as ANNOUNCEMENTS
 from dutydesk.audit.module import MODULE as AUDIT
@@ -77,6 +80,13 @@ SERVICE = Module(
             order=61,
         ),
     ),
+    cycles=(
+        CycleEntry(
+            "holidays",
+            order=5,
+            run=Ref("dutydesk.team_as_code.holidays:keep_holidays_current"),
+        ),
+    ),
 )
 
 # In the order their routes are included.
@@ -109,16 +119,24 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> R
     benchmarks and the tests all come here, and alerts refuse to change without their reactions.
     """
     # Imported when a runtime is built, not with this module: `dutydesk --help` builds none.
-    # Every model, so that each foreign key finds its table whichever domain a command uses
-    # (a user names a person by key; auth does not import people).
-    import dutydesk.models  # noqa: F401
     from dutydesk.alerts.reactions import AlertReactions, wire_reactions
 
     runtime = build_runtime(settings, clock)
     reactions = cast(AlertReactions, _EscalationOnFirstUse())
     for sessions in (runtime.sessions, runtime.read_sessions):
         wire_reactions(sessions, reactions)
+        event.listen(sessions, "before_flush", _every_table_known)
     return runtime
+
+
+def _every_table_known(session: Session, flush_context: object, instances: object) -> None:
+    """Import every model before anything is written, so that each foreign key finds its table
+    whichever domain a command uses (a user names a person by key; auth does not import people).
+
+    Not before: a command that only reads (`dutydesk who`) needs the tables it reads, which its
+    modules import, and importing all the others would cost it a sixth of its time.
+    """
+    import dutydesk.models  # noqa: F401
 
 
 class _EscalationOnFirstUse:

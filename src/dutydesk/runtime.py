@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import IntegrityError
@@ -17,9 +18,11 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from dutydesk.clock import Clock, SystemClock
 from dutydesk.db import make_engine, make_read_session_factory, make_session_factory, unit_of_work
 from dutydesk.metrics.commits import watch_commits
-from dutydesk.metrics.instruments import Metrics
 from dutydesk.settings import Settings
 from dutydesk.team.models import SECRET_KEY_NAME, InstanceValue
+
+if TYPE_CHECKING:
+    from dutydesk.metrics.instruments import Metrics
 
 
 @dataclass
@@ -36,8 +39,21 @@ class Runtime:
     # Set when a commit leaves work due now (a page to send), so an in-process worker wakes
     # at once instead of at its next interval. Only a shortcut: the work itself is in rows.
     work_waiting: threading.Event = field(default_factory=threading.Event, repr=False)
-    # This process's counters and histograms (Prometheus): per runtime, never global.
-    metrics: Metrics = field(default_factory=Metrics, repr=False)
+    # This process's counters and histograms (Prometheus): per runtime, never global; made on
+    # first use (`metrics`), as most commands record nothing and prometheus_client takes a
+    # twentieth of a second to import.
+    _metrics: Metrics | None = field(default=None, repr=False)
+    _metrics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def metrics(self) -> Metrics:
+        """This process's instruments."""
+        with self._metrics_lock:
+            if self._metrics is None:
+                from dutydesk.metrics.instruments import Metrics
+
+                self._metrics = Metrics()
+            return self._metrics
 
     def wake_worker(self) -> None:
         """Wake a worker waiting in this process (the one `dutydesk serve` runs)."""
@@ -89,7 +105,7 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
     )
     event.listen(runtime.sessions, "after_commit", lambda s: _wake_if_asked(runtime, s))
     event.listen(runtime.sessions, "after_soft_rollback", _forget_wake_on_rollback)
-    watch_commits(runtime.sessions, runtime.metrics)
+    watch_commits(runtime.sessions, lambda: runtime.metrics)
     return runtime
 
 

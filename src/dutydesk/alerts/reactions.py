@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from dutydesk.alerts.models import Alert, AlertGroup, Service
+if TYPE_CHECKING:
+    # Annotations only: a runtime wires reactions in without loading alerts' tables.
+    from dutydesk.alerts.models import Alert, AlertGroup, Service
 
 # The key of a session's `info` under which the wired reactions are found.
 _REACTIONS = "dutydesk.alerts.reactions"

@@ -34,8 +34,8 @@ from dutydesk.oncall.service import overrides_between
 from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
 from dutydesk.rotas.oncall import OnCallNow, OverridePlan, RotaPlan, on_call_at, schedule
-from dutydesk.rotas.plans import team_calendar
 from dutydesk.runtime import Runtime
+from dutydesk.team.holidays import team_calendar
 from dutydesk.team.models import Team
 from dutydesk.team.service import find_team
 from dutydesk.timeparse import parse_zone

@@ -31,8 +31,8 @@ from dutydesk.oncall.calendar_view import (
 from dutydesk.oncall.service import override_marks, shifts
 from dutydesk.people.service import get_person, person_names
 from dutydesk.rotas.models import Rota
-from dutydesk.rotas.plans import team_calendar
 from dutydesk.rotas.service import get_rota
+from dutydesk.team.holidays import team_calendar
 from dutydesk.team.service import get_team
 from dutydesk.web.errors import html_error
 from dutydesk.web.page import Page, SignedInPage

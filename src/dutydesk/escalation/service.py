@@ -24,8 +24,8 @@ from dutydesk.escalation.models import EscalationPolicy, GroupPage
 from dutydesk.escalation.policy import Policy, compile_policy
 from dutydesk.escalation.spec import PolicySpec
 from dutydesk.notify.models import OutboxMessage
-from dutydesk.rotas.plans import team_calendar
 from dutydesk.runtime import ask_to_wake_worker
+from dutydesk.team.holidays import team_calendar
 from dutydesk.team.service import find_team
 from dutydesk.timeparse import parse_zone
 

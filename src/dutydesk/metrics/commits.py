@@ -4,12 +4,14 @@ counters only once the transaction commits: a rolled-back transaction did nothin
 from __future__ import annotations
 
 from collections import Counter
-from typing import Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from dutydesk.metrics.instruments import Metrics
+if TYPE_CHECKING:
+    from dutydesk.metrics.instruments import Metrics
 
 # A session's `info` key: what to count when its transaction commits.
 _PENDING = "dutydesk.metrics.pending"
@@ -23,13 +25,14 @@ def count_on_commit(session: Session, counter: Counted, *labels: str, times: int
     pending[(counter, labels)] += times
 
 
-def watch_commits(sessions: sessionmaker[Session], metrics: Metrics) -> None:
-    """Apply the counts of each committed transaction of these sessions to `metrics`."""
+def watch_commits(sessions: sessionmaker[Session], metrics: Callable[[], Metrics]) -> None:
+    """Apply the counts of each committed transaction of these sessions to `metrics()`, which
+    is asked for only when a transaction counted something."""
 
     def committed(session: Session) -> None:
         pending = session.info.pop(_PENDING, None)
         for (counter, labels), count in (pending or {}).items():
-            getattr(metrics, counter).labels(*labels).inc(count)
+            getattr(metrics(), counter).labels(*labels).inc(count)
 
     def rolled_back(session: Session, previous: SessionTransaction) -> None:
         # As with the worker's wake-up: only a whole transaction's rollback undoes its counts.

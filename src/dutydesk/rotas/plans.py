@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutydesk.hours.holidays import HolidayCalendar
 from dutydesk.hours.weekly import WeeklyHours, parse_hours
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
 from dutydesk.rotas.oncall import LayerPlan, RotaPlan
 from dutydesk.rotas.timespec import Handoff, ShiftLength, parse_handoff, parse_shift
+from dutydesk.team.holidays import team_calendar
 from dutydesk.team.models import Team
 from dutydesk.team.spec import AnnounceSpec
 from dutydesk.timeparse import parse_zone
@@ -38,11 +37,6 @@ class CompiledRota:
     name: str
     plan: RotaPlan
     announce: AnnounceSpec | None = None
-
-
-def team_calendar(team: Team) -> HolidayCalendar:
-    """The team's bank holidays and extra days off."""
-    return HolidayCalendar(team.holidays, [date.fromisoformat(d) for d in team.extra_holidays])
 
 
 def compiled_rotas(session: Session, team: Team) -> dict[str, CompiledRota]:

@@ -20,6 +20,9 @@ class Team(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     holidays: Mapped[str | None] = mapped_column(String(32))
     extra_holidays: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The calendar's holidays for the years around now, kept so that a command need not load
+    # the holidays package (team/holidays.py); None before they are first computed.
+    bank_holidays: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The team file's default `announce` for rotas that have none of their own.
     announce: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # A new random value on every change to people or rotas; caches of compiled rotas key on it.

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from dutydesk.errors import NotFound
+from dutydesk.team.holidays import store_holidays
 from dutydesk.team.models import Team
 from dutydesk.team.spec import TeamFields, announce_row, announce_spec
 from dutydesk.timeparse import parse_zone
@@ -45,11 +46,13 @@ def team_fields(team: Team) -> TeamFields:
     )
 
 
-def save_team_fields(session: Session, fields: TeamFields) -> Team:
-    """Create or update the team from the file's fields, with a new revision (see Team.revision)."""
+def save_team_fields(session: Session, fields: TeamFields, today: date) -> Team:
+    """Create or update the team from the file's fields, with a new revision (see Team.revision);
+    its holidays are computed for the years around `today`."""
     team = find_team(session) or Team(id=_TEAM_ROW, slug=fields.team)
     team.timezone = fields.timezone
     team.holidays = fields.holidays
+    store_holidays(team, today)
     team.extra_holidays = [day.isoformat() for day in fields.extra_holidays]
     team.announce = announce_row(fields.announce)
     team.revision = secrets.token_hex(16)

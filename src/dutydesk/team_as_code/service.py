@@ -95,7 +95,7 @@ def apply(session: Session, spec: TeamFields, now: datetime, *, actor: str) -> l
         if removed[entry.key]:
             for check in _REMOVAL_RULES.get(entry.key, []):
                 check(session, removed[entry.key], now)
-    save_team_fields(session, spec)
+    save_team_fields(session, spec, now.date())
     for entry in APPLY_ORDER:
         saved = _ids(changes, entry.section.kind, "create", "update")
         if saved:

@@ -59,7 +59,15 @@ def test_names_and_orders_do_not_clash() -> None:
 def test_the_worker_queues_before_it_delivers() -> None:
     names = [cycle.name for cycle in composition.cycles()]
     assert names[-1] == "deliveries"
-    assert names == ["announcements", "swaps", "heartbeats", "escalations", "deliveries"]
+    # Bank holidays first: announcing handoffs and escalating read them.
+    assert names == [
+        "holidays",
+        "announcements",
+        "swaps",
+        "heartbeats",
+        "escalations",
+        "deliveries",
+    ]
 
 
 def test_every_team_section_loads_as_a_section_of_its_own_kind() -> None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from dutydesk.hours.holidays import HolidayCalendar, check_calendar_code
+from dutydesk.hours.holidays import (
+    HolidayCalendar,
+    StoredHolidays,
+    check_calendar_code,
+    compute_holidays,
+    package_version,
+)
 
 
 @pytest.mark.parametrize(
@@ -139,3 +145,43 @@ def test_a_weekend_bank_holiday_is_a_day_off_only_on_its_substitute_weekday(
     calendar = HolidayCalendar("GB-ENG")
     assert not calendar.is_holiday(weekend_day)
     assert calendar.is_holiday(substitute)
+
+
+@pytest.mark.parametrize("code", ["GB-ENG", "GB-SCT", "US", "DE-BY"])
+def test_stored_holidays_answer_as_the_package_does_for_the_years_they_cover(code):
+    stored = StoredHolidays.from_row(compute_holidays(code, 2025, 2027).to_row())
+    kept, computed = HolidayCalendar(code, stored=stored), HolidayCalendar(code)
+    every_day = [date(2025, 1, 1) + timedelta(days=n) for n in range(3 * 366)]
+    assert [kept.name_of(day) for day in every_day] == [computed.name_of(day) for day in every_day]
+    assert kept.days_between(date(2024, 12, 1), date(2028, 1, 31)) == computed.days_between(
+        date(2024, 12, 1), date(2028, 1, 31)
+    )
+
+
+def test_a_year_outside_those_stored_is_asked_of_the_package():
+    stored = compute_holidays("GB-ENG", 2026, 2026)
+    calendar = HolidayCalendar("GB-ENG", stored=stored)
+    assert calendar.name_of(date(2030, 12, 25)) == "Christmas Day"
+    assert calendar.days_between(date(2030, 12, 24), date(2030, 12, 26)) == [
+        date(2030, 12, 25),
+        date(2030, 12, 26),
+    ]
+
+
+def test_holidays_stored_for_another_calendar_are_not_used():
+    scotland = compute_holidays("GB-SCT", 2026, 2026)
+    england = HolidayCalendar("gb-eng", stored=scotland)
+    assert england.name_of(date(2026, 11, 30)) is None  # Saint Andrew's Day is Scotland's
+    assert england.name_of(date(2026, 4, 6)) == "Easter Monday"
+
+
+def test_stored_holidays_keep_the_canonical_code_and_the_package_version():
+    stored = compute_holidays(" gb-eng", 2026, 2027)
+    assert (stored.code, stored.first_year, stored.last_year) == ("GB-ENG", 2026, 2027)
+    assert stored.package_version == package_version() != ""
+    assert stored.days[date(2027, 12, 27)] == "Christmas Day (observed)"
+
+
+def test_computing_the_holidays_of_an_unknown_calendar_says_which_ones_exist():
+    with pytest.raises(ValueError, match="'XX' is not a known holiday calendar"):
+        compute_holidays("XX", 2026, 2026)
