@@ -16,7 +16,7 @@ import pytest
 from dutydesk.app import create_app
 from dutydesk.cli import app as cli_app
 from dutydesk.composition import bootstrap
-from dutydesk.settings import Settings
+from dutydesk.settings import Settings, every_setting
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -42,7 +42,7 @@ def write_openapi() -> None:
 
 def setting_env_names() -> list[str]:
     """DUTYDESK_<NAME> of every field of Settings."""
-    return [f"DUTYDESK_{name.upper()}" for name in Settings.model_fields]
+    return [setting.env_name for setting in every_setting()]
 
 
 def command_paths(commands: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

@@ -1,180 +1,329 @@
-"""Every DUTYDESK_* setting, declared once with its default and help text."""
+"""Every DUTYDESK_* setting, declared once with its default, help text and reading.
+
+Read with the standard library: every command reads the settings at start, and a settings
+library with its validation machinery took a tenth of a second to load before `dutydesk who`
+could answer. A setting that does not read is refused with its name and what was wrong.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+import os
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Generic, TypeVar, overload
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from dutydesk.errors import Invalid
+
+T = TypeVar("T")
+PREFIX = "DUTYDESK_"
 
 
-class Settings(BaseSettings):
-    """Configuration read from the environment (prefix ``DUTYDESK_``)."""
+class Secret:
+    """A value that must never be shown: its repr and str hide it (logs, tracebacks)."""
 
-    model_config = SettingsConfigDict(env_prefix="DUTYDESK_", extra="ignore")
+    __slots__ = ("_value",)
 
-    database_url: str = Field(
-        default="sqlite:///dutydesk.sqlite3",
-        description=(
-            "SQLAlchemy URL of the database. The default is an SQLite file in the working"
-            " directory; use postgresql+psycopg://user:pass@host/db for PostgreSQL."
-        ),
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class Setting(Generic[T]):
+    """One setting: its default, its line in docs/configuration.md, and how its text reads.
+
+    `read` turns the environment's text into the value, raising ValueError with what is wrong.
+    """
+
+    def __init__(self, default: T, description: str, read: Callable[[str], T]) -> None:
+        self.default = default
+        self.description = description
+        self.read = read
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @property
+    def env_name(self) -> str:
+        return PREFIX + self.name.upper()
+
+    @overload
+    def __get__(self, settings: None, owner: type) -> Setting[T]: ...
+
+    @overload
+    def __get__(self, settings: Settings, owner: type) -> T: ...
+
+    def __get__(self, settings: Settings | None, owner: type) -> Setting[T] | T:
+        if settings is None:
+            return self
+        value: T = settings._values[self.name]
+        return value
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _whole(low: int | None = None, high: int | None = None) -> Callable[[str], int]:
+    def read(value: str) -> int:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a whole number") from None
+        if low is not None and number < low:
+            raise ValueError(f"must be at least {low}, not {number}")
+        if high is not None and number > high:
+            raise ValueError(f"must be at most {high}, not {number}")
+        return number
+
+    return read
+
+
+def _seconds_above_zero(value: str) -> float:
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number of seconds") from None
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"must be more than 0 seconds, not {value.strip()}")
+    return number
+
+
+_TRUE = {"1", "true", "yes", "on", "t", "y"}
+_FALSE = {"0", "false", "no", "off", "f", "n"}
+
+
+def _yes_or_no(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(f"{value!r} is neither true nor false")
+
+
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def read(value: str) -> str:
+        lowered = value.strip().lower()
+        if lowered not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, not {value!r}")
+        return lowered
+
+    return read
+
+
+def _secret(value: str) -> Secret:
+    return Secret(value)
+
+
+def _token(value: str) -> Secret:
+    # Set but empty is a mistake (a template's unfilled variable), not a choice to leave
+    # /metrics open: say so rather than guess.
+    if not value.strip():
+        raise ValueError("must not be empty; unset it to need no token")
+    return Secret(value)
+
+
+def _url_without_trailing_slash(value: str) -> str:
+    return value.strip().rstrip("/")
+
+
+def _optional(read: Callable[[str], T]) -> Callable[[str], T | None]:
+    def read_optional(value: str) -> T | None:
+        return read(value)
+
+    return read_optional
+
+
+class Settings:
+    """Configuration from the environment (DUTYDESK_<NAME>), or given by name (tests, `serve`
+    options), which wins over the environment."""
+
+    database_url = Setting(
+        "sqlite:///dutydesk.sqlite3",
+        "SQLAlchemy URL of the database. The default is an SQLite file in the working"
+        " directory; use postgresql+psycopg://user:pass@host/db for PostgreSQL.",
+        _text,
     )
-    sqlite_synchronous: Literal["full", "normal"] = Field(
-        default="full",
-        description=(
-            "SQLite only. `full`: a commit (an event answered 202, an acknowledgement) is on disk"
-            " before Dutydesk answers, so it survives the machine losing power. `normal`: it"
-            " survives a crash or kill of Dutydesk, but the last commits before a power loss can"
-            " be lost; for slow disks."
-        ),
+    sqlite_synchronous = Setting(
+        "full",
+        "SQLite only. `full`: a commit (an event answered 202, an acknowledgement) is on disk"
+        " before Dutydesk answers, so it survives the machine losing power. `normal`: it"
+        " survives a crash or kill of Dutydesk, but the last commits before a power loss can"
+        " be lost; for slow disks.",
+        _one_of("full", "normal"),
     )
-    secret_key: SecretStr | None = Field(
-        default=None,
-        description=(
-            "Key that signs calendar feed URLs and, later, sessions and action links. When unset,"
-            " a random key is generated once and kept in the database."
-        ),
+    secret_key = Setting(
+        None,
+        "Key that signs calendar feed URLs and, later, sessions and action links. When unset,"
+        " a random key is generated once and kept in the database.",
+        _optional(_secret),
     )
-    base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description=(
-            "Public URL of this service, used to build links (calendar feeds, e-mails). Unset:"
-            " http://DUTYDESK_HOST:DUTYDESK_PORT (127.0.0.1 when listening on every address)."
-        ),
+    base_url = Setting(
+        "http://127.0.0.1:8000",
+        "Public URL of this service, used to build links (calendar feeds, e-mails). Unset:"
+        " http://DUTYDESK_HOST:DUTYDESK_PORT (127.0.0.1 when listening on every address).",
+        _url_without_trailing_slash,
     )
-    host: str = Field(default="127.0.0.1", description="Address `dutydesk serve` listens on.")
-    port: int = Field(default=8000, description="Port `dutydesk serve` listens on.")
-    migrate_on_start: bool = Field(
-        default=True,
-        description="Run database migrations when `dutydesk serve` starts.",
+    host = Setting("127.0.0.1", "Address `dutydesk serve` listens on.", _text)
+    port = Setting(8000, "Port `dutydesk serve` listens on.", _whole(0, 65535))
+    migrate_on_start = Setting(
+        True, "Run database migrations when `dutydesk serve` starts.", _yes_or_no
     )
-    log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
-    max_body_bytes: int = Field(
-        default=1024 * 1024,
-        ge=1024,
-        description=(
-            "The largest request body (API, forms, webhooks) Dutydesk reads, in bytes; larger"
-            " ones are refused with 413 before they are read. The Events API and monitoring"
-            " webhooks also refuse bodies over 512 KiB, as PagerDuty's Events API does."
-        ),
+    log_level = Setting(
+        "info",
+        "Log level: debug, info, warning, error.",
+        _one_of("debug", "info", "warning", "error"),
     )
-    feed_days_back: int = Field(
-        default=90, description="How many days of past shifts the iCal feeds include."
+    max_body_bytes = Setting(
+        1024 * 1024,
+        "The largest request body (API, forms, webhooks) Dutydesk reads, in bytes; larger"
+        " ones are refused with 413 before they are read. The Events API and monitoring"
+        " webhooks also refuse bodies over 512 KiB, as PagerDuty's Events API does.",
+        _whole(1024),
     )
-    feed_days_ahead: int = Field(
-        default=366, description="How many days of future shifts the iCal feeds include."
+    feed_days_back = Setting(90, "How many days of past shifts the iCal feeds include.", _whole())
+    feed_days_ahead = Setting(
+        366, "How many days of future shifts the iCal feeds include.", _whole()
+    )
+    smtp_url = Setting(
+        None,
+        "SMTP server for e-mail, e.g. smtp://user:pass@mail.example.org:587?starttls=1"
+        " (smtps:// for implicit TLS). Unset: e-mail goes to the demo mailbox when that is"
+        " on, and is otherwise not sent (each message is given up as 'not configured').",
+        _optional(_secret),
+    )
+    smtp_from = Setting(
+        "Dutydesk <dutydesk@localhost>", "The From address of e-mail Dutydesk sends.", _text
+    )
+    demo_mailbox = Setting(
+        None,
+        "For trying Dutydesk out (make demo sets it), not for production: a directory (a"
+        " Maildir, made if missing) where `dutydesk serve` keeps the e-mail it receives on"
+        " 127.0.0.1:DUTYDESK_DEMO_MAILBOX_PORT. E-mail goes there when DUTYDESK_SMTP_URL is"
+        " unset, and admins read it at /mailbox. Needs the `demo` extra (aiosmtpd).",
+        _optional(_text),
+    )
+    demo_mailbox_port = Setting(
+        8025, "Port on 127.0.0.1 where the demo mailbox receives e-mail.", _whole(1, 65535)
+    )
+    slack_token = Setting(
+        None,
+        "Slack bot token (xoxb-…) for posting, channel topics and user groups.",
+        _optional(_secret),
+    )
+    slack_api_url = Setting(
+        "https://slack.com/api/",
+        "Base URL of the Slack Web API (point it at a test server in tests).",
+        _text,
+    )
+    worker_interval_seconds = Setting(
+        5.0,
+        "How often the worker looks for due work (messages, handoffs, reminders).",
+        _seconds_above_zero,
+    )
+    run_worker = Setting(
+        True,
+        "Run the worker inside `dutydesk serve`. Set to false when running separate"
+        " `dutydesk worker` processes (and `dutydesk serve --no-worker` does the same).",
+        _yes_or_no,
+    )
+    metrics_enabled = Setting(
+        True,
+        "Answer Prometheus scrapes at `/metrics` (and let `dutydesk worker --metrics-port`"
+        " serve them). Set to false to turn metrics off: `/metrics` is then a 404.",
+        _yes_or_no,
+    )
+    metrics_token = Setting(
+        None,
+        "When set, `/metrics` answers only requests with `Authorization: Bearer <this"
+        " token>` (401 otherwise). Unset: anyone who can reach the service can read them.",
+        _optional(_token),
+    )
+    worker_metrics_port = Setting(
+        None,
+        "Port on which `dutydesk worker` answers `/metrics` (on DUTYDESK_HOST), as"
+        " `--metrics-port` does. Unset: a separate worker is not scraped.",
+        _optional(_whole(1, 65535)),
     )
 
-    smtp_url: SecretStr | None = Field(
-        default=None,
-        description=(
-            "SMTP server for e-mail, e.g. smtp://user:pass@mail.example.org:587?starttls=1"
-            " (smtps:// for implicit TLS). Unset: e-mail goes to the demo mailbox when that is"
-            " on, and is otherwise not sent (each message is given up as 'not configured')."
-        ),
-    )
-    smtp_from: str = Field(
-        default="Dutydesk <dutydesk@localhost>",
-        description="The From address of e-mail Dutydesk sends.",
-    )
-    demo_mailbox: str | None = Field(
-        default=None,
-        description=(
-            "For trying Dutydesk out (make demo sets it), not for production: a directory (a"
-            " Maildir, made if missing) where `dutydesk serve` keeps the e-mail it receives on"
-            " 127.0.0.1:DUTYDESK_DEMO_MAILBOX_PORT. E-mail goes there when DUTYDESK_SMTP_URL is"
-            " unset, and admins read it at /mailbox. Needs the `demo` extra (aiosmtpd)."
-        ),
-    )
-    demo_mailbox_port: int = Field(
-        default=8025,
-        ge=1,
-        le=65535,
-        description="Port on 127.0.0.1 where the demo mailbox receives e-mail.",
-    )
-    slack_token: SecretStr | None = Field(
-        default=None,
-        description="Slack bot token (xoxb-…) for posting, channel topics and user groups.",
-    )
-    slack_api_url: str = Field(
-        default="https://slack.com/api/",
-        description="Base URL of the Slack Web API (point it at a test server in tests).",
-    )
-    worker_interval_seconds: float = Field(
-        default=5.0,
-        gt=0,
-        description="How often the worker looks for due work (messages, handoffs, reminders).",
-    )
-    run_worker: bool = Field(
-        default=True,
-        description=(
-            "Run the worker inside `dutydesk serve`. Set to false when running separate"
-            " `dutydesk worker` processes (and `dutydesk serve --no-worker` does the same)."
-        ),
-    )
-    metrics_enabled: bool = Field(
-        default=True,
-        description=(
-            "Answer Prometheus scrapes at `/metrics` (and let `dutydesk worker --metrics-port`"
-            " serve them). Set to false to turn metrics off: `/metrics` is then a 404."
-        ),
-    )
-    metrics_token: SecretStr | None = Field(
-        default=None,
-        description=(
-            "When set, `/metrics` answers only requests with `Authorization: Bearer <this"
-            " token>` (401 otherwise). Unset: anyone who can reach the service can read them."
-        ),
-    )
-    worker_metrics_port: int | None = Field(
-        default=None,
-        ge=1,
-        le=65535,
-        description=(
-            "Port on which `dutydesk worker` answers `/metrics` (on DUTYDESK_HOST), as"
-            " `--metrics-port` does. Unset: a separate worker is not scraped."
-        ),
-    )
-
-    @field_validator("base_url")
-    @classmethod
-    def _strip_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
-
-    @model_validator(mode="after")
-    def _base_url_follows_the_address(self) -> Settings:
-        # Links must reach the service as it listens unless a public URL was given.
-        if "base_url" not in self.model_fields_set:
-            self.base_url = listening_url(self.host, self.port)
-            # Assigning marks the field as given; it was not, and `listening_on` must know.
-            self.model_fields_set.discard("base_url")
-        return self
+    def __init__(self, environment: Mapping[str, str] | None = None, **given: object) -> None:
+        """Read every setting: a value given by name, else DUTYDESK_<NAME> from `environment`
+        (the process's when not given), else its default. Invalid names what is wrong."""
+        environment = os.environ if environment is None else environment
+        unknown = set(given) - {setting.name for setting in every_setting()}
+        if unknown:
+            raise TypeError(f"no such setting: {', '.join(sorted(unknown))}")
+        self._values: dict[str, Any] = {}
+        self._given: dict[str, object] = dict(given)
+        for setting in every_setting():
+            if setting.name in given:
+                self._values[setting.name] = _given_value(setting, given[setting.name])
+            elif setting.env_name in environment:
+                self._values[setting.name] = _read(setting, environment[setting.env_name])
+            else:
+                self._values[setting.name] = setting.default
+        self._base_url_given = "base_url" in given or Settings.base_url.env_name in environment
+        if not self._base_url_given:
+            # Links must reach the service as it listens unless a public URL was given.
+            self._values["base_url"] = listening_url(self.host, self.port)
+        self._environment = environment
 
     def listening_on(self, host: str | None, port: int | None) -> Settings:
         """These settings for `serve --host/--port`: the base URL follows unless it was set."""
-        changed = self.model_dump(exclude_unset=True)
+        changed: dict[str, object] = dict(self._given)
         if host is not None:
             changed["host"] = host
         if port is not None:
             changed["port"] = port
-        return type(self).model_validate(changed)
+        return Settings(self._environment, **changed)
 
-    @field_validator("metrics_token")
-    @classmethod
-    def _token_not_blank(cls, value: SecretStr | None) -> SecretStr | None:
-        # Set but empty is a mistake (a template's unfilled variable), not a choice to leave
-        # /metrics open: say so rather than guess.
-        if value is not None and not value.get_secret_value().strip():
-            raise ValueError("must not be empty; unset it to need no token")
+    def replaced(self, **changes: object) -> Settings:
+        """These settings with some changed by name."""
+        return Settings(self._environment, **{**self._given, **changes})
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self._values.items())
+        return f"Settings({shown})"
+
+
+def every_setting() -> Iterator[Setting[Any]]:
+    """Every setting, in the order declared."""
+    for value in vars(Settings).values():
+        if isinstance(value, Setting):
+            yield value
+
+
+def _read(setting: Setting[Any], text: str) -> Any:
+    try:
+        return setting.read(text)
+    except ValueError as error:
+        raise Invalid(f"{setting.env_name}: {error}") from None
+
+
+def _given_value(setting: Setting[Any], value: object) -> Any:
+    """A value given by name: text is read as the environment's would be; None unsets an
+    optional setting; anything else is read from its text (8123, 0.5, False, a path)."""
+    if value is None:
+        if setting.default is not None:
+            raise Invalid(f"{setting.env_name}: must be set")
+        return None
+    if isinstance(value, Secret):
         return value
-
-    @field_validator("log_level")
-    @classmethod
-    def _known_level(cls, value: str) -> str:
-        if value.lower() not in {"debug", "info", "warning", "error"}:
-            raise ValueError("must be one of debug, info, warning, error")
-        return value.lower()
+    return _read(setting, value if isinstance(value, str) else str(value))
 
 
 def listening_url(host: str, port: int) -> str:

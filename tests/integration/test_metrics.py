@@ -365,6 +365,6 @@ def test_an_empty_metrics_token_is_refused_rather_than_read_as_no_token(monkeypa
     with pytest.raises(SystemExit) as exited:
         cli_main(["worker", "--once"])
     assert exited.value.code == 2
-    assert "DUTYDESK_METRICS_TOKEN: Value error, must not be empty; unset it to need no token" in (
+    assert "DUTYDESK_METRICS_TOKEN: must not be empty; unset it to need no token" in (
         capsys.readouterr().err
     )

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 import typer
-from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from typer import _click as typer_click
 from typer.core import TyperCommand, TyperGroup
@@ -114,11 +113,6 @@ def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> None:
         sys.exit(error.exit_code)
     except DutydeskError as error:
         err(error.message)
-        sys.exit(2)
-    except ValidationError as error:  # a DUTYDESK_* setting that does not parse
-        first = error.errors()[0]
-        where = "DUTYDESK_" + "_".join(str(p) for p in first["loc"]).upper()
-        err(f"{where}: {first['msg']}")
         sys.exit(2)
     except OperationalError as error:
         err(f"cannot use the database: {str(error.orig).strip().splitlines()[0]}")

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from dutydesk.errors import Invalid
 from dutydesk.hours.weekly import MINUTES_PER_DAY, parse_hours
+from dutydesk.oncall.marks import OverrideMark
 from dutydesk.rotas.oncall import OVERRIDE, Segment
 from dutydesk.timeparse import EARLIEST_TIME, LATEST_TIME
 
@@ -43,16 +44,6 @@ class NamesHolidays(Protocol):
     """A holiday calendar as this module uses it (hours.holidays.HolidayCalendar is one)."""
 
     def name_of(self, day: date) -> str | None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class OverrideMark:
-    """An override row as the calendar needs it: who, when, and how it came about."""
-
-    person: str
-    start: datetime
-    end: datetime
-    kind: str  # Override.kind: "override", "cover" or "swap"
 
 
 @dataclass(frozen=True, slots=True)

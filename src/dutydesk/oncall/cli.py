@@ -8,7 +8,6 @@ import typer
 
 from dutydesk.db import unit_of_work
 from dutydesk.oncall import service as oncall
-from dutydesk.oncall.schemas import oncall_read, shift_read
 from dutydesk.team.service import team_zone
 from dutydesk.terminal import (
     Wrap,
@@ -35,9 +34,11 @@ def who(
         now = runtime.clock.now()
         instant = parse_time(at, zone, now, field="--at") if at else now
         answers = oncall.who(session, rota or [], instant)
-    reads = [oncall_read(a, zone) for a in answers]
     if as_json:
-        print_json([r.model_dump(mode="json", by_alias=True) for r in reads])
+        # The API's schemas shape the JSON; only --json needs them built.
+        from dutydesk.oncall.schemas import oncall_read
+
+        print_json([oncall_read(a, zone).model_dump(mode="json", by_alias=True) for a in answers])
         return
     print_table(
         f"On call at {local_text(instant, zone)} ({zone.key})",
@@ -71,6 +72,8 @@ def schedule(
         end = parse_time(to, zone, now, field="--to")
         segments = oncall.shifts(session, rota, start, end)
     if as_json:
+        from dutydesk.oncall.schemas import shift_read
+
         print_json([shift_read(s, zone).model_dump(mode="json", by_alias=True) for s in segments])
         return
     print_table(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from dutydesk.oncall.calendar_view import KIND_LABELS, SHIFT, OverrideMark, labelled
+from dutydesk.oncall.calendar_view import KIND_LABELS, SHIFT, labelled
+from dutydesk.oncall.marks import OverrideMark
 from dutydesk.oncall.service import now_and_next, override_marks, person_shifts
 from dutydesk.rotas.oncall import Segment
 from dutydesk.web.panels import Board, PanelView

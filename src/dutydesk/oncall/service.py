@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from dutydesk.oncall.calendar_view import OverrideMark
-from dutydesk.overrides.service import overrides_touching
+from dutydesk.oncall.marks import OverrideMark
+from dutydesk.overrides.queries import overrides_touching
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import (
     OnCallNow,

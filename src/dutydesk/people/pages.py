@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from dutydesk.db import unit_of_work
-from dutydesk.people import service
+from dutydesk.people import contacts, service
 from dutydesk.people.models import Person
 from dutydesk.web.forms import FormErrors
 from dutydesk.web.page import Page, PostedForm, ResponderPage, web_actor
@@ -24,7 +24,7 @@ CONTACT_LABELS = {"email": "E-mail", "slack": "Slack member id", "phone": "Phone
 def contact_form(person_id: str, page: ResponderPage) -> HTMLResponse:
     """The form for a person's e-mail, Slack member id and phone."""
     person = _editable_person(page, person_id)
-    values = {name: getattr(person, name) or "" for name in service.CONTACT_FIELDS}
+    values = {name: getattr(person, name) or "" for name in contacts.CONTACT_FIELDS}
     return _show_form(page, person, values, FormErrors())
 
 
@@ -35,8 +35,8 @@ def contact_preview(person_id: str, page: ResponderPage, form: PostedForm) -> HT
     values = _contact_values(form)
     with unit_of_work(page.runtime.read_sessions) as session:
         try:
-            changes = service.contact_changes(session, person_id, **_typed(values))
-        except service.InvalidContacts as error:
+            changes = contacts.contact_changes(session, person_id, **_typed(values))
+        except contacts.InvalidContacts as error:
             return _show_form(page, person, values, _errors_of(error), status=400)
     return page.render(
         "people/contact_preview.html",
@@ -62,7 +62,7 @@ def contact_save(
     assert page.user is not None
     with unit_of_work(page.runtime.sessions) as session:
         try:
-            changes = service.update_contacts(
+            changes = contacts.update_contacts(
                 session,
                 person_id,
                 **_typed(values),
@@ -70,7 +70,7 @@ def contact_save(
                 actor=web_actor(page),
                 now=page.now,
             )
-        except service.InvalidContacts as error:
+        except contacts.InvalidContacts as error:
             return _show_form(page, person, values, _errors_of(error), status=400)
         session.commit()
     if not changes:
@@ -87,19 +87,19 @@ def _editable_person(page: Page, person_id: str) -> Person:
     with unit_of_work(page.runtime.read_sessions) as session:
         person = service.get_person(session, person_id)
         session.expunge(person)
-    service.require_contact_editor(page.user, person_id)
+    contacts.require_contact_editor(page.user, person_id)
     return person
 
 
 def _contact_values(form: dict[str, str]) -> dict[str, str]:
-    return {name: form.get(name, "").strip() for name in service.CONTACT_FIELDS}
+    return {name: form.get(name, "").strip() for name in contacts.CONTACT_FIELDS}
 
 
 def _typed(values: dict[str, str]) -> dict[str, str | None]:
     return {name: value or None for name, value in values.items()}
 
 
-def _errors_of(error: service.InvalidContacts) -> FormErrors:
+def _errors_of(error: contacts.InvalidContacts) -> FormErrors:
     errors = FormErrors()
     for name, message in error.problems.items():
         errors.add(name, message)

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse
 
 from dutydesk.auth.service import list_users
 from dutydesk.db import unit_of_work
-from dutydesk.people.service import list_people, may_edit_contacts
+from dutydesk.people.contacts import may_edit_contacts
+from dutydesk.people.service import list_people
 from dutydesk.rotas.service import rotas_of_people
 from dutydesk.web.page import SignedInPage
 

@@ -9,8 +9,10 @@ team file gives the team a new revision, so a cached plan is never stale, in any
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +23,6 @@ from dutydesk.rotas.oncall import LayerPlan, RotaPlan
 from dutydesk.rotas.timespec import Handoff, ShiftLength, parse_handoff, parse_shift
 from dutydesk.team.holidays import team_calendar
 from dutydesk.team.models import Team
-from dutydesk.team.spec import AnnounceSpec
 from dutydesk.timeparse import parse_zone
 
 _CACHED_REVISIONS = 4
@@ -30,13 +31,14 @@ _cache: OrderedDict[str, dict[str, CompiledRota]] = OrderedDict()
 
 @dataclass(frozen=True, slots=True)
 class CompiledRota:
-    """A rota's id and name with its plan, ready for the on-call maths, and where it announces
-    (its own `announce`, else the team's; None: nowhere)."""
+    """A rota's id and name with its plan, ready for the on-call maths, and where it announces:
+    its own `announce`, else the team's, as stored (None: nowhere). Announcements reads it;
+    the on-call maths, on every command's path, does without the team file's models."""
 
     id: str
     name: str
     plan: RotaPlan
-    announce: AnnounceSpec | None = None
+    announce: Mapping[str, Any] | None = None
 
 
 def compiled_rotas(session: Session, team: Team) -> dict[str, CompiledRota]:
@@ -83,7 +85,7 @@ def _load(session: Session, team: Team) -> dict[str, CompiledRota]:
                 hours=_hours(tuple(row.hours)),
             )
         )
-    team_announce = AnnounceSpec.model_validate(team.announce) if team.announce else None
+    team_announce = team.announce or None
     compiled: dict[str, CompiledRota] = {}
     for rota_id, name, hours, skip_holidays, announce in session.execute(
         select(Rota.id, Rota.name, Rota.hours, Rota.skip_holidays, Rota.announce).order_by(
@@ -97,8 +99,7 @@ def _load(session: Session, team: Team) -> dict[str, CompiledRota]:
             holidays=calendar,
             layers=tuple(layers.get(rota_id, ())),
         )
-        own = AnnounceSpec.model_validate(announce) if announce else None
-        compiled[rota_id] = CompiledRota(rota_id, name, plan, own or team_announce)
+        compiled[rota_id] = CompiledRota(rota_id, name, plan, announce or team_announce)
     return compiled
 
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from dutydesk import composition
 from dutydesk.audit.service import record
 from dutydesk.errors import Conflict
-from dutydesk.team.service import find_team, save_team_fields, team_fields
+from dutydesk.team.fields import save_team_fields, team_fields
+from dutydesk.team.service import find_team
 from dutydesk.team.spec import CHANGEABLE_TEAM_FIELDS, TeamFields
 from dutydesk.team_as_code.spec import APPLY_ORDER, FILE_ORDER, TeamSpec
 

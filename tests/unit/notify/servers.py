@@ -30,7 +30,6 @@ from bench.loopback import free_port
 
 from dutydesk.notify.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_signature
 from dutydesk.runtime import Runtime as RuntimeType
-from dutydesk.settings import Settings
 
 WAIT_SECONDS = 30.0
 
@@ -340,5 +339,5 @@ class SmtpServer:
 
 def reconfigure(runtime: RuntimeType, **changes: Any) -> RuntimeType:
     """The runtime with some settings changed (validated, as if from the environment)."""
-    runtime.settings = Settings(**{**runtime.settings.model_dump(), **changes})
+    runtime.settings = runtime.settings.replaced(**changes)
     return runtime

@@ -17,13 +17,13 @@ from dutydesk.oncall.calendar_view import (
     UNCOVERED,
     WEEK,
     DayView,
-    OverrideMark,
     calendar_days,
     calendar_range,
     covered_hours_text,
     local_midnight,
     month_weeks,
 )
+from dutydesk.oncall.marks import OverrideMark
 from dutydesk.rotas.oncall import OverridePlan, RotaPlan, schedule
 from tests.unit.rotas.plans import LONDON, london, make_layer, make_rota
 
