@@ -7,6 +7,8 @@ import dutydesk.escalation.models
 import dutydesk.heartbeats.models
 import dutydesk.notify.models
 import dutydesk.swaps.models
+import dutydesk.tenants.models
+import dutydesk.tickets.models
 from dutydesk.auth.models import ApiToken, User
 from dutydesk.db import Base
 from dutydesk.overrides.models import Override
@@ -23,6 +25,8 @@ _TABLE_MODULES = (
     dutydesk.heartbeats.models,
     dutydesk.notify.models,
     dutydesk.swaps.models,
+    dutydesk.tenants.models,
+    dutydesk.tickets.models,
 )
 
 __all__ = [

@@ -1,0 +1,1 @@
+"""Tenants: the organisations the team supports, their e-mail domains and contacts."""

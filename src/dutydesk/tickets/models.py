@@ -1,0 +1,152 @@
+"""Tickets, their thread (tenant messages, public replies, internal notes), attachments,
+followers, priority changes, and the clock each open ticket runs against its target."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dutydesk.db import Base, UTCDateTime
+
+SUBJECT_LENGTH = 500
+EMAIL_LENGTH = 320
+NAME_LENGTH = 200
+# RFC 5322 allows long Message-IDs; real ones are under 250 characters. Longer ones are hashed
+# by the intake to fit (see tickets/threads.py).
+MESSAGE_ID_LENGTH = 400
+
+STATUSES = ("new", "open", "pending", "solved", "closed")
+# A ticket's clock runs while it is new or open; pending (waiting on the tenant) pauses it.
+RUNNING = ("new", "open")
+PRIORITIES = ("P1", "P2", "P3", "P4")
+SOURCES = ("mail", "web", "api", "cli", "zendesk")
+# Whose turn a message is: the tenant's message, the team's public reply, or an internal note
+# the tenant never sees.
+MESSAGE_KINDS = ("tenant", "reply", "note")
+
+
+class Ticket(Base):
+    """A tenant's request. `id` is the number people quote (`[#123]`)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        # A mirrored ticket is found by its id in the tool it lives in.
+        UniqueConstraint("source", "external_id", name="uq_tickets_source_external_id"),
+        # The SLA cycle's question on every pass: which running clocks have a reminder due.
+        Index("ix_tickets_next_reminder_at", "next_reminder_at"),
+        Index("ix_tickets_status_priority", "status", "priority"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str | None] = mapped_column(
+        ForeignKey("tenants.id", ondelete="SET NULL"), index=True
+    )
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LENGTH))
+    requester_email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH), index=True)
+    requester_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    status: Mapped[str] = mapped_column(String(16))
+    # None until triage gives one: an untriaged ticket has its own target.
+    priority: Mapped[str | None] = mapped_column(String(2))
+    assignee_id: Mapped[str | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    external_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # The clock: which answer is owed ("first_response", then "update"), against which target
+    # text, since when it has run (None while paused or stopped), the support time it used
+    # before that, and when the answer falls due. Kept as columns so that the queue sorts by
+    # them and the worker finds due reminders with one indexed query.
+    clock_kind: Mapped[str | None] = mapped_column(String(16))
+    clock_target: Mapped[str | None] = mapped_column(String(32))
+    clock_running_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    clock_used_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    answer_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The next reminder (50%, 75% of the target, then the breach) not yet sent; None: none.
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_reminder_stage: Mapped[int | None] = mapped_column(Integer)
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TicketMessage(Base):
+    """One message of a ticket's thread: the tenant's, a public reply, or an internal note."""
+
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    author_person_id: Mapped[str | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    author_email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))
+    author_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    # The new words (quotes and signature stripped), the whole text as received, and the
+    # sanitised HTML when the message had some.
+    body_text: Mapped[str] = mapped_column(Text)
+    full_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    # The RFC 5322 Message-ID: the sender's for mail in, ours for replies out. Unique, so the
+    # same message never makes a second ticket or comment.
+    message_id: Mapped[str | None] = mapped_column(String(MESSAGE_ID_LENGTH), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TicketAttachment(Base):
+    """A file that came with a message, kept in the database (so backups have it) up to the
+    size limit; a larger one is recorded with `data` None and `skipped` saying why."""
+
+    __tablename__ = "ticket_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("ticket_messages.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    skipped: Mapped[str | None] = mapped_column(String(200))
+
+
+class TicketFollower(Base):
+    """A person involved in a ticket: told of its replies and changes."""
+
+    __tablename__ = "ticket_followers"
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class TicketPriorityChange(Base):
+    """Who gave a ticket its priority, from what, and why (triage is a decision to explain)."""
+
+    __tablename__ = "ticket_priority_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    old: Mapped[str | None] = mapped_column(String(2))
+    new: Mapped[str] = mapped_column(String(2))
+    changed_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(1000))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
