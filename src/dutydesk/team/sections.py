@@ -53,6 +53,9 @@ class Section(Generic[ItemT]):
     and ids of other sections (`known`, by section key) or of its own. `trim` leaves defaults
     out of an exported item. `audit_as` files an item's changes under a rota's or a person's
     history. `written_empty`: `dutydesk export` writes the key even with no items.
+
+    `single`: the file holds one mapping under the key rather than a list (`support:`), or
+    leaves it out. It is kept as a list of at most one item, whose id is the section's key.
     """
 
     kind: str
@@ -65,6 +68,7 @@ class Section(Generic[ItemT]):
     trim: Callable[[dict[str, Any]], None] = _keep_everything
     audit_as: Literal["rota", "person"] | None = None
     written_empty: bool = False
+    single: bool = False
 
 
 def save_in_order(

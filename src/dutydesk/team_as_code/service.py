@@ -69,8 +69,8 @@ def plan(session: Session, spec: TeamFields) -> list[Change]:
     by_section = [
         _diff_items(
             entry.section.kind,
-            getattr(current, entry.key) if current else [],
-            getattr(spec, entry.key),
+            entry.items_in(current) if current else [],
+            entry.items_in(spec),
             entry.section.compared,
         )
         for entry in APPLY_ORDER
@@ -100,7 +100,7 @@ def apply(session: Session, spec: TeamFields, now: datetime, *, actor: str) -> l
     for entry in APPLY_ORDER:
         saved = _ids(changes, entry.section.kind, "create", "update")
         if saved:
-            entry.section.save(session, getattr(spec, entry.key), saved)
+            entry.section.save(session, entry.items_in(spec), saved)
     for entry in reversed(APPLY_ORDER):
         if removed[entry.key]:
             entry.section.remove(session, removed[entry.key])
@@ -136,7 +136,7 @@ def export_spec(session: Session) -> TeamFields | None:
     team = find_team(session)
     if team is None:
         return None
-    sections = {entry.key: entry.section.export(session) for entry in FILE_ORDER}
+    sections = {entry.key: entry.value_of(entry.section.export(session)) for entry in FILE_ORDER}
     return TeamSpec.model_validate({**dict(team_fields(team)), **sections})
 
 
@@ -147,6 +147,10 @@ def export_document(spec: TeamFields) -> dict[str, Any]:
     if not document["extra_holidays"]:
         del document["extra_holidays"]
     for entry in FILE_ORDER:
+        if entry.section.single:
+            if entry.key in document:
+                entry.section.trim(document[entry.key])
+            continue
         for item in document[entry.key]:
             entry.section.trim(item)
         if not document[entry.key] and not entry.section.written_empty:

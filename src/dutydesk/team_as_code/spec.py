@@ -27,6 +27,20 @@ class RegisteredSection:
     names: tuple[str, ...]
     section: Section[Any]
 
+    def items_in(self, spec: TeamFields) -> list[Any]:
+        """The section's items in a team file: a list; a single section's mapping as a list of
+        one, or of none when the file leaves it out."""
+        value = getattr(spec, self.key)
+        if self.section.single:
+            return [] if value is None else [value]
+        return list(value)
+
+    def value_of(self, items: list[Any]) -> Any:
+        """The section's items as the file holds them: `items_in` the other way round."""
+        if self.section.single:
+            return items[0] if items else None
+        return items
+
 
 def apply_order(sections: list[RegisteredSection]) -> tuple[RegisteredSection, ...]:
     """The sections in file order, except that each comes after the ones it names."""
@@ -49,9 +63,14 @@ FILE_ORDER: tuple[RegisteredSection, ...] = tuple(
 )
 APPLY_ORDER = apply_order(list(FILE_ORDER))
 
-# Each section a list of its items, empty when the file leaves it out.
+# Each section a list of its items, empty when the file leaves it out; a single section its
+# one mapping, or None.
 _SECTION_FIELDS: dict[str, Any] = {
-    entry.key: (GenericAlias(list, entry.section.item), Field(default_factory=list))
+    entry.key: (
+        (entry.section.item | None, None)
+        if entry.section.single
+        else (GenericAlias(list, entry.section.item), Field(default_factory=list))
+    )
     for entry in FILE_ORDER
 }
 TeamSpec: type[TeamFields] = create_model(
@@ -63,12 +82,16 @@ def cross_check(spec: TeamFields) -> list[Problem]:
     """Rules that span items: unique ids, and ids named that the file declares. Each section
     is checked after the ones it names. Returns (path, message)."""
     known: KnownIds = {
-        entry.key: frozenset(item.id for item in getattr(spec, entry.key)) for entry in FILE_ORDER
+        entry.key: frozenset(item.id for item in entry.items_in(spec)) for entry in FILE_ORDER
     }
     problems: list[Problem] = []
     for entry in APPLY_ORDER:
-        found = entry.section.problems(getattr(spec, entry.key), known)
-        problems += [((entry.key, *path), message) for path, message in found]
+        found = entry.section.problems(entry.items_in(spec), known)
+        # A single section's paths start at its mapping, not at an index of a list.
+        problems += [
+            ((entry.key, *(path[1:] if entry.section.single else path)), message)
+            for path, message in found
+        ]
     return problems
 
 

@@ -4,8 +4,10 @@ followers, priority changes, and the clock each open ticket runs against its tar
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ForeignKey,
     Index,
     Integer,
@@ -150,3 +152,12 @@ class TicketPriorityChange(Base):
     changed_by: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(1000))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SupportSettings(Base):
+    """The team file's `support:` as applied (one row, id "settings"); none: the defaults."""
+
+    __tablename__ = "support_settings"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)

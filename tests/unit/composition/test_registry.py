@@ -95,10 +95,12 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "rotas",
         "services",
         "escalation_policies",
+        "support",
     ]
     assert [entry.key for entry in APPLY_ORDER] == [
         "people",
         "rotas",
         "escalation_policies",
         "services",
+        "support",
     ]

@@ -1,0 +1,85 @@
+"""The team file's `support:`, kept as one row of its definition."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from dutydesk.team.sections import KnownIds, Problem, Section
+from dutydesk.tickets.models import SupportSettings
+from dutydesk.tickets.spec import SETTINGS_ID, SupportSpec, default_targets
+
+
+def export_support(session: Session) -> list[SupportSpec]:
+    """The stored `support:`, as a list of one (none before it is first applied)."""
+    row = session.get(SupportSettings, SETTINGS_ID)
+    return [] if row is None else [SupportSpec.model_validate(row.definition)]
+
+
+def save_support(session: Session, specs: Sequence[SupportSpec], changed: Collection[str]) -> None:
+    """Keep the file's `support:`."""
+    for spec in specs:
+        row = session.get(SupportSettings, SETTINGS_ID) or SupportSettings(id=SETTINGS_ID)
+        row.definition = spec.model_dump(mode="json")
+        session.add(row)
+    session.flush()
+
+
+def remove_support(session: Session, ids: Collection[str]) -> None:
+    """The file no longer has `support:`: the defaults apply again (docs/tickets.md)."""
+    session.execute(delete(SupportSettings).where(SupportSettings.id.in_(list(ids))))
+
+
+def support_problems(specs: Sequence[SupportSpec], known: KnownIds) -> list[Problem]:
+    """The rota and the escalation policy it names are in the file."""
+    problems: list[Problem] = []
+    for spec in specs:
+        if spec.rota is not None and spec.rota not in known["rotas"]:
+            problems.append(((0, "rota"), f"{spec.rota!r} is not a rota in this file"))
+        if (
+            spec.breach_policy is not None
+            and spec.breach_policy not in known["escalation_policies"]
+        ):
+            problems.append(
+                (
+                    (0, "breach_policy"),
+                    f"{spec.breach_policy!r} is not an escalation policy in this file",
+                )
+            )
+    return problems
+
+
+def leave_out_support_defaults(document: dict[str, Any]) -> None:
+    """An exported `support:` without what it leaves at the defaults."""
+    defaults = SupportSpec()
+    for key in ("hours", "rota", "breach_policy"):
+        if not document.get(key):
+            document.pop(key, None)
+    for key in ("skip_holidays", "untriaged"):
+        if document[key] == getattr(defaults, key):
+            del document[key]
+    defaults_by_priority = {p: t.model_dump(mode="python") for p, t in default_targets().items()}
+    targets = {p: t for p, t in document["targets"].items() if t != defaults_by_priority[p]}
+    for target in targets.values():
+        if not target["calendar"]:
+            del target["calendar"]
+    if targets:
+        document["targets"] = targets
+    else:
+        del document["targets"]
+
+
+SECTION = Section(
+    kind="support",
+    item=SupportSpec,
+    compared=("hours", "skip_holidays", "rota", "breach_policy", "untriaged", "targets"),
+    export=export_support,
+    save=save_support,
+    remove=remove_support,
+    problems=support_problems,
+    trim=leave_out_support_defaults,
+    single=True,
+)
