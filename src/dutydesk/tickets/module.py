@@ -12,7 +12,7 @@ MODULE = Module(
             "support",
             order=50,
             section=Ref("dutydesk.tickets.team_section:SECTION"),
-            names=("rotas", "escalation_policies"),
+            names=("rotas", "services"),
         ),
     ),
 )

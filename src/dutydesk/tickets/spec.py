@@ -1,5 +1,5 @@
-"""The team file's `support:`: the hours tickets are answered in, who is reminded, what a breach
-pages, and the targets of each priority (docs/tickets.md)."""
+"""The team file's `support:`: the hours tickets are answered in, who is reminded, what pages
+for tickets, and the targets of each priority (docs/tickets.md)."""
 
 from __future__ import annotations
 
@@ -58,8 +58,11 @@ class SupportSpec(StrictSpec):
     skip_holidays: bool = True
     # The rota whose person on call now is the engineer on support: reminded of clocks.
     rota: Slug | None = None
-    # The escalation policy paged, once, when an answer is overdue; none: reminders only.
-    breach_policy: Slug | None = None
+    # The service whose escalation policy pages for tickets: an alert on it, once per ticket,
+    # when an answer is overdue, and at once for the priorities in `page_at_once`. None:
+    # reminders only.
+    page_service: Slug | None = None
+    page_at_once: list[Priority] = Field(default_factory=list)
     untriaged: TargetText = DEFAULT_UNTRIAGED.text()
     # Priorities left out keep their default targets.
     targets: dict[Priority, TargetsSpec] = Field(default_factory=default_targets)

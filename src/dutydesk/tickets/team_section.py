@@ -34,28 +34,24 @@ def remove_support(session: Session, ids: Collection[str]) -> None:
 
 
 def support_problems(specs: Sequence[SupportSpec], known: KnownIds) -> list[Problem]:
-    """The rota and the escalation policy it names are in the file."""
+    """The rota and the service it names are in the file; paging at once needs a service."""
     problems: list[Problem] = []
     for spec in specs:
         if spec.rota is not None and spec.rota not in known["rotas"]:
             problems.append(((0, "rota"), f"{spec.rota!r} is not a rota in this file"))
-        if (
-            spec.breach_policy is not None
-            and spec.breach_policy not in known["escalation_policies"]
-        ):
+        if spec.page_service is not None and spec.page_service not in known["services"]:
             problems.append(
-                (
-                    (0, "breach_policy"),
-                    f"{spec.breach_policy!r} is not an escalation policy in this file",
-                )
+                ((0, "page_service"), f"{spec.page_service!r} is not a service in this file")
             )
+        if spec.page_at_once and spec.page_service is None:
+            problems.append(((0, "page_at_once"), "name the page_service that pages"))
     return problems
 
 
 def leave_out_support_defaults(document: dict[str, Any]) -> None:
     """An exported `support:` without what it leaves at the defaults."""
     defaults = SupportSpec()
-    for key in ("hours", "rota", "breach_policy"):
+    for key in ("hours", "rota", "page_service", "page_at_once"):
         if not document.get(key):
             document.pop(key, None)
     for key in ("skip_holidays", "untriaged"):
@@ -75,7 +71,15 @@ def leave_out_support_defaults(document: dict[str, Any]) -> None:
 SECTION = Section(
     kind="support",
     item=SupportSpec,
-    compared=("hours", "skip_holidays", "rota", "breach_policy", "untriaged", "targets"),
+    compared=(
+        "hours",
+        "skip_holidays",
+        "rota",
+        "page_service",
+        "page_at_once",
+        "untriaged",
+        "targets",
+    ),
     export=export_support,
     save=save_support,
     remove=remove_support,

@@ -18,9 +18,10 @@ def _support(runtime):
 def test_the_example_teams_support_is_kept_with_defaults_for_what_it_leaves_out(cli, runtime):
     assert cli("apply", str(EXAMPLE_TEAM)).code == 0
     [support] = _support(runtime)
-    assert (support.rota, support.breach_policy, support.hours) == (
+    assert (support.rota, support.page_service, support.page_at_once, support.hours) == (
         "engineering",
-        "in-hours",
+        "platform-api",
+        ["P1"],
         ["Mon-Fri 09:30-17:30"],
     )
     assert support.skip_holidays is True
@@ -39,7 +40,8 @@ def test_export_writes_support_as_the_file_has_it(cli):
         "support:\n"
         "  hours: ['Mon-Fri 09:30-17:30']\n"
         "  rota: engineering\n"
-        "  breach_policy: in-hours\n"
+        "  page_service: platform-api\n"
+        "  page_at_once: [P1]\n"
         "  targets: {P1: {first_response: 20m, update_every: 1h, calendar: true}}\n"
     )
     assert "P2:" not in exported and "untriaged" not in exported
@@ -77,11 +79,20 @@ def test_a_support_naming_a_rota_or_policy_not_in_the_file_is_refused(cli, tmp_p
     bad.write_text(
         EXAMPLE_TEAM.read_text()
         .replace("  rota: engineering ", "  rota: nobody ")
-        .replace("  breach_policy: in-hours ", "  breach_policy: nowhere ")
+        .replace("  page_service: platform-api ", "  page_service: nowhere ")
     )
     result = cli("apply", str(bad))
     assert result.code == 2
-    assert "support.rota: 'nobody' is not a rota in this file" in result.err
+    assert "support.rota: 'nobody' is not a rota in this file (and 1 more problem)" in result.err
+    only_the_service = tmp_path / "service.yaml"
+    only_the_service.write_text(
+        EXAMPLE_TEAM.read_text().replace(
+            "  page_service: platform-api ", "  page_service: nowhere "
+        )
+    )
+    result = cli("apply", str(only_the_service))
+    assert result.code == 2
+    assert "support.page_service: 'nowhere' is not a service in this file" in result.err
 
 
 def test_a_target_that_does_not_read_names_its_line(cli, tmp_path):
