@@ -1,13 +1,11 @@
-"""A ticket's clock to and from its columns (tickets/models.py), and the stage names."""
+"""A ticket's clock to and from its columns (tickets/models.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from dutydesk.tickets.clocks import BREACH, Clock
+from dutydesk.tickets.clocks import Clock
 from dutydesk.tickets.models import Ticket
-
-STAGE_NAMES = {1: "half the target", 2: "three quarters of the target", BREACH: "breach"}
 
 
 def clock_of(ticket: Ticket) -> Clock:

@@ -3,10 +3,12 @@ policy of the team file so far)."""
 
 from __future__ import annotations
 
-from dutydesk.contributions import Module, Ref, TeamSection
+from dutydesk.contributions import CycleEntry, Module, Ref, TeamSection
 
 MODULE = Module(
     name="tickets",
+    # After swaps and heartbeats, before escalations: a breach's alert pages in the same pass.
+    cycles=(CycleEntry("tickets", order=35, run=Ref("dutydesk.tickets.due:tickets_due")),),
     team_sections=(
         TeamSection(
             "support",

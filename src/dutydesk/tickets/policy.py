@@ -45,11 +45,15 @@ DEFAULT_UNTRIAGED = parse_target("2 support days")
 
 @dataclass(frozen=True, slots=True)
 class SupportPolicy:
-    """The hours and targets every ticket's clock runs by."""
+    """The hours and targets every ticket's clock runs by; the rota whose person on call is
+    reminded; the service that pages for tickets, and the priorities that page at once."""
 
     hours: SupportHours
     targets: Mapping[str, PriorityTargets] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     untriaged: Target = DEFAULT_UNTRIAGED
+    rota: str | None = None
+    page_service: str | None = None
+    page_at_once: frozenset[str] = frozenset()
 
     def target(self, kind: str, priority: str | None) -> Target:
         """The target of the answer owed: the first response or the next update."""

@@ -32,6 +32,7 @@ from dutydesk.tickets.models import (
     TicketMessage,
     TicketPriorityChange,
 )
+from dutydesk.tickets.paging import page_for
 from dutydesk.tickets.policy import FIRST_RESPONSE, SupportPolicy
 
 REASON_LENGTH = 1000
@@ -109,6 +110,7 @@ def open_ticket(
     session.flush()
     _add_message(session, ticket, "tenant", first, now)
     _audit(session, ticket, actor, "ticket.open", f"opened ticket #{ticket.id}", now)
+    _page_at_once(session, policy, ticket, now)
     return ticket
 
 
@@ -205,6 +207,7 @@ def set_priority(
         f"ticket #{ticket.id} {change.old or 'untriaged'} → {priority}: {why}",
         now,
     )
+    _page_at_once(session, policy, ticket, now)
     return change
 
 
@@ -281,6 +284,12 @@ def our_message_id(ticket_id: int) -> str:
     """A Message-ID of ours for a reply on a ticket: unique, and naming the ticket so that a
     tenant's answer finds it even when their mail client drops the subject's [#123]."""
     return f"<ticket-{ticket_id}.{secrets.token_hex(8)}@dutydesk>"
+
+
+def _page_at_once(session: Session, policy: SupportPolicy, ticket: Ticket, now: datetime) -> None:
+    """A ticket of a priority the policy pages for at once raises its alert (once)."""
+    if policy.page_service is not None and ticket.priority in policy.page_at_once:
+        page_for(session, ticket, policy.page_service, "priority", now)
 
 
 def _move_status(policy: SupportPolicy, ticket: Ticket, status: str, now: datetime) -> None:

@@ -55,4 +55,11 @@ def policy_of(spec: SupportSpec, zone: ZoneInfo, calendar: HolidayCalendar) -> S
         )
         for priority, written in spec.targets.items()
     }
-    return SupportPolicy(hours, targets, parse_target(spec.untriaged))
+    return SupportPolicy(
+        hours,
+        targets,
+        parse_target(spec.untriaged),
+        rota=spec.rota,
+        page_service=spec.page_service,
+        page_at_once=frozenset(spec.page_at_once),
+    )

@@ -65,6 +65,7 @@ def test_the_worker_queues_before_it_delivers() -> None:
         "announcements",
         "swaps",
         "heartbeats",
+        "tickets",
         "escalations",
         "deliveries",
     ]
