@@ -21,6 +21,7 @@ from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.tenants.service import get_tenant, tenant_of_address
 from dutydesk.tickets import clocks
 from dutydesk.tickets.clock_columns import clock_of, keep_clock
+from dutydesk.tickets.mail_out import queue_reply_mail, tell_followers
 from dutydesk.tickets.models import (
     PRIORITIES,
     RUNNING,
@@ -157,6 +158,15 @@ def reply(
     if status is not None:
         set_status(session, policy, ticket, status, actor=person_id, now=now)
     ticket.updated_at = now
+    queue_reply_mail(session, ticket, message, now)
+    tell_followers(
+        session,
+        ticket,
+        f"{person_id} replied on ticket #{ticket.id}:\n{message.body_text}",
+        f"reply-{message.id}",
+        now,
+        but=person_id,
+    )
     _audit(session, ticket, person_id, "ticket.reply", f"replied to ticket #{ticket.id}", now)
     return message
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from dutydesk.errors import Invalid
@@ -63,7 +65,14 @@ def message_id(idempotency_key: str, sender: str) -> str:
 
 
 def build_email(envelope: Envelope, sender: str) -> EmailMessage:
-    """The e-mail for a message."""
+    """The e-mail for a message.
+
+    A message that is part of a conversation (a reply on a ticket) names its own Message-ID and
+    the messages it answers in its payload's `email` (`message_id`, `in_reply_to`,
+    `references`), so the recipient's mail client threads it and their answer finds its way
+    back. Each is checked to be a message id (`<…@…>`), so nothing in them can start a header.
+    """
+    threading = thread_headers(envelope.payload)
     email = EmailMessage()
     email["From"] = sender
     email["To"] = envelope.destination
@@ -71,10 +80,40 @@ def build_email(envelope: Envelope, sender: str) -> EmailMessage:
     # package refuses it) nor, in a laxer one, start a header of its own.
     email["Subject"] = one_line(envelope.subject)
     email["Date"] = formatdate(localtime=False, usegmt=True)
-    email["Message-ID"] = message_id(envelope.idempotency_key, sender)
+    email["Message-ID"] = threading.get("message_id") or message_id(
+        envelope.idempotency_key, sender
+    )
+    if threading.get("in_reply_to"):
+        email["In-Reply-To"] = threading["in_reply_to"]
+    if threading.get("references"):
+        email["References"] = threading["references"]
     email["Dutydesk-Idempotency-Key"] = envelope.idempotency_key
     email.set_content(envelope.text)
     return email
+
+
+_MESSAGE_ID_RE = re.compile(r"^<[\x21-\x3b\x3d\x3f-\x7e]{1,250}@[\x21-\x3b\x3d\x3f-\x7e]{1,250}>$")
+# At most this many ids in References: the most recent ones, as RFC 5322 readers use them.
+_MOST_REFERENCES = 20
+
+
+def thread_headers(payload: dict[str, Any] | None) -> dict[str, str]:
+    """Message-ID, In-Reply-To and References from a payload's `email`, each dropped unless it
+    is made of message ids; empty when there are none."""
+    given = (payload or {}).get("email")
+    if not isinstance(given, dict):
+        return {}
+    headers: dict[str, str] = {}
+    for key in ("message_id", "in_reply_to"):
+        value = given.get(key)
+        if isinstance(value, str) and _MESSAGE_ID_RE.match(value):
+            headers[key] = value
+    references = given.get("references")
+    if isinstance(references, list):
+        ids = [r for r in references if isinstance(r, str) and _MESSAGE_ID_RE.match(r)]
+        if ids:
+            headers["references"] = " ".join(ids[-_MOST_REFERENCES:])
+    return headers
 
 
 def send_email(server: SmtpServer | None, sender: str, envelope: Envelope) -> None:
