@@ -50,6 +50,7 @@ SLOW = {
     TESTS / "integration" / "alerts" / "test_pdpyras.py",
     TESTS / "integration" / "escalation" / "test_escalation_workers.py",
     TESTS / "integration" / "http" / "test_body_limits_served.py",
+    TESTS / "integration" / "tickets" / "test_two_workers.py",
 }
 
 
