@@ -170,8 +170,12 @@ class _Fetch:
         self.report = report
         self.processed_folder = processed_folder
         self.quarantine_folder = quarantine_folder
+        # What the selected folder allows: known once it is selected.
+        self.marks_done = False
+        self.counts_on_server = False
 
     def fetch(self, batch: int, max_attempts: int, max_message_bytes: int) -> None:
+        """Select the folder, tidy up, and hand over up to `batch` new messages."""
         folder = self.session.select(self.mailbox.folder)
         self.report.uidvalidity = folder.uidvalidity
         self.marks_done = folder.keeps(DONE)
