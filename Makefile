@@ -65,13 +65,23 @@ test: lint test-packages
 	$(BIN)/pytest -n auto --dist loadfile
 
 # Programs the tests drive, from the distribution when missing: Chromium (browser tests),
-# Prometheus Alertmanager with amtool (alerts from real monitoring) and Prometheus' promtool
-# (the alerting rules in docs/prometheus).
+# Prometheus Alertmanager with amtool (alerts from real monitoring), Prometheus' promtool
+# (the alerting rules in docs/prometheus) and Dovecot (tenant mail fetched over IMAP). The tests
+# start Dovecot themselves on loopback; the system service the package starts is stopped and
+# disabled, so that installing it does not leave a mail server listening on the machine.
 test-packages:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/prometheus-alertmanager ] || [ ! -x /usr/bin/promtool ]; then \
+	@missing=""; \
+	if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/prometheus-alertmanager ] || [ ! -x /usr/bin/promtool ]; then \
+	  missing="chromium prometheus-alertmanager prometheus"; \
+	fi; \
+	[ -x /usr/sbin/dovecot ] || missing="$$missing dovecot-imapd"; \
+	if [ -n "$$missing" ]; then \
 	  as_root=""; [ "$$(id -u)" -eq 0 ] || as_root="sudo"; \
 	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get update && \
-	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium prometheus-alertmanager prometheus; \
+	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing && \
+	  case "$$missing" in *dovecot-imapd*) \
+	    if [ -d /run/systemd/system ]; then $$as_root systemctl disable --now dovecot.socket dovecot.service || true; fi;; \
+	  esac; \
 	fi
 
 # The README's screenshots: the pages in a real Chromium at desktop and phone widths.

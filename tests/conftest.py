@@ -29,7 +29,7 @@ from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file
 
-pytest_plugins = ["tests.alert_fixtures", "tests.notify_fixtures"]
+pytest_plugins = ["tests.alert_fixtures", "tests.mail_fixtures", "tests.notify_fixtures"]
 
 TESTS = Path(__file__).parent
 # Tests that start servers, browsers, workers or other programs as processes, or fuzz every
@@ -51,6 +51,7 @@ SLOW = {
     TESTS / "integration" / "escalation" / "test_escalation_workers.py",
     TESTS / "integration" / "http" / "test_body_limits_served.py",
     TESTS / "integration" / "tickets" / "test_two_workers.py",
+    TESTS / "integration" / "mailin",
 }
 
 

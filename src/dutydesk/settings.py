@@ -209,6 +209,30 @@ class Settings:
     smtp_from = Setting(
         "Dutydesk <dutydesk@localhost>", "The From address of e-mail Dutydesk sends.", _text
     )
+    mail_imap_url = Setting(
+        None,
+        "IMAP mailbox tenant mail is fetched from, e.g. imaps://user:pass@mail.example.org/INBOX"
+        " (imap://…?starttls=1 for STARTTLS; ?ca_file=/path/ca.pem to trust a self-signed"
+        " server). Unset: no mail is fetched.",
+        _optional(_secret),
+    )
+    mail_imap_processed_folder = Setting(
+        None,
+        "Folder that fetched mail is moved to once stored (made if missing). Unset: it stays"
+        " in the mailbox's folder, marked with the keyword $DutydeskDone.",
+        _optional(_text),
+    )
+    mail_imap_quarantine_folder = Setting(
+        "Quarantine",
+        "Folder that mail which could not be stored after 5 tries (or is over 64 MiB) is moved"
+        " to for a person to look at (made if missing).",
+        _text,
+    )
+    mail_imap_batch = Setting(
+        100,
+        "The most messages one fetch takes from the mailbox; the rest wait for the next.",
+        _whole(1, 10000),
+    )
     demo_mailbox = Setting(
         None,
         "For trying Dutydesk out (make demo sets it), not for production: a directory (a"
