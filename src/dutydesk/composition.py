@@ -46,6 +46,7 @@ from dutydesk.rotas.module import MODULE as ROTAS
 from dutydesk.runtime import Runtime, build_runtime
 from dutydesk.settings import Settings
 from dutydesk.swaps.module import MODULE as SWAPS
+from dutydesk.tenants.module import MODULE as TENANTS
 from dutydesk.tickets.module import MODULE as TICKETS
 
 # What runs the service itself: the server, the worker, the schema, signing in, the team file.
@@ -109,6 +110,7 @@ MODULES: tuple[Module, ...] = (
     NOTIFY,
     CALENDARS,
     MAILBOX,
+    TENANTS,
     TICKETS,
 )
 

@@ -102,3 +102,12 @@ def get_responder(user: CurrentUser) -> User:
 
 
 Responder = Annotated[User, Depends(get_responder)]
+
+
+def get_admin(user: CurrentUser) -> User:
+    """The current user, who must be an admin."""
+    require_role(user, "admin")
+    return user
+
+
+Admin = Annotated[User, Depends(get_admin)]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from email.utils import parseaddr
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -215,3 +218,52 @@ def _checked(check: Callable[[str], str], value: str, field: str) -> str:
         return check(value)
     except ValueError as error:
         raise Invalid(f"{field}: {error}") from None
+
+
+def import_csv(
+    session: Session, text: str, filename: str, *, actor: str, now: datetime
+) -> tuple[int, int]:
+    """Add or change tenants from CSV with a header row: `id,name,domains,contacts`, domains
+    separated by spaces or semicolons, contacts by semicolons ("Ann <ann@acme.com>; ops@…").
+    All rows or none: an error names the file, line and field. Returns (added, changed)."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    missing = {"id", "name"} - set(rows[0].keys() if rows else ())
+    if not rows or missing:
+        raise Invalid(f"{filename}: needs a header row with id and name (and domains, contacts)")
+    added = changed = 0
+    for line, row in enumerate(rows, start=2):
+        try:
+            tenant_id = (row.get("id") or "").strip()
+            domains = (row.get("domains") or "").replace(";", " ").split()
+            if session.get(Tenant, tenant_id) is None:
+                add_tenant(session, tenant_id, row.get("name") or "", domains, actor=actor, now=now)
+                added += 1
+            else:
+                update_tenant(
+                    session,
+                    tenant_id,
+                    name=row.get("name") or "",
+                    domains=domains,
+                    actor=actor,
+                    now=now,
+                )
+                changed += 1
+            for written in (row.get("contacts") or "").split(";"):
+                if written.strip():
+                    name, address = parseaddr(written.strip())
+                    _keep_contact(session, tenant_id, address or written, name or None, actor, now)
+        except (Invalid, Conflict, NotFound) as error:
+            raise Invalid(f"{filename}:{line}: {error.message}") from None
+    return added, changed
+
+
+def _keep_contact(
+    session: Session, tenant_id: str, email: str, name: str | None, actor: str, now: datetime
+) -> None:
+    """A contact of the tenant, added unless it is already its own."""
+    address = _checked(check_address, email, "contacts")
+    existing = session.scalar(select(TenantContact).where(TenantContact.email == address))
+    if existing is not None and existing.tenant_id == tenant_id:
+        existing.name = _checked_name(name) if name else existing.name
+        return
+    add_contact(session, tenant_id, address, name, actor=actor, now=now)
