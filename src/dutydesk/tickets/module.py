@@ -1,12 +1,21 @@
-"""What tickets add to Dutydesk: tenant tickets answered on time (being built: the support
-policy of the team file so far)."""
+"""What tickets add to Dutydesk: tenant tickets answered on time — the queue, the API and
+`dutydesk ticket`, the reminders, and the team file's `support:`."""
 
 from __future__ import annotations
 
-from dutydesk.contributions import CycleEntry, Module, Ref, TeamSection
+from dutydesk.contributions import Command, CycleEntry, Module, Ref, Router, TeamSection
 
 MODULE = Module(
     name="tickets",
+    routers=(Router(Ref("dutydesk.tickets.api:router")),),
+    commands=(
+        Command(
+            "ticket",
+            "Tenant tickets: the queue, replies, notes, triage.",
+            Ref("dutydesk.tickets.cli:ticket_app"),
+            order=25,
+        ),
+    ),
     # After swaps and heartbeats, before escalations: a breach's alert pages in the same pass.
     cycles=(CycleEntry("tickets", order=35, run=Ref("dutydesk.tickets.due:tickets_due")),),
     team_sections=(

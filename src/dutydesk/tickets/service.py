@@ -135,18 +135,20 @@ def reply(
     ticket: Ticket,
     body: str,
     *,
-    person_id: str,
+    actor: str,
     now: datetime,
+    person_id: str | None = None,
     status: str | None = None,
 ) -> TicketMessage:
-    """A public reply from the team: the tenant sees it. The ticket then owes the next update
-    (or, with `status`, becomes pending, solved or closed at once)."""
+    """A public reply from the team, by `actor` (the person `person_id` when the account has
+    one): the tenant sees it. The ticket then owes the next update (or, with `status`, becomes
+    pending, solved or closed at once)."""
     _check_open_to_change(ticket)
     message = _add_message(
         session,
         ticket,
         "reply",
-        Incoming(_body(body), message_id=our_message_id(ticket.id)),
+        Incoming(_body(body), author_name=actor, message_id=our_message_id(ticket.id)),
         now,
         person_id=person_id,
     )
@@ -156,27 +158,41 @@ def reply(
     if ticket.status == "new":
         ticket.status = "open"
     if status is not None:
-        set_status(session, policy, ticket, status, actor=person_id, now=now)
+        set_status(session, policy, ticket, status, actor=actor, now=now)
     ticket.updated_at = now
     queue_reply_mail(session, ticket, message, now)
     tell_followers(
         session,
         ticket,
-        f"{person_id} replied on ticket #{ticket.id}:\n{message.body_text}",
+        f"{person_id or actor} replied on ticket #{ticket.id}:\n{message.body_text}",
         f"reply-{message.id}",
         now,
         but=person_id,
     )
-    _audit(session, ticket, person_id, "ticket.reply", f"replied to ticket #{ticket.id}", now)
+    _audit(session, ticket, actor, "ticket.reply", f"replied to ticket #{ticket.id}", now)
     return message
 
 
 def add_note(
-    session: Session, ticket: Ticket, body: str, *, person_id: str, now: datetime
+    session: Session,
+    ticket: Ticket,
+    body: str,
+    *,
+    actor: str,
+    now: datetime,
+    person_id: str | None = None,
 ) -> TicketMessage:
     """An internal note: the team sees it, the tenant never does; the clock is untouched."""
-    note = _add_message(session, ticket, "note", Incoming(_body(body)), now, person_id=person_id)
+    note = _add_message(
+        session,
+        ticket,
+        "note",
+        Incoming(_body(body), author_name=actor),
+        now,
+        person_id=person_id,
+    )
     ticket.updated_at = now
+    _audit(session, ticket, actor, "ticket.note", f"note on ticket #{ticket.id}", now)
     return note
 
 
@@ -397,3 +413,50 @@ def _body(text: str) -> str:
     if len(text) > BODY_LENGTH:
         raise Invalid(f"body: at most {BODY_LENGTH:,} characters")
     return text
+
+
+@dataclass(frozen=True)
+class Queue:
+    """Which tickets to list: each field narrows it (None: any)."""
+
+    statuses: tuple[str, ...] = ("new", "open", "pending")
+    priority: str | None = None
+    tenant_id: str | None = None
+    assignee_id: str | None = None
+    unassigned: bool = False
+    # Only those whose answer is overdue or due before this instant.
+    due_before: datetime | None = None
+    limit: int = 200
+
+
+def list_tickets(session: Session, queue: Queue) -> Sequence[Ticket]:
+    """The tickets of a queue, the answer due soonest first (then those with none, newest)."""
+    unknown = set(queue.statuses) - set(STATUSES)
+    if unknown:
+        raise Invalid(f"status: must be among {', '.join(STATUSES)}")
+    _check_priority(queue.priority)
+    query = select(Ticket).where(Ticket.status.in_(queue.statuses))
+    if queue.priority is not None:
+        query = query.where(Ticket.priority == queue.priority)
+    if queue.tenant_id is not None:
+        query = query.where(Ticket.tenant_id == queue.tenant_id)
+    if queue.assignee_id is not None:
+        query = query.where(Ticket.assignee_id == queue.assignee_id)
+    if queue.unassigned:
+        query = query.where(Ticket.assignee_id.is_(None))
+    if queue.due_before is not None:
+        query = query.where(Ticket.answer_due_at < queue.due_before)
+    return session.scalars(
+        query.order_by(
+            Ticket.answer_due_at.is_(None), Ticket.answer_due_at, Ticket.id.desc()
+        ).limit(max(1, min(queue.limit, 1000)))
+    ).all()
+
+
+def priority_changes(session: Session, ticket_id: int) -> Sequence[TicketPriorityChange]:
+    """Who gave the ticket each priority and why, oldest first."""
+    return session.scalars(
+        select(TicketPriorityChange)
+        .where(TicketPriorityChange.ticket_id == ticket_id)
+        .order_by(TicketPriorityChange.changed_at, TicketPriorityChange.id)
+    ).all()

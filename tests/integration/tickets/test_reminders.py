@@ -106,6 +106,7 @@ def test_a_reply_before_the_breach_starts_the_update_clock_and_nothing_pages(
             support_policy(session),
             ticket,
             "On it",
+            actor="carol",
             person_id="carol",
             now=NOW + timedelta(minutes=20),
         )

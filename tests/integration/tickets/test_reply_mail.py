@@ -42,6 +42,7 @@ def test_a_reply_is_mailed_threaded_and_followers_are_told(runtime, example_team
             policy,
             ticket,
             "We are on it.",
+            actor="carol",
             person_id="carol",
             now=NOW + timedelta(minutes=5),
         )
@@ -81,7 +82,9 @@ def test_an_internal_note_is_mailed_to_nobody(runtime, example_team, smtp):
             actor="mail",
             now=NOW,
         )
-        tickets.add_note(session, ticket, "The LB again?", person_id="carol", now=NOW)
+        tickets.add_note(
+            session, ticket, "The LB again?", actor="carol", person_id="carol", now=NOW
+        )
         session.commit()
     assert deliver_due(runtime, "test-worker") == 0
     assert smtp.mailbox.messages == []

@@ -99,7 +99,7 @@ def test_a_public_reply_opens_the_ticket_and_makes_it_owe_updates(session):
     ticket = _open(session, priority="P3")
     reply_at = NOW + timedelta(minutes=45)
     message = tickets.reply(
-        session, policy, ticket, "Looking into it.", person_id="carol", now=reply_at
+        session, policy, ticket, "Looking into it.", actor="carol", person_id="carol", now=reply_at
     )
     assert message.kind == "reply" and message.message_id.startswith("<ticket-1.")
     assert (ticket.status, ticket.first_replied_at, ticket.clock_kind) == (
@@ -114,7 +114,14 @@ def test_pending_pauses_the_clock_and_the_tenants_answer_resumes_it(session):
     policy = support_policy(session)
     ticket = _open(session, priority="P2")
     tickets.reply(
-        session, policy, ticket, "Which region?", person_id="carol", now=NOW, status="pending"
+        session,
+        policy,
+        ticket,
+        "Which region?",
+        actor="carol",
+        person_id="carol",
+        now=NOW,
+        status="pending",
     )
     assert (ticket.status, ticket.answer_due_at, ticket.next_reminder_at) == ("pending", None, None)
     answered = datetime(2026, 1, 15, 11, 0, tzinfo=UTC)
@@ -132,7 +139,16 @@ def test_pending_pauses_the_clock_and_the_tenants_answer_resumes_it(session):
 def test_solving_stops_the_clock_and_a_tenants_answer_reopens_it(session):
     policy = support_policy(session)
     ticket = _open(session, priority="P3")
-    tickets.reply(session, policy, ticket, "Fixed.", person_id="carol", now=NOW, status="solved")
+    tickets.reply(
+        session,
+        policy,
+        ticket,
+        "Fixed.",
+        actor="carol",
+        person_id="carol",
+        now=NOW,
+        status="solved",
+    )
     assert (ticket.status, ticket.answer_due_at, ticket.solved_at) == ("solved", None, NOW)
     again = NOW + timedelta(hours=1)
     tickets.add_tenant_message(
@@ -152,13 +168,15 @@ def test_a_closed_ticket_takes_no_more_messages(session):
     with pytest.raises(Conflict, match="is closed; open a new ticket"):
         tickets.add_tenant_message(session, policy, ticket, tickets.Incoming("hi"), NOW)
     with pytest.raises(Conflict, match="#1 is closed"):
-        tickets.reply(session, policy, ticket, "hi", person_id="carol", now=NOW)
+        tickets.reply(session, policy, ticket, "hi", actor="carol", person_id="carol", now=NOW)
 
 
 def test_an_internal_note_leaves_the_clock_alone(session):
     ticket = _open(session, priority="P2")
     due = ticket.answer_due_at
-    note = tickets.add_note(session, ticket, "Probably the LB.", person_id="bob", now=NOW)
+    note = tickets.add_note(
+        session, ticket, "Probably the LB.", actor="bob", person_id="bob", now=NOW
+    )
     assert note.kind == "note" and ticket.answer_due_at == due and ticket.status == "new"
 
 
