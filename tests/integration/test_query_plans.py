@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from bench.open_alerts import seed_open_alerts
 from fastapi.testclient import TestClient
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from dutydesk.alerts import events_api
 from dutydesk.alerts.integrations import add_integration
@@ -35,6 +35,7 @@ from dutydesk.db import unit_of_work
 from dutydesk.runtime import Runtime
 from dutydesk.worker.cycles import default_cycles
 from dutydesk.worker.loop import Worker
+from tests.query_plans import captured_statements, explain
 
 pytestmark = pytest.mark.usefixtures("example_team")
 
@@ -59,8 +60,6 @@ _POSTGRES_INDEX = re.compile(
     rf"^(\s*(?:->\s+)?)(?:Index|Index Only) Scan (?:Backward )?using \S+ on ({_TABLES})\b"
 )
 _POSTGRES_BY_SERVICE = re.compile(r"Index Cond: \(\(service_id\)::text = '[^']*'::text\)$")
-# Statements with no plan to look at.
-_NOT_QUERIES = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA|SET|SHOW)\b", re.I)
 
 
 @pytest.fixture
@@ -76,18 +75,8 @@ def seeded(runtime: Runtime) -> None:
 @pytest.fixture
 def captured(runtime: Runtime, seeded: None) -> Iterator[list[tuple[str, Any]]]:
     """Every statement the code sends to the database from now on, with its parameters."""
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        # An executemany's parameters are a list of sets: the first is enough to explain it.
-        many = isinstance(parameters, list) and isinstance(parameters[:1] or None, list)
-        if many and isinstance(parameters[0], tuple | list | dict):
-            parameters = parameters[0]
-        statements.append((statement, parameters))
-
-    event.listen(runtime.engine, "before_cursor_execute", capture)
-    yield statements
-    event.remove(runtime.engine, "before_cursor_execute", capture)
+    with captured_statements(runtime) as statements:
+        yield statements
 
 
 def routing_key(runtime: Runtime, service: str) -> str:
@@ -152,30 +141,6 @@ def ingest_and_page(runtime: Runtime) -> None:
         session.commit()
     runtime.clock.advance(timedelta(hours=2))  # past acknowledgement timeouts and later steps
     worker.run_once()
-
-
-def explain(runtime: Runtime, statements: list[tuple[str, Any]]) -> dict[str, list[str]]:
-    """Each distinct query's plan, one line per step."""
-    plans: dict[str, list[str]] = {}
-    raw = runtime.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        postgres = runtime.engine.dialect.name == "postgresql"
-        if postgres:
-            cursor.execute("SET enable_seqscan = off")
-        for statement, parameters in statements:
-            if statement in plans or _NOT_QUERIES.match(statement):
-                continue
-            if postgres:
-                cursor.execute("EXPLAIN " + statement, parameters or None)
-                plans[statement] = [row[0] for row in cursor.fetchall()]
-            else:
-                cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters or ())
-                plans[statement] = [row[3] for row in cursor.fetchall()]
-        raw.rollback()
-    finally:
-        raw.close()
-    return plans
 
 
 def full_scans(plan: list[str], postgres: bool) -> list[str]:

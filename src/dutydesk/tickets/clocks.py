@@ -85,8 +85,9 @@ def reprioritised(
 
 
 def after_reminder(policy: SupportPolicy, clock: Clock, now: datetime) -> Clock:
-    """The clock once its next reminder has been sent: the following stage, or none."""
-    if clock.next_stage is None or clock.next_stage >= BREACH:
+    """The clock once its next reminder has been sent: the following stage, or none (a paused
+    or stopped clock has none)."""
+    if clock.next_stage is None or clock.next_stage >= BREACH or clock.running_since is None:
         return replace(clock, next_reminder_at=None, next_stage=None)
     return _next_reminder(policy, clock, now, after=clock.next_stage)
 

@@ -70,12 +70,11 @@ class Ticket(Base):
     solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    # The clock: which answer is owed ("first_response", then "update"), against which target
-    # text, since when it has run (None while paused or stopped), the support time it used
-    # before that, and when the answer falls due. Kept as columns so that the queue sorts by
-    # them and the worker finds due reminders with one indexed query.
+    # The clock: which answer is owed ("first_response", then "update"), since when it has run
+    # (None while paused or stopped), the support time it used before that, and when the
+    # answer falls due. Kept as columns so that the queue sorts by them and the worker finds
+    # due reminders with one indexed query.
     clock_kind: Mapped[str | None] = mapped_column(String(16))
-    clock_target: Mapped[str | None] = mapped_column(String(32))
     clock_running_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     clock_used_seconds: Mapped[int] = mapped_column(Integer, default=0)
     answer_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -81,7 +81,6 @@ def upgrade() -> None:
         sa.Column("solved_at", dutydesk.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("first_replied_at", dutydesk.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("clock_kind", sa.String(length=16), nullable=True),
-        sa.Column("clock_target", sa.String(length=32), nullable=True),
         sa.Column("clock_running_since", dutydesk.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("clock_used_seconds", sa.Integer(), nullable=False),
         sa.Column("answer_due_at", dutydesk.db.UTCDateTime(timezone=True), nullable=True),

@@ -1,0 +1,98 @@
+"""The queue and the tickets cycle find their tickets through an index, however many tickets
+there are: with thousands open and more solved, no query reads the tickets or their messages
+whole (see tests/query_plans.py for how plans are read)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import insert, text
+
+from dutydesk.db import unit_of_work
+from dutydesk.tickets import service
+from dutydesk.tickets.due import tickets_due
+from dutydesk.tickets.models import Ticket, TicketMessage
+from tests.query_plans import captured_statements, explain
+
+TICKETS = 3000
+_SQLITE_SCAN = re.compile(r"^SCAN (tickets|ticket_messages)\b")
+_POSTGRES_SCAN = re.compile(r"Seq Scan on (tickets|ticket_messages)\b")
+
+
+def seed(runtime, now):
+    """Tickets in every status and priority, a third of them with a reminder due soon."""
+    statuses = ("new", "open", "pending", "solved", "closed", "closed")
+    rows = [
+        _clock(statuses[n % len(statuses)], n, now) | {"subject": f"Ticket {n}"}
+        for n in range(TICKETS)
+    ]
+    rows = [
+        row
+        | {
+            "requester_email": f"ops{n % 97}@acme.com",
+            "priority": ("P1", "P2", "P3", "P4", None)[n % 5],
+            "assignee_id": "carol" if n % 4 == 0 else None,
+            "source": "mail",
+            "created_at": now - timedelta(days=n % 60),
+            "updated_at": now,
+        }
+        for n, row in enumerate(rows)
+    ]
+    with runtime.engine.begin() as connection:
+        connection.execute(insert(Ticket), rows)
+        connection.execute(
+            insert(TicketMessage),
+            [
+                {
+                    "ticket_id": n + 1,
+                    "kind": "tenant",
+                    "body_text": "help",
+                    "message_id": f"<m{n}@acme.com>",
+                    "created_at": now,
+                }
+                for n in range(TICKETS)
+            ],
+        )
+    if runtime.engine.dialect.name == "postgresql":
+        with runtime.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+
+
+def _clock(status, n, now):
+    """A clock as the service leaves it: running while new or open, paused while pending."""
+    running = status in ("new", "open")
+    return {
+        "status": status,
+        "clock_kind": None if status in ("solved", "closed") else "first_response",
+        "clock_running_since": now if running else None,
+        "clock_used_seconds": 0,
+        "answer_due_at": now + timedelta(minutes=n % 600) if running else None,
+        "next_reminder_at": now + timedelta(minutes=n % 900) if running else None,
+        "next_reminder_stage": 1 if running else None,
+    }
+
+
+def test_the_queue_and_the_tickets_cycle_read_no_table_whole(runtime, clock, example_team):
+    now = clock.now()
+    seed(runtime, now)
+    with captured_statements(runtime) as statements:
+        with unit_of_work(runtime.read_sessions) as session:
+            for queue in (
+                service.Queue(),
+                service.Queue(unassigned=True),
+                service.Queue(priority="P1"),
+                service.Queue(statuses=("new",), assignee_id="carol"),
+                service.Queue(due_before=now + timedelta(hours=1)),
+            ):
+                assert service.list_tickets(session, queue)
+            ticket = service.get_ticket(session, 7)
+            service.thread_of(session, ticket.id)
+        clock.set(now + timedelta(minutes=30))
+        assert tickets_due(runtime, "plans") > 0
+    plans = explain(runtime, statements)
+    postgres = runtime.engine.dialect.name == "postgresql"
+    scan = _POSTGRES_SCAN if postgres else _SQLITE_SCAN
+    scans = {s: p for s, p in plans.items() if any(scan.search(step) for step in p)}
+    assert len(plans) >= 6
+    assert not scans, "\n\n".join(f"{s}\n  {' | '.join(p)}" for s, p in scans.items())
