@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from dutydesk.deps import CurrentUser, ReadSessionDep, Responder, SessionDep, TeamTimeDep
 from dutydesk.tickets import service
+from dutydesk.tickets.reports import ticket_report
 from dutydesk.tickets.schemas import (
     AssigneeChange,
     FollowerAdd,
@@ -20,11 +22,14 @@ from dutydesk.tickets.schemas import (
     TicketCreate,
     TicketDetail,
     TicketRead,
+    TicketReportRead,
     message_read,
+    report_read,
     ticket_detail,
     ticket_read,
 )
 from dutydesk.tickets.support import support_policy
+from dutydesk.timeparse import check_range
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 
@@ -55,6 +60,23 @@ def list_tickets(
         limit=limit,
     )
     return [ticket_read(t, team_time.zone) for t in service.list_tickets(session, queue)]
+
+
+@router.get("/report", response_model=TicketReportRead)
+def report(
+    _user: CurrentUser,
+    session: ReadSessionDep,
+    team_time: TeamTimeDep,
+    since: Annotated[str | None, Query(description="ISO 8601; default: 4 weeks ago.")] = None,
+    until: Annotated[str | None, Query(description="ISO 8601; default: now.")] = None,
+) -> TicketReportRead:
+    """Response-time percentiles per priority, answers that came overdue, tickets per tenant
+    per week, for tickets that arrived in [since, until)."""
+    end = team_time.parse_or_now(until, field="until")
+    start = team_time.parse(since, field="since") if since else end - timedelta(weeks=4)
+    check_range(start, end, longest=timedelta(days=800), names=("since", "until"))
+    found = ticket_report(session, support_policy(session), team_time.zone, start, end)
+    return report_read(found, team_time.zone)
 
 
 @router.post("", response_model=TicketDetail, status_code=201)

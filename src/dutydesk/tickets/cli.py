@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -10,9 +11,10 @@ from dutydesk.db import unit_of_work
 from dutydesk.team.service import team_zone
 from dutydesk.terminal import Wrap, cli_actor, print_json, print_table, runtime_of, table_time
 from dutydesk.tickets import service
-from dutydesk.tickets.schemas import ticket_detail, ticket_read
+from dutydesk.tickets.reports import ticket_report
+from dutydesk.tickets.schemas import report_read, ticket_detail, ticket_read
 from dutydesk.tickets.support import support_policy
-from dutydesk.timeparse import local_text
+from dutydesk.timeparse import check_range, duration_text, local_text, parse_time
 
 ticket_app = typer.Typer(
     no_args_is_help=True, help="Tenant tickets: the queue, replies, notes, triage."
@@ -267,3 +269,56 @@ def ticket_follow(
         )
         session.commit()
     typer.echo(f"{person} follows ticket #{ticket_id}{'' if added else ' already'}.")
+
+
+@ticket_app.command("report")
+def ticket_report_command(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option(help="Start (ISO 8601); default 4 weeks ago.")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="End (ISO 8601); default now.")] = None,
+    as_json: Annotated[bool, AS_JSON] = False,
+) -> None:
+    """First-response percentiles per priority, overdue answers, tickets per tenant per week."""
+    runtime = runtime_of(ctx)
+    now = runtime.clock.now()
+    with unit_of_work(runtime.read_sessions) as session:
+        zone = team_zone(session)
+        end = parse_time(until, zone, now, field="--until") if until else now
+        start = parse_time(since, zone, now, field="--since") if since else end - timedelta(weeks=4)
+        check_range(start, end, longest=timedelta(days=800), names=("--since", "--until"))
+        read = report_read(ticket_report(session, support_policy(session), zone, start, end), zone)
+    if as_json:
+        print_json(read.model_dump(mode="json"))
+        return
+    print_table(
+        f"First responses, {local_text(start, zone)} – {local_text(end, zone)}",
+        ("Priority", "Tickets", "Answered", "Within target", "p50", "p90", "p95", "Longest"),
+        (
+            (
+                r.priority,
+                str(r.tickets),
+                str(r.answered),
+                str(r.within_target),
+                *(_span(value) for value in (r.p50_seconds, r.p90_seconds, r.p95_seconds)),
+                _span(r.longest_seconds),
+            )
+            for r in read.responses
+        ),
+    )
+    overdue = ", ".join(f"{p}: {n}" for p, n in sorted(read.breaches.items())) or "none"
+    typer.echo(f"Answers that came overdue: {overdue}")
+    print_table(
+        "Tickets per tenant per week",
+        ("Tenant", "Week of", "Tickets"),
+        (
+            (tenant, monday, str(count))
+            for tenant, weeks in read.per_tenant_week.items()
+            for monday, count in weeks.items()
+        ),
+    )
+
+
+def _span(seconds: float | None) -> str:
+    return "—" if seconds is None else duration_text(timedelta(seconds=seconds))

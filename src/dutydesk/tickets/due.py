@@ -9,7 +9,7 @@ worker killed at any point leaves either both or neither: each reminder goes out
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -28,7 +28,7 @@ from dutydesk.tickets.models import Ticket
 from dutydesk.tickets.paging import page_for
 from dutydesk.tickets.policy import FIRST_RESPONSE, SupportPolicy
 from dutydesk.tickets.support import support_policy
-from dutydesk.timeparse import local_text, parse_zone
+from dutydesk.timeparse import duration_text, local_text, parse_zone
 
 BATCH = 200
 
@@ -97,16 +97,6 @@ def _remind(
     keep_clock(ticket, clocks.after_reminder(policy, clock, now))
 
 
-def _left(time: timedelta) -> str:
-    """ "15 min", "2 h 30 min", "3 days 2 h": how long until the answer is due."""
-    minutes = max(0, int(time.total_seconds() // 60))
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} day{'s' if days != 1 else ''}" if days else "", f"{hours} h" if hours else ""]
-    parts.append(f"{minutes} min" if minutes or not any(parts) else "")
-    return " ".join(part for part in parts if part)
-
-
 def _queue_reminder(
     session: Session,
     ticket: Ticket,
@@ -122,7 +112,7 @@ def _queue_reminder(
     if clock.next_stage == clocks.BREACH:
         subject = f"[Dutydesk] Ticket #{ticket.id} ({priority}): {owed} overdue"
     else:
-        left = _left(clock.due - now)
+        left = duration_text(clock.due - now)
         subject = (
             f"[Dutydesk] Ticket #{ticket.id} ({priority}): {owed} due"
             f" {local_text(clock.due, zone)} ({left} left)"

@@ -65,7 +65,8 @@ class Ticket(Base):
     source: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str | None] = mapped_column(String(64))
     external_url: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Indexed for the reports, which read the tickets of a stretch of time.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -81,7 +82,7 @@ class Ticket(Base):
     # The next reminder (50%, 75% of the target, then the breach) not yet sent; None: none.
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_reminder_stage: Mapped[int | None] = mapped_column(Integer)
-    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class TicketMessage(Base):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
 from dutydesk.tickets.models import Ticket, TicketMessage, TicketPriorityChange
+from dutydesk.tickets.reports import TicketReport
 from dutydesk.timeparse import in_zone
 
 Priority = Literal["P1", "P2", "P3", "P4"]
@@ -189,3 +190,58 @@ def _ticket_fields(ticket: Ticket, zone: ZoneInfo) -> dict[str, object]:
             breached_at=in_zone(ticket.breached_at, zone),
         ),
     }
+
+
+class ResponseTimesRead(BaseModel):
+    """First responses of one priority's tickets, as its target counts time, in seconds."""
+
+    priority: str
+    tickets: int
+    answered: int
+    within_target: int
+    p50_seconds: float | None
+    p90_seconds: float | None
+    p95_seconds: float | None
+    longest_seconds: float | None
+
+
+class TicketReportRead(BaseModel):
+    """The figures of [since, until): response times, breaches, tickets per tenant per week."""
+
+    since: datetime
+    until: datetime
+    responses: list[ResponseTimesRead]
+    breaches: dict[str, int] = Field(description="Answers that came overdue, by priority.")
+    per_tenant_week: dict[str, dict[str, int]] = Field(
+        description="Tenant (or none) → the Monday of the week → tickets that arrived."
+    )
+
+
+def report_read(report: TicketReport, zone: ZoneInfo) -> TicketReportRead:
+    """A report with its times in the team's zone and durations in seconds."""
+
+    def seconds(value: timedelta | None) -> float | None:
+        return None if value is None else value.total_seconds()
+
+    return TicketReportRead(
+        since=report.since.astimezone(zone),
+        until=report.until.astimezone(zone),
+        responses=[
+            ResponseTimesRead(
+                priority=r.priority,
+                tickets=r.tickets,
+                answered=r.answered,
+                within_target=r.within_target,
+                p50_seconds=seconds(r.percentiles.get(50)),
+                p90_seconds=seconds(r.percentiles.get(90)),
+                p95_seconds=seconds(r.percentiles.get(95)),
+                longest_seconds=seconds(r.longest),
+            )
+            for r in report.responses
+        ],
+        breaches=report.breaches,
+        per_tenant_week={
+            tenant: {monday.isoformat(): count for monday, count in weeks.items()}
+            for tenant, weeks in report.per_tenant_week.items()
+        },
+    )

@@ -47,7 +47,7 @@ class Target:
         if self.support_days:
             plural = "" if self.support_days == 1 else "s"
             return f"{self.support_days} support day{plural}"
-        return duration_text(self.amount)
+        return _written(self.amount)
 
 
 def parse_target(text: str, *, calendar: bool = False) -> Target:
@@ -71,7 +71,7 @@ def parse_target(text: str, *, calendar: bool = False) -> Target:
     return Target(amount=amount, calendar=calendar)
 
 
-def duration_text(amount: timedelta) -> str:
+def _written(amount: timedelta) -> str:
     """ "1h30m" for 90 minutes, "1d" for a day: as `parse_target` reads it."""
     minutes = int(amount.total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)

@@ -108,6 +108,8 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_tickets_assignee_id"), ["assignee_id"], unique=False)
         batch_op.create_index("ix_tickets_next_reminder_at", ["next_reminder_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tickets_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tickets_breached_at"), ["breached_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_tickets_requester_email"), ["requester_email"], unique=False
         )
@@ -238,6 +240,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tickets_status_priority")
         batch_op.drop_index(batch_op.f("ix_tickets_requester_email"))
         batch_op.drop_index("ix_tickets_next_reminder_at")
+        batch_op.drop_index(batch_op.f("ix_tickets_created_at"))
+        batch_op.drop_index(batch_op.f("ix_tickets_breached_at"))
         batch_op.drop_index(batch_op.f("ix_tickets_assignee_id"))
         batch_op.drop_index(batch_op.f("ix_tickets_answer_due_at"))
 
