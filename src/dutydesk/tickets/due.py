@@ -28,6 +28,7 @@ from dutydesk.tickets.models import Ticket
 from dutydesk.tickets.paging import page_for
 from dutydesk.tickets.policy import FIRST_RESPONSE, SupportPolicy
 from dutydesk.tickets.support import support_policy
+from dutydesk.tickets.webhooks import BREACHED, send_event
 from dutydesk.timeparse import duration_text, local_text, parse_zone
 
 BATCH = 200
@@ -90,6 +91,7 @@ def _remind(
     if stage == clocks.BREACH:
         if ticket.breached_at is None:
             ticket.breached_at = clock.due
+        send_event(session, policy, ticket, BREACHED, now)
         if policy.page_service is not None:
             page_for(session, ticket, policy.page_service, "breach", now)
     if engineer is not None:

@@ -54,6 +54,7 @@ class SupportPolicy:
     rota: str | None = None
     page_service: str | None = None
     page_at_once: frozenset[str] = frozenset()
+    webhooks: tuple[str, ...] = ()
 
     def target(self, kind: str, priority: str | None) -> Target:
         """The target of the answer owed: the first response or the next update."""

@@ -35,6 +35,7 @@ from dutydesk.tickets.models import (
 )
 from dutydesk.tickets.paging import page_for
 from dutydesk.tickets.policy import FIRST_RESPONSE, SupportPolicy
+from dutydesk.tickets.webhooks import CREATED, SOLVED, send_event
 
 REASON_LENGTH = 1000
 # The longest message body kept (a pasted log can be long; a mail bomb is not kept whole).
@@ -112,6 +113,7 @@ def open_ticket(
     _add_message(session, ticket, "tenant", first, now)
     _audit(session, ticket, actor, "ticket.open", f"opened ticket #{ticket.id}", now)
     _page_at_once(session, policy, ticket, now)
+    send_event(session, policy, ticket, CREATED, now)
     return ticket
 
 
@@ -257,6 +259,8 @@ def set_status(
     _move_status(policy, ticket, status, now)
     ticket.updated_at = now
     _audit(session, ticket, actor, "ticket.status", f"ticket #{ticket.id} {old} → {status}", now)
+    if status == "solved":
+        send_event(session, policy, ticket, SOLVED, now)
 
 
 def assign(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, cast
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from dutydesk.rotas.spec import HoursText
-from dutydesk.team.spec import Slug, StrictSpec
+from dutydesk.team.spec import HttpUrl, Slug, StrictSpec
 from dutydesk.tickets.policy import DEFAULT_TARGETS, DEFAULT_UNTRIAGED
 from dutydesk.tickets.targets import parse_target
 
@@ -63,6 +63,9 @@ class SupportSpec(StrictSpec):
     # reminders only.
     page_service: Slug | None = None
     page_at_once: list[Priority] = Field(default_factory=list)
+    # Receivers of signed webhooks when a ticket is created, an answer comes overdue, or a
+    # ticket is solved (docs/tickets.md, Webhooks).
+    webhooks: list[HttpUrl] = Field(default_factory=list, max_length=10)
     untriaged: TargetText = DEFAULT_UNTRIAGED.text()
     # Priorities left out keep their default targets.
     targets: dict[Priority, TargetsSpec] = Field(default_factory=default_targets)

@@ -62,4 +62,5 @@ def policy_of(spec: SupportSpec, zone: ZoneInfo, calendar: HolidayCalendar) -> S
         rota=spec.rota,
         page_service=spec.page_service,
         page_at_once=frozenset(spec.page_at_once),
+        webhooks=tuple(spec.webhooks),
     )

@@ -51,7 +51,7 @@ def support_problems(specs: Sequence[SupportSpec], known: KnownIds) -> list[Prob
 def leave_out_support_defaults(document: dict[str, Any]) -> None:
     """An exported `support:` without what it leaves at the defaults."""
     defaults = SupportSpec()
-    for key in ("hours", "rota", "page_service", "page_at_once"):
+    for key in ("hours", "rota", "page_service", "page_at_once", "webhooks"):
         if not document.get(key):
             document.pop(key, None)
     for key in ("skip_holidays", "untriaged"):
@@ -77,6 +77,7 @@ SECTION = Section(
         "rota",
         "page_service",
         "page_at_once",
+        "webhooks",
         "untriaged",
         "targets",
     ),
