@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from dutydesk.db import unit_of_work
 from dutydesk.escalation.policy import notify_rules
 from dutydesk.notify.service import enqueue
-from dutydesk.oncall.service import who
 from dutydesk.people.models import Person
 from dutydesk.runtime import Runtime
 from dutydesk.team.service import find_team
@@ -27,7 +26,7 @@ from dutydesk.tickets.clock_columns import clock_of, keep_clock
 from dutydesk.tickets.models import Ticket
 from dutydesk.tickets.paging import page_for
 from dutydesk.tickets.policy import FIRST_RESPONSE, SupportPolicy
-from dutydesk.tickets.support import support_policy
+from dutydesk.tickets.support import engineer_on_support, support_policy
 from dutydesk.tickets.webhooks import BREACHED, send_event
 from dutydesk.timeparse import duration_text, local_text, parse_zone
 
@@ -46,7 +45,8 @@ def tickets_due(runtime: Runtime, worker_id: str) -> int:
             return 0
         policy = support_policy(session)
         zone = parse_zone(team.timezone)
-        engineer = _engineer_on_support(session, policy, now)
+        on_support = engineer_on_support(session, policy, now)
+        engineer = session.get(Person, on_support) if on_support else None
         for ticket in due:
             _remind(session, ticket, policy, engineer, zone, runtime.settings.base_url, now)
         session.commit()
@@ -63,15 +63,6 @@ def _claim(session: Session, now: datetime) -> list[Ticket]:
             .with_for_update(skip_locked=True)
         )
     )
-
-
-def _engineer_on_support(session: Session, policy: SupportPolicy, now: datetime) -> Person | None:
-    """Whoever the support rota has on call now (overrides and cover included)."""
-    if policy.rota is None:
-        return None
-    answers = who(session, [policy.rota], now)
-    person_id = answers[0].now.person if answers else None
-    return session.get(Person, person_id) if person_id else None
 
 
 def _remind(

@@ -52,6 +52,7 @@ class SupportPolicy:
     targets: Mapping[str, PriorityTargets] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     untriaged: Target = DEFAULT_UNTRIAGED
     rota: str | None = None
+    auto_assign: bool = False
     page_service: str | None = None
     page_at_once: frozenset[str] = frozenset()
     webhooks: tuple[str, ...] = ()

@@ -35,6 +35,7 @@ from dutydesk.tickets.models import (
 )
 from dutydesk.tickets.paging import page_for
 from dutydesk.tickets.policy import FIRST_RESPONSE, SupportPolicy
+from dutydesk.tickets.support import engineer_on_support
 from dutydesk.tickets.webhooks import CREATED, SOLVED, send_event
 
 REASON_LENGTH = 1000
@@ -108,6 +109,8 @@ def open_ticket(
         updated_at=now,
     )
     keep_clock(ticket, clocks.started(policy, FIRST_RESPONSE, priority, now))
+    if policy.auto_assign:
+        ticket.assignee_id = engineer_on_support(session, policy, now)
     session.add(ticket)
     session.flush()
     _add_message(session, ticket, "tenant", first, now)

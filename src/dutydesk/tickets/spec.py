@@ -58,6 +58,8 @@ class SupportSpec(StrictSpec):
     skip_holidays: bool = True
     # The rota whose person on call now is the engineer on support: reminded of clocks.
     rota: Slug | None = None
+    # New tickets are picked up for that person as they arrive.
+    auto_assign: bool = False
     # The service whose escalation policy pages for tickets: an alert on it, once per ticket,
     # when an answer is overdue, and at once for the priorities in `page_at_once`. None:
     # reminders only.
@@ -69,6 +71,12 @@ class SupportSpec(StrictSpec):
     untriaged: TargetText = DEFAULT_UNTRIAGED.text()
     # Priorities left out keep their default targets.
     targets: dict[Priority, TargetsSpec] = Field(default_factory=default_targets)
+
+    @model_validator(mode="after")
+    def _auto_assign_needs_a_rota(self) -> SupportSpec:
+        if self.auto_assign and self.rota is None:
+            raise ValueError("auto_assign needs the rota whose person picks tickets up")
+        return self
 
     @model_validator(mode="after")
     def _every_priority_has_targets(self) -> SupportSpec:

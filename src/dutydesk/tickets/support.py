@@ -4,6 +4,7 @@ time zone and bank holidays, read once per team revision."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from dutydesk.hours.holidays import HolidayCalendar
 from dutydesk.hours.support import SupportHours
 from dutydesk.hours.weekly import parse_hours
+from dutydesk.oncall.service import who
 from dutydesk.team.holidays import team_calendar
 from dutydesk.team.service import get_team
 from dutydesk.tickets.models import SupportSettings
@@ -60,7 +62,16 @@ def policy_of(spec: SupportSpec, zone: ZoneInfo, calendar: HolidayCalendar) -> S
         targets,
         parse_target(spec.untriaged),
         rota=spec.rota,
+        auto_assign=spec.auto_assign,
         page_service=spec.page_service,
         page_at_once=frozenset(spec.page_at_once),
         webhooks=tuple(spec.webhooks),
     )
+
+
+def engineer_on_support(session: Session, policy: SupportPolicy, at: datetime) -> str | None:
+    """Whoever the support rota has on call at `at` (overrides and cover included), by id."""
+    if policy.rota is None:
+        return None
+    answers = who(session, [policy.rota], at)
+    return answers[0].now.person if answers else None

@@ -54,7 +54,7 @@ def leave_out_support_defaults(document: dict[str, Any]) -> None:
     for key in ("hours", "rota", "page_service", "page_at_once", "webhooks"):
         if not document.get(key):
             document.pop(key, None)
-    for key in ("skip_holidays", "untriaged"):
+    for key in ("skip_holidays", "untriaged", "auto_assign"):
         if document[key] == getattr(defaults, key):
             del document[key]
     defaults_by_priority = {p: t.model_dump(mode="python") for p, t in default_targets().items()}
@@ -75,6 +75,7 @@ SECTION = Section(
         "hours",
         "skip_holidays",
         "rota",
+        "auto_assign",
         "page_service",
         "page_at_once",
         "webhooks",

@@ -213,3 +213,23 @@ def test_bad_input_opens_nothing(session, given, message):
     with pytest.raises((Invalid, NotFound)) as refused:
         _open(session, **given)
     assert refused.value.message == message
+
+
+def test_auto_assign_gives_new_tickets_to_whoever_is_on_support(runtime, make_team):
+    make_team(
+        EXAMPLE_TEAM.read_text().replace(
+            "  rota: engineering ", "  rota: engineering\n  auto_assign: true "
+        )
+    )
+    with unit_of_work(runtime.sessions) as session:
+        ticket = _open(session)
+        # bob is on the engineering rota on Wednesday 14 January 2026.
+        assert ticket.assignee_id == "bob"
+
+
+def test_auto_assign_without_a_rota_is_refused(cli, tmp_path):
+    bad = tmp_path / "team.yaml"
+    bad.write_text(EXAMPLE_TEAM.read_text().replace("  rota: engineering ", "  auto_assign: true "))
+    result = cli("apply", str(bad))
+    assert result.code == 2
+    assert "auto_assign needs the rota whose person picks tickets up" in result.err
