@@ -160,8 +160,12 @@ def reply(
     if ticket.first_replied_at is None:
         ticket.first_replied_at = now
     keep_clock(ticket, clocks.on_public_reply(policy, clock_of(ticket), now))
-    if ticket.status == "new":
+    if ticket.status in ("new", "solved"):
+        # Answering a solved ticket takes it up again: the tenant is owed updates.
         ticket.status = "open"
+    elif ticket.status == "pending":
+        # Still waiting on the tenant: the update clock starts paused.
+        keep_clock(ticket, clocks.paused(policy, clock_of(ticket), now))
     if status is not None:
         set_status(session, policy, ticket, status, actor=actor, now=now)
     ticket.updated_at = now

@@ -233,3 +233,19 @@ def test_auto_assign_without_a_rota_is_refused(cli, tmp_path):
     result = cli("apply", str(bad))
     assert result.code == 2
     assert "auto_assign needs the rota whose person picks tickets up" in result.err
+
+
+def test_a_reply_while_pending_keeps_waiting_and_a_reply_after_solving_takes_it_up(session):
+    policy = support_policy(session)
+    ticket = _open(session, priority="P2")
+    tickets.reply(
+        session, policy, ticket, "Which region?", actor="carol", now=NOW, status="pending"
+    )
+    tickets.reply(session, policy, ticket, "Any news?", actor="carol", now=NOW + timedelta(hours=1))
+    assert (ticket.status, ticket.answer_due_at, ticket.clock_kind) == ("pending", None, "update")
+    tickets.set_status(
+        session, policy, ticket, "solved", actor="carol", now=NOW + timedelta(hours=2)
+    )
+    later = NOW + timedelta(hours=3)
+    tickets.reply(session, policy, ticket, "One more thing", actor="carol", now=later)
+    assert (ticket.status, ticket.answer_due_at) == ("open", later + timedelta(hours=2))
