@@ -16,9 +16,10 @@ here by the rules mail clients follow, together with two shapes it does not look
 - "> " lines at the end, when the tenant answered above a quote with no header line.
 
 "> " lines between the tenant's own lines are kept: an answer written between the quoted lines
-reads only with them. When nothing is left (a message that is all quote), the whole body is the
-text. Only the first `QUOTE_SCAN_CHARACTERS` are searched for a quote header: a reply's new part
-comes first, and a long log pasted below it is kept whole.
+reads only with them (a quote header on the first line, above such answers, goes). When nothing
+is left (a message that is all quote), the whole body is the text. Only the first
+`QUOTE_SCAN_CHARACTERS` are searched for a quote header: a reply's new part comes first, and a
+long log pasted below it is kept whole.
 """
 
 from __future__ import annotations
@@ -43,7 +44,14 @@ def _above_quote_header(text: str) -> str:
     )
     if len(parts) < 2 or not parts[0][0]:
         return text
-    return parts[0][1]
+    if parts[0][1].strip():
+        return parts[0][1]
+    # The header is the first line: the answers are written between the quoted lines below it
+    # (Mutt, Thunderbird bottom-posting), so only the header line goes.
+    after_intro: list[tuple[bool, str]] = quotequail.quote(
+        head, limit=len(head) + 1, quote_intro_line=False
+    )
+    return after_intro[-1][1] + text[len(head) :]
 
 
 def _above_outlook_headers(lines: list[str]) -> list[str]:

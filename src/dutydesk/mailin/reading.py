@@ -93,7 +93,7 @@ def _read(
             message_id=_own_message_id(raw),
             size=size,
         )
-    if not raw.strip():
+    if not raw or raw.isspace():
         return Refusal(
             RefusalCode.EMPTY,
             "the message is empty",
