@@ -27,6 +27,7 @@ _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069"
     '\ud800-\udfff<>:"|?*]'
 )
+_MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
 _EXTENSIONS = {
     "text/plain": ".txt",
     "text/html": ".html",
@@ -61,6 +62,12 @@ def safe_filename(name: str | None, content_type: str, number: int) -> str:
         else:
             cleaned = cleaned[:LONGEST_FILENAME].rstrip(" .")
     return cleaned
+
+
+def safe_content_type(value: str) -> str:
+    """`value` when it is a MIME type (RFC 6838's letters), else application/octet-stream."""
+    cleaned = value.strip().lower()
+    return cleaned if _MIME_TYPE.fullmatch(cleaned) else "application/octet-stream"
 
 
 def content_id(value: str | None) -> str | None:

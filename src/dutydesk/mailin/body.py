@@ -20,7 +20,12 @@ from email.message import Message
 from email.policy import compat32
 from typing import TypeVar
 
-from dutydesk.mailin.attachments import content_id, read_attachment, safe_filename
+from dutydesk.mailin.attachments import (
+    content_id,
+    read_attachment,
+    safe_content_type,
+    safe_filename,
+)
 from dutydesk.mailin.charsets import clean_body_text, decode_text
 from dutydesk.mailin.flowed import unflow
 from dutydesk.mailin.headers import decode_words
@@ -96,7 +101,9 @@ def _filename(part: Message, body: Body) -> str | None:
 
 
 def _read_leaf(part: Message, body: Body, max_attachment_bytes: int) -> None:
-    content_type = _ask(part, lambda p: p.get_content_type(), "text/plain", body, "type")
+    content_type = safe_content_type(
+        _ask(part, lambda p: p.get_content_type(), "text/plain", body, "type")
+    )
     if content_type.startswith("multipart/"):  # no boundary: the parser kept it as one text
         body.problems.append(f"MIME: {content_type} without a boundary read as text")
         body.plain.append(_text_of(part, body))

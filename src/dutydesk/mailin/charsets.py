@@ -23,6 +23,15 @@ _NOT_MAIL_CHARSETS = frozenset(
     {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "mbcs", "oem"}
 )
 _WESTERN = frozenset({"ascii", "iso8859-1", "cp1252"})
+# Charsets written in 7-bit bytes that mean something other than ASCII (Japanese mail is
+# ISO-2022-JP): ASCII-only bytes are not ASCII text in these.
+_SEVEN_BIT = frozenset(
+    {
+        "iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3",
+        "iso2022_jp_ext", "iso2022_kr", "utf-7", "hz", "utf-16", "utf-16-be", "utf-16-le",
+        "utf-32", "utf-32-be", "utf-32-le",
+    }
+)  # fmt: skip
 _LONGEST_LABEL = 40
 _NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
 _C1_BYTE = re.compile(rb"[\x80-\x9f]")
@@ -43,6 +52,12 @@ def codec_name(label: str | None) -> str | None:
         name = codecs.lookup(cleaned).name
     except (LookupError, ValueError, TypeError):
         return None
+    try:
+        b"a".decode(name)
+    except UnicodeDecodeError:  # a real charset that cannot read this one byte (UTF-16)
+        pass
+    except LookupError:  # a codec that is no text encoding (rot13, zlib)
+        return None
     return None if name in _NOT_MAIL_CHARSETS else name
 
 
@@ -59,7 +74,7 @@ def decode_text(data: bytes, declared: str | None) -> tuple[str, str | None]:
     """`data` as text, and a one-line note when it could not be read as `declared` says."""
     label = (declared or "").strip().strip("\"'")[:_LONGEST_LABEL]
     codec = codec_name(label)
-    if data.isascii():
+    if data.isascii() and codec not in _SEVEN_BIT:
         return data.decode("ascii"), None
     if label and codec is None:
         text, used = _first_that_reads(data, ("utf-8", "cp1252"))

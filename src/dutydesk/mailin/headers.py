@@ -28,8 +28,12 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?\s]*)\?=")
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 # An address we can reply to and match a tenant's domain on: one @, no white space, brackets,
-# quotes or control characters (a quoted local part is legal but never seen from a tenant).
-_ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+@[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+")
+# quotes, control, invisible or bidirectional characters (a quoted local part is legal but never
+# seen from a tenant).
+_ADDRESS_CHARACTER = (
+    r"[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+_ADDRESS = re.compile(f"{_ADDRESS_CHARACTER}+@{_ADDRESS_CHARACTER}+")
 
 
 class Headers:

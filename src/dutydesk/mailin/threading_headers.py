@@ -21,7 +21,8 @@ SYNTHETIC_DOMAIN = "mailin.dutydesk.invalid"  # RFC 2606: .invalid never names a
 
 _IN_BRACKETS = re.compile(r"<([^<>]*)>")
 _WHITE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Controls, brackets (an id never holds one) and lone surrogates (undecodable raw bytes).
+_NOT_IN_ID = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029<>\ud800-\udfff]")
 # Fields a transfer or delivery adds; the same message carries different ones on each path.
 _TRACE_FIELDS = frozenset(
     {
@@ -66,7 +67,7 @@ def message_ids(value: str) -> list[str]:
         tokens = [token for token in re.split(r"[\s,]+", value) if "@" in token]
     found: dict[str, None] = {}
     for token in tokens:
-        cleaned = _CONTROL.sub("", _WHITE.sub("", token))
+        cleaned = _NOT_IN_ID.sub("", _WHITE.sub("", token))
         if cleaned and len(cleaned) <= LONGEST_ID and not cleaned.startswith("@"):
             found.setdefault(f"<{cleaned}>")
     return list(found)

@@ -85,12 +85,12 @@ def thunderbird_plain() -> bytes:
 
         Hello,
 
-        Since about 08:30 every cf push of our app ends with a 502 from the router. 
+        Since about 08:30 every cf push of our app ends with a 502 from the router.\x20
         The app itself starts fine.
 
         Could you have a look?
 
-        -- 
+        --\x20
         Bob Tenant
         Platform lead, Acme Ltd
         """)
@@ -209,7 +209,7 @@ def apple_mail_reply() -> bytes:
         Sent from my iPhone
 
         > On 5 Mar 2026, at 15:02, Dutydesk Support <support@dutydesk.example> wrote:
-        > 
+        >\x20
         > Your certificate for orchard.example expires on Friday.
 
         --Apple-Mail=_6B1A2C3D-4E5F-6071-8293-A4B5C6D7E8F9
@@ -710,7 +710,7 @@ def raw_utf8_headers() -> bytes:
         Content-Type: text/plain; charset=utf-8
         Content-Transfer-Encoding: 8bit
         """,
-        "Body.\n".encode(),
+        b"Body.\n",
     ).replace(b"From: Zoe", "Subject: Über [#7] naïve\r\nFrom: Zoë".encode())
 
 
@@ -840,8 +840,13 @@ def header_injection() -> bytes:
 
             Injection attempts in the headers.
             """)
-        .replace(b"Content-Type: text/plain", b"Content-Type: text/plain\r\nX-Note: a\rBcc: b@x\x0bc")
-        .replace(b"To: support@dutydesk.example", "To: Support\u2028Team <support@dutydesk.example>".encode())
+        .replace(
+            b"Content-Type: text/plain", b"Content-Type: text/plain\r\nX-Note: a\rBcc: b@x\x0bc"
+        )
+        .replace(
+            b"To: support@dutydesk.example",
+            "To: Support\u2028Team <support@dutydesk.example>".encode(),
+        )
     )
 
 
@@ -853,7 +858,9 @@ def deep_nesting() -> bytes:
         b"Message-ID: <nested@attacker.example>\r\nMIME-Version: 1.0\r\n"
     ]
     for level in range(depth):
-        parts.append(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (level, level))
+        parts.append(
+            b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (level, level)
+        )
     parts.append(b"Content-Type: text/plain\r\n\r\nthe bottom\r\n")
     parts.extend(b"--b%d--\r\n" % level for level in reversed(range(depth)))
     return b"".join(parts)
@@ -863,7 +870,7 @@ def many_parts() -> bytes:
     parts = [
         b"From: Mallory <mallory@attacker.example>\r\nTo: support@dutydesk.example\r\n"
         b"Subject: Many parts\r\nDate: Wed, 11 Mar 2026 08:00:00 +0000\r\n"
-        b'Message-ID: <many@attacker.example>\r\nMIME-Version: 1.0\r\n'
+        b"Message-ID: <many@attacker.example>\r\nMIME-Version: 1.0\r\n"
         b'Content-Type: multipart/mixed; boundary="p"\r\n\r\n'
         b"--p\r\nContent-Type: text/plain\r\n\r\nThe first part is the message.\r\n"
     ]
@@ -1404,7 +1411,10 @@ CORPUS: tuple[Case, ...] = (
             "in_reply_to": ("<ticket-123.9@dutydesk.example>",),
             "ticket_reference": 123,
             "from_address": "bob.tenant@acme.example",
-            "references": ("<r0@dutydesk.example>", *(f"<r{i}@dutydesk.example>" for i in range(51, 150))),
+            "references": (
+                "<r0@dutydesk.example>",
+                *(f"<r{i}@dutydesk.example>" for i in range(51, 150)),
+            ),
         },
         problems_mention=("Date: 'yesterday at noon' could not be read",),
     ),
