@@ -26,7 +26,6 @@ LONGEST_NAME = 200
 LONGEST_ADDRESS = 254  # RFC 5321's path limit less its brackets
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?\s]*)\?=")
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
-_FOLD = re.compile(r"\r?\n(?=[ \t])")
 # An address we can reply to and match a tenant's domain on: one @, no white space, brackets,
 # quotes, control, invisible or bidirectional characters (a quoted local part is legal but never
 # seen from a tenant).
@@ -61,7 +60,8 @@ class Headers:
 
 
 def raw_text(value: str, notes: list[str], field: str) -> str:
-    """A raw value as text: 8-bit bytes decoded, folding undone, encoded words left alone."""
+    """A raw value as text: 8-bit bytes decoded, encoded words and folding left (every reader
+    of the value takes folding white space as white space)."""
     data = value.encode("utf-8", errors="surrogateescape")
     if data.isascii():
         text = data.decode("ascii")
@@ -69,7 +69,7 @@ def raw_text(value: str, notes: list[str], field: str) -> str:
         text, note = decode_text(data, None)
         if note:
             notes.append(f"{field}: 8-bit header {note.removeprefix('text declared nothing ')}")
-    return without_surrogates(_FOLD.sub("", text))
+    return text
 
 
 def _word_bytes(encoding: str, payload: str) -> bytes:

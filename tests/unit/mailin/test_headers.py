@@ -88,6 +88,11 @@ def test_raw_8bit_that_is_not_utf8_is_noted():
             [Address("a@x.example", "")],
             id="each-address-once",
         ),
+        pytest.param(
+            ["a@x.example,\r\n B\r\n <b@y.example>"],
+            [Address("a@x.example", ""), Address("b@y.example", "B")],
+            id="folded",
+        ),
         pytest.param(["undisclosed-recipients:;"], [], id="empty-group"),
         pytest.param(
             ["Team: a@x.example, b@y.example;"],
