@@ -147,9 +147,9 @@ def test_the_text_of_html_too_complex_to_sanitise_is_read_by_stripping_tags():
 )
 def test_html_that_html5ever_would_take_seconds_on_is_not_sanitised(pattern):
     markup = pattern * 20000
-    started = time.perf_counter()
+    started = time.process_time()
     assert too_complex(markup) is not None
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_too_many_tags_are_not_sanitised():
@@ -169,9 +169,9 @@ def test_html_let_through_is_sanitised_quickly():
     for pattern in ("<li><div><font><i></li></tr></marquee>x", "<b></table><table></mi>x"):
         markup = pattern * (MOST_START_TAGS // 4)
         assert too_complex(markup) is None
-        started = time.perf_counter()
+        started = time.process_time()
         nh3.clean(markup)
-        assert time.perf_counter() - started < 2.0
+        assert time.process_time() - started < 2.0
 
 
 TAGS = [

@@ -1,4 +1,5 @@
-"""The inbound-mail kit stands alone: the standard library, nh3, quotequail, dutydesk.text."""
+"""The inbound-mail kit stands alone: the standard library, nh3, quotequail, dutydesk.text, and
+for the IMAP fetcher the settings it reads and the errors it raises; no database, no domain."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ import pytest
 import dutydesk.mailin
 
 PACKAGE = Path(dutydesk.mailin.__file__).parent
-ALLOWED = {"nh3", "quotequail", "dutydesk.text", "dutydesk.mailin"}
+ALLOWED = {
+    "nh3",
+    "quotequail",
+    "dutydesk.text",
+    "dutydesk.mailin",
+    "dutydesk.errors",
+    "dutydesk.settings",
+}
 
 
 def imported_names(path: Path) -> set[str]:

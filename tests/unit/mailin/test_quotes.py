@@ -104,6 +104,6 @@ def test_a_quote_header_past_the_scan_limit_is_not_looked_for():
     ],
 )
 def test_hostile_bodies_are_read_in_linear_time(body):
-    started = time.perf_counter()
+    started = time.process_time()
     new_text(body)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0

@@ -38,9 +38,9 @@ def test_a_message_nested_below_the_limit_is_read_whole(depth):
 @pytest.mark.parametrize("kind", [b"multipart/mixed", b"multipart/alternative", b"message/rfc822"])
 @pytest.mark.parametrize("depth", [101, 1000, 20000])
 def test_a_message_nested_thousands_deep_is_cut_quickly(depth, kind):
-    started = time.perf_counter()
+    started = time.process_time()
     result = read_message(nested(depth, kind), **LIMITS)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert isinstance(result, InboundMail)
     assert result.subject == "deep"
     assert any("more than 100 multipart or message parts" in p for p in result.problems)
