@@ -51,6 +51,7 @@ SLOW = {
     TESTS / "integration" / "escalation" / "test_escalation_workers.py",
     TESTS / "integration" / "http" / "test_body_limits_served.py",
     TESTS / "integration" / "tickets" / "test_two_workers.py",
+    TESTS / "integration" / "tickets" / "test_imap_round_trip.py",
     TESTS / "integration" / "mailin",
 }
 

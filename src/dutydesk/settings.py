@@ -233,6 +233,23 @@ class Settings:
         "The most messages one fetch takes from the mailbox; the rest wait for the next.",
         _whole(1, 10000),
     )
+    mail_imap_interval_seconds = Setting(
+        30.0,
+        "How often the worker fetches from the IMAP mailbox.",
+        _seconds_above_zero,
+    )
+    mail_max_message_bytes = Setting(
+        40 * 1024 * 1024,
+        "The largest tenant e-mail filed, in bytes; a larger one is refused (the MTA pipe"
+        " bounces it to its sender; a fetched one is recorded and left in the mailbox).",
+        _whole(64 * 1024),
+    )
+    mail_max_attachment_bytes = Setting(
+        10 * 1024 * 1024,
+        "The largest attachment kept with a ticket, in bytes; a larger one is listed on the"
+        " message with its name and size, not stored.",
+        _whole(0),
+    )
     demo_mailbox = Setting(
         None,
         "For trying Dutydesk out (make demo sets it), not for production: a directory (a"

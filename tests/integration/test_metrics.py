@@ -175,6 +175,7 @@ def test_a_scrape_after_real_traffic_counts_events_by_kind_pages_by_channel_and_
 
     assert label_values(samples, "dutydesk_worker_cycle_duration_seconds_count", "cycle") == {
         "holidays",
+        "mail",
         "tickets",
         "announcements",
         "swaps",

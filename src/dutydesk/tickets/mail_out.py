@@ -78,6 +78,36 @@ def queue_reply_mail(session: Session, ticket: Ticket, reply: TicketMessage, now
     return True
 
 
+def queue_acknowledgement(
+    session: Session, ticket: Ticket, first: TicketMessage, now: datetime
+) -> bool:
+    """Tell the requester their mail became ticket #n, in its thread; False when there is no
+    address to tell. Never for an automatic message (the intake's rule): no mail loops."""
+    if ticket.requester_email is None:
+        return False
+    enqueue(
+        session,
+        channel="email",
+        destination=ticket.requester_email,
+        subject=ticket_subject(ticket)[:300],
+        text=(
+            f"We have your request and it is ticket #{ticket.id}: {ticket.subject}\n"
+            "We will answer as soon as we can. To add to it, reply to this e-mail and keep"
+            f" [#{ticket.id}] in the subject."
+        ),
+        idempotency_key=f"ticket-ack-{ticket.id}",
+        now=now,
+        payload={
+            "email": {
+                "message_id": f"<ticket-{ticket.id}.ack@dutydesk>",
+                "in_reply_to": first.message_id,
+                "references": [first.message_id] if first.message_id else [],
+            }
+        },
+    )
+    return True
+
+
 def tell_followers(
     session: Session, ticket: Ticket, what: str, key: str, now: datetime, *, but: str | None = None
 ) -> int:

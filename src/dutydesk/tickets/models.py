@@ -161,3 +161,18 @@ class SupportSettings(Base):
 
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class RefusedMail(Base):
+    """A message that could not be filed, kept for a person to look at: its reason and, unless
+    it was too large to keep, its bytes. Nothing that arrives is lost."""
+
+    __tablename__ = "refused_mail"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(500))
+    message_id: Mapped[str] = mapped_column(String(MESSAGE_ID_LENGTH))
+    size: Mapped[int] = mapped_column(Integer)
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)

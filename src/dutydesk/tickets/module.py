@@ -15,9 +15,19 @@ MODULE = Module(
             Ref("dutydesk.tickets.cli:ticket_app"),
             order=25,
         ),
+        Command(
+            "mail",
+            "Tenant mail into tickets: from an MTA's pipe or an IMAP mailbox.",
+            Ref("dutydesk.tickets.mail_cli:mail_app"),
+            order=26,
+        ),
     ),
     # After swaps and heartbeats, before escalations: a breach's alert pages in the same pass.
-    cycles=(CycleEntry("tickets", order=35, run=Ref("dutydesk.tickets.due:tickets_due")),),
+    cycles=(
+        # Mail first, so that what it files is reminded of in the same pass.
+        CycleEntry("mail", order=3, run=Ref("dutydesk.tickets.mail_in:mail_due")),
+        CycleEntry("tickets", order=35, run=Ref("dutydesk.tickets.due:tickets_due")),
+    ),
     team_sections=(
         TeamSection(
             "support",

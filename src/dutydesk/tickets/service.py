@@ -134,6 +134,15 @@ def add_tenant_message(
     return added
 
 
+def add_automatic_message(
+    session: Session, ticket: Ticket, message: Incoming, now: datetime
+) -> TicketMessage:
+    """An automatic message on a ticket (an out-of-office reply, a bounce): kept in its thread,
+    and nothing else: it does not reopen the ticket nor move its clock."""
+    _check_open_to_change(ticket)
+    return _add_message(session, ticket, "tenant", message, now)
+
+
 def reply(
     session: Session,
     policy: SupportPolicy,

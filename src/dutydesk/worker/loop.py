@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from dutydesk.errors import DutydeskError
 from dutydesk.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,12 @@ class Worker:
             failed = False
             try:
                 handled[cycle.name] = cycle.run(self.runtime, self.worker_id)
+            except DutydeskError as error:
+                # Something outside that says what is wrong in one line (a mailbox that is
+                # down): logged as it is, tried again next pass, counted as a failed cycle.
+                log.warning("worker cycle %s failed: %s", cycle.name, error.message)
+                handled[cycle.name] = 0
+                failed = True
             except Exception:
                 # A bug or an outage in one module must not stop messages and handoffs in the
                 # others; the rows stay due and the next pass tries again.

@@ -61,6 +61,7 @@ def test_the_worker_queues_before_it_delivers() -> None:
     assert names[-1] == "deliveries"
     # Bank holidays first: announcing handoffs and escalating read them.
     assert names == [
+        "mail",
         "holidays",
         "announcements",
         "swaps",
