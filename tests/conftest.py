@@ -53,6 +53,7 @@ SLOW = {
     TESTS / "integration" / "tickets" / "test_two_workers.py",
     TESTS / "integration" / "tickets" / "test_imap_round_trip.py",
     TESTS / "integration" / "mailin",
+    TESTS / "unit" / "mailin" / "test_fuzz.py",
 }
 
 

@@ -81,7 +81,12 @@ def content_id(value: str | None) -> str | None:
 def decoded_size_estimate(part: Message) -> int:
     """The part's size once decoded, counted without decoding for base64 (exact for valid
     base64), and the encoded length otherwise (never less than the decoded size)."""
-    payload = part.get_payload()
+    if part.is_multipart():
+        return 0
+    try:
+        payload = part.get_payload()
+    except (ValueError, LookupError):  # 8-bit bytes under a broken charset: measured decoded
+        return 0
     if not isinstance(payload, str):
         return 0
     encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
@@ -93,10 +98,11 @@ def decoded_size_estimate(part: Message) -> int:
 
 def part_bytes(part: Message) -> bytes:
     """The part's content, decoded; a message/* part's as the message it carries."""
-    payload = part.get_payload()
-    if isinstance(payload, list):
+    if part.is_multipart():
         return b"".join(
-            inner.as_bytes(policy=compat32) for inner in payload if isinstance(inner, Message)
+            inner.as_bytes(policy=compat32)
+            for inner in part.get_payload()
+            if isinstance(inner, Message)
         )
     data = part.get_payload(decode=True)
     return data if isinstance(data, bytes) else b""

@@ -145,12 +145,13 @@ def read_body(message: Message, *, max_attachment_bytes: int) -> Body:
         if seen > MOST_PARTS:
             body.problems.append(f"MIME: more than {MOST_PARTS} parts; the rest were not read")
             break
-        payload = part.get_payload()
-        if part.is_multipart() and isinstance(payload, list) and _is_multipart(part, body):
+        # is_multipart() only looks at the payload's type; get_payload() on a multipart hands
+        # back its list (on a leaf it may decode, and raise, so leaves are read in _read_leaf).
+        if part.is_multipart() and _is_multipart(part, body):
             if depth >= MOST_DEPTH:
                 body.problems.append(f"MIME: parts nested deeper than {MOST_DEPTH} were not read")
                 continue
-            children = [child for child in payload if isinstance(child, Message)]
+            children = [child for child in part.get_payload() if isinstance(child, Message)]
             stack.extend((child, depth + 1) for child in reversed(children))
         else:
             try:

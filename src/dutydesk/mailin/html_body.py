@@ -65,6 +65,7 @@ _STYLE_PROPERTIES = frozenset(
     }
 )  # fmt: skip
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_STYLE_LOADS = re.compile(r"url\s*\(|image|expression|\\|/\*|var\s*\(|@import", re.IGNORECASE)
 # Elements whose content is never text to show: code, styles, the document's head.
 _CONTENT_DROPPED = frozenset({"script", "style", "title", "head", "template", "noscript"})
 
@@ -80,6 +81,10 @@ def _safe_url(tag: str, attribute: str, value: str) -> str | None:
         except ValueError:  # "http://[not-an-address" and the like
             return None
         return value if scheme in _LINK_SCHEMES else None
+    if attribute == "style" and _STYLE_LOADS.search(value):
+        # The property filter keeps a colour whose value runs on into "url(…)" when a
+        # semicolon is missing; no kept property needs a URL, escape, comment or variable.
+        return None
     return value
 
 

@@ -18,8 +18,8 @@ here by the rules mail clients follow, together with two shapes it does not look
 "> " lines between the tenant's own lines are kept: an answer written between the quoted lines
 reads only with them (a quote header on the first line, above such answers, goes). When nothing
 is left (a message that is all quote), the whole body is the text. Only the first
-`QUOTE_SCAN_CHARACTERS` are searched for a quote header: a reply's new part comes first, and a
-long log pasted below it is kept whole.
+`QUOTE_SCAN_CHARACTERS` or `QUOTE_SCAN_LINES` are searched for a quote header: a reply's new part
+comes first, and a long log pasted below it is kept whole.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import re
 import quotequail
 
 QUOTE_SCAN_CHARACTERS = 100_000
+QUOTE_SCAN_LINES = 2_000  # quotequail tries some 60 patterns a line: ~40 µs
 _SIGNATURE_SEPARATORS = frozenset({"-- ", "--"})
 _MOBILE_FOOTER = re.compile(r"(?:Sent from my|Get Outlook for)\b.{0,80}", re.IGNORECASE)
 _OUTLOOK_FROM = re.compile(r"\*?From:\*?\s+\S", re.IGNORECASE)
@@ -39,6 +40,9 @@ def _above_quote_header(text: str) -> str:
     head = text[:QUOTE_SCAN_CHARACTERS]
     if len(text) > QUOTE_SCAN_CHARACTERS:
         head = head[: head.rfind("\n") + 1]
+    lines = head.split("\n", QUOTE_SCAN_LINES)
+    if len(lines) > QUOTE_SCAN_LINES:
+        head = "\n".join(lines[:QUOTE_SCAN_LINES]) + "\n"
     parts: list[tuple[bool, str]] = quotequail.quote(
         head, limit=len(head) + 1, quote_intro_line=True
     )

@@ -13,7 +13,7 @@ from email.message import Message
 from dutydesk.mailin import threading_headers as threads
 from dutydesk.mailin.autoreply import automatic
 from dutydesk.mailin.body import Body, read_body
-from dutydesk.mailin.charsets import clean_body_text
+from dutydesk.mailin.charsets import clean_body_text, without_surrogates
 from dutydesk.mailin.headers import (
     LONGEST_SUBJECT,
     Headers,
@@ -162,7 +162,7 @@ def _mail(
         html_sanitised=html,
         attachments=tuple(body.attachments),
         skipped_attachments=tuple(body.skipped),
-        problems=tuple(dict.fromkeys(problems)),
+        problems=tuple(dict.fromkeys(one_line(without_surrogates(note)) for note in problems)),
         size=len(raw),
     )
 

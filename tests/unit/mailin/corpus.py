@@ -1165,7 +1165,7 @@ CORPUS: tuple[Case, ...] = (
         text_lacks=("steal",),
         html_has=(
             '<a href="https://status.acme.example/" rel="noopener noreferrer nofollow">',
-            'style="color:red"',
+            "<p>styled</p>",
         ),
         html_lacks=(
             "<script",

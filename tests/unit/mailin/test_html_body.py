@@ -80,10 +80,21 @@ from tests.unit.mailin.safety import active_html
             id="target-and-rel-replaced",
         ),
         pytest.param(
-            '<p style="color: red; background: url(https://t/x); position: fixed">s</p>',
-            '<p style="color:red">s</p>',
+            '<p style="color: red; font-weight: bold; position: fixed">s</p>',
+            '<p style="color:red;font-weight:bold">s</p>',
             id="style-filtered",
         ),
+        pytest.param(
+            '<p style="color: red; background: url(https://t/x)">s</p>',
+            "<p>s</p>",
+            id="style-with-a-url-gone",
+        ),
+        pytest.param(
+            '<p style="color: red background-image: url(https://t/x)">s</p>',
+            "<p>s</p>",
+            id="style-running-into-a-url-gone",
+        ),
+        pytest.param('<p style="color: r\\65 d">s</p>', "<p>s</p>", id="style-escape-gone"),
         pytest.param('<p class="x" id="y">c</p>', "<p>c</p>", id="class-and-id-gone"),
         pytest.param(
             "<iframe src=x></iframe><form><input></form>f", "f", id="frames-and-forms-gone"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from dutydesk.mailin.quotes import QUOTE_SCAN_CHARACTERS, new_text
+from dutydesk.mailin.quotes import QUOTE_SCAN_CHARACTERS, QUOTE_SCAN_LINES, new_text
 
 
 @pytest.mark.parametrize(
@@ -91,6 +91,12 @@ def test_a_quote_header_past_the_scan_limit_is_not_looked_for():
     log = "line of a pasted log\n" * (QUOTE_SCAN_CHARACTERS // 20)
     body = "See the log:\n" + log + "On Tue, 3 Mar 2026, S <s@x> wrote:\n> quoted\n"
     assert new_text(body).startswith("See the log:\n") and "On Tue" in new_text(body)
+
+
+def test_a_quote_header_past_the_line_limit_is_not_looked_for():
+    header = "On Tue, 3 Mar 2026, S <s@x> wrote:\n> quoted\n"
+    assert new_text("x\n" * (QUOTE_SCAN_LINES - 1) + header).count("x") == QUOTE_SCAN_LINES - 1
+    assert "On Tue" in new_text("x\n" * QUOTE_SCAN_LINES + header)
 
 
 @pytest.mark.parametrize(
