@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import cli, events, first_page, metrics, oncall, outbox, pages
+from bench import cli, events, first_page, mail_parse, metrics, oncall, outbox, pages
 
 
 def main() -> None:
@@ -17,6 +17,7 @@ def main() -> None:
     metrics.run()
     first_page.run()
     cli.run()
+    mail_parse.run()
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Walking the MIME tree: the body's text and HTML, and every other part as an attachment.
 
 The walk is a loop over an explicit stack (no recursion, however deep the tree), stops after
-`MOST_PARTS` parts and below `MOST_DEPTH` levels, and reads each part's headers through
-`_ask`: if `policy.default`'s header parser raises on a part, the part is read again with the
-lenient `compat32` policy, and failing that the part is left out with a note.
+`MOST_PARTS` parts and below `MOST_DEPTH` levels, and asks each part for its type, charset and
+file name through `_ask`, so that a question the standard library cannot answer costs a note
+and a default, not the message.
 
 What is body and what is attachment: a text/plain or text/html part that is not marked as an
 attachment and has no file name is body; parts of one kind are joined in order (Apple Mail
@@ -17,7 +17,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
-from email.policy import compat32
 from typing import TypeVar
 
 from dutydesk.mailin.attachments import (
@@ -53,16 +52,9 @@ class Body:
 def _ask(part: Message, read: Callable[[Message], T], fallback: T, body: Body, what: str) -> T:
     try:
         return read(part)
-    except Exception:  # policy.default's header parser raises on some malformed fields
-        pass
-    if part.policy is not compat32:
-        part.policy = compat32
-        try:
-            return read(part)
-        except Exception:
-            pass
-    body.problems.append(f"MIME: the {what} of a part could not be read")
-    return fallback
+    except Exception:  # the standard library's header and parameter parsing has raised before
+        body.problems.append(f"MIME: the {what} of a part could not be read")
+        return fallback
 
 
 def _defect_names(part: Message) -> list[str]:
