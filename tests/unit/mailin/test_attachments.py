@@ -7,6 +7,7 @@ from email.message import Message
 
 import pytest
 
+from dutydesk.mailin import attachments
 from dutydesk.mailin.attachments import (
     content_id,
     decoded_size_estimate,
@@ -127,3 +128,19 @@ def test_an_attachment_whose_encoded_size_hides_its_decoded_size_is_still_checke
 )
 def test_a_content_type_is_a_mime_type_or_octet_stream(value, content_type):
     assert safe_content_type(value) == content_type
+
+
+def test_a_base64_attachment_over_the_limit_is_skipped_without_decoding(monkeypatch):
+    def no_decoding(part: Message) -> bytes:
+        raise AssertionError("decoded")
+
+    monkeypatch.setattr(attachments, "part_bytes", no_decoding)
+    found = attachments.read_attachment(
+        _part(b"c" * 5000, "base64"),
+        filename="c.bin",
+        content_type="application/octet-stream",
+        inline=False,
+        cid=None,
+        max_bytes=4999,
+    )
+    assert isinstance(found, SkippedAttachment) and found.size == 5000
