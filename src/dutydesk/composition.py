@@ -42,6 +42,7 @@ from dutydesk.oncall.module import MODULE as ONCALL
 from dutydesk.overrides.module import MODULE as OVERRIDES
 from dutydesk.overview.module import MODULE as OVERVIEW
 from dutydesk.people.module import MODULE as PEOPLE
+from dutydesk.portal.module import MODULE as PORTAL
 from dutydesk.rotas.module import MODULE as ROTAS
 from dutydesk.runtime import Runtime, build_runtime
 from dutydesk.settings import Settings
@@ -112,6 +113,7 @@ MODULES: tuple[Module, ...] = (
     MAILBOX,
     TENANTS,
     TICKETS,
+    PORTAL,
 )
 
 

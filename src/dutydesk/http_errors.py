@@ -108,14 +108,16 @@ def install_error_mapper(app: FastAPI) -> None:
         status = next((s for kind, s in STATUS_OF.items() if isinstance(error, kind)), 400)
         if wants_html(request):
             # A person's bad input is a Bad Request; 422 is for programs that read codes.
-            return html_error(400 if status == 422 else status, error.message)
+            return html_error(
+                400 if status == 422 else status, error.message, path=request.url.path
+            )
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(error_body(error), status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
         if wants_html(request):
-            return html_error(400, validation_message(error))
+            return html_error(400, validation_message(error), path=request.url.path)
         return JSONResponse(error_body(Invalid(validation_message(error))), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
@@ -133,6 +135,7 @@ def install_error_mapper(app: FastAPI) -> None:
                 "there is no page at this address"
                 if error.status_code == 404
                 else str(error.detail),
+                path=request.url.path,
             )
         code = _HTTP_CODES.get(error.status_code, "http_error")
         headers = getattr(error, "headers", None)
@@ -149,7 +152,11 @@ def install_error_mapper(app: FastAPI) -> None:
         log.exception("unhandled error", exc_info=error)
         # Starlette sends this answer from outside every middleware: the headers are added here.
         if wants_html(request):
-            return secure(html_error(500, "Dutydesk hit an internal error; it is logged."))
+            return secure(
+                html_error(
+                    500, "Dutydesk hit an internal error; it is logged.", path=request.url.path
+                )
+            )
         return secure(
             JSONResponse(
                 {"error": "internal", "message": "Dutydesk hit an internal error; it is logged."},
@@ -162,7 +169,7 @@ def body_too_large(request: Request, error: BodyTooLarge) -> Response:
     """413: a page for a browser's form, `{"error": "too_large", …}` for programs."""
     message = f"{error.detail} (DUTYDESK_MAX_BODY_BYTES)"
     if wants_html(request):
-        return html_error(413, message)
+        return html_error(413, message, path=request.url.path)
     return JSONResponse({"error": "too_large", "message": message}, status_code=413)
 
 

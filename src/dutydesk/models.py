@@ -6,6 +6,7 @@ import dutydesk.audit.models
 import dutydesk.escalation.models
 import dutydesk.heartbeats.models
 import dutydesk.notify.models
+import dutydesk.portal.models
 import dutydesk.swaps.models
 import dutydesk.tenants.models
 import dutydesk.tickets.models
@@ -24,6 +25,7 @@ _TABLE_MODULES = (
     dutydesk.escalation.models,
     dutydesk.heartbeats.models,
     dutydesk.notify.models,
+    dutydesk.portal.models,
     dutydesk.swaps.models,
     dutydesk.tenants.models,
     dutydesk.tickets.models,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi import Request
@@ -33,11 +34,38 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def html_error(status: int, message: str) -> HTMLResponse:
-    """An error page, standing on its own (it needs no database)."""
+@dataclass(frozen=True)
+class ErrorHome:
+    """Where an error page leads back to: the site's name in its header, and a link."""
+
+    href: str
+    label: str
+    site_name: str
+
+
+_STAFF_HOME = ErrorHome("/", "Go to the dashboard", "Dutydesk")
+# Parts of the site for people who are not staff, by path: their error pages lead back there,
+# never to the staff dashboard.
+_VISITOR_HOMES = (("/portal", ErrorHome("/portal/", "Go to the support portal", "Support")),)
+
+
+def error_home(path: str) -> ErrorHome:
+    """Where an error page at `path` leads back to."""
+    for prefix, home in _VISITOR_HOMES:
+        if path == prefix or path.startswith(prefix + "/"):
+            return home
+    return _STAFF_HOME
+
+
+def html_error(status: int, message: str, *, path: str = "/") -> HTMLResponse:
+    """An error page for a request to `path`, standing on its own (it needs no database)."""
+    home = error_home(path)
     context = {
         "heading": _HEADINGS.get(status, "That did not work"),
         "message": message[:1:].upper() + message[1:],
+        "home_href": home.href,
+        "home_label": home.label,
+        "site_name": home.site_name,
         "user": None,
         "page": None,
         "flash": None,
@@ -50,4 +78,5 @@ def html_error(status: int, message: str) -> HTMLResponse:
 
 def sign_in_redirect(error: SignInNeeded) -> Response:
     """To the sign-in form, coming back afterwards."""
-    return RedirectResponse(f"/sign-in?next={quote(error.next_url, safe='/')}", status_code=303)
+    target = f"{error.sign_in_path}?next={quote(error.next_url, safe='/')}"
+    return RedirectResponse(target, status_code=303)

@@ -1,7 +1,9 @@
 """What every page handler gets: the signed-in user, the team's time, rendering and redirects.
 
 Routes declare what they need with `AnyPage`, `SignedInPage`, `ResponderPage` or `AdminPage`,
-and forms with `PostedForm`, which has already checked the CSRF token.
+and forms with `PostedForm`, which has already checked the CSRF token. Pages for people who are
+not staff (the tenant portal) are built with `visitor_page` and `read_posted_form`, with their
+own session cookie and CSRF scope: they never read the staff session.
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ from dutydesk.web.security import (
     CSRF_FIELD,
     FLASH_COOKIE,
     SESSION_COOKIE,
+    STAFF_FORMS,
     VISITOR_COOKIE,
     ZONE_COOKIE,
-    csrf_binding,
-    csrf_token,
-    csrf_valid,
+    CsrfScope,
     new_visitor_id,
     set_cookie,
 )
@@ -40,11 +41,13 @@ from dutydesk.web.templating import iso_local, render_template
 
 
 class SignInNeeded(Exception):
-    """The page needs a signed-in user; the error mapper sends the browser to sign in."""
+    """The page needs a signed-in user; the error mapper sends the browser to sign in at
+    `sign_in_path` (the staff form unless said otherwise), and back to `next_url` after."""
 
-    def __init__(self, next_url: str) -> None:
+    def __init__(self, next_url: str, *, sign_in_path: str = "/sign-in") -> None:
         super().__init__(next_url)
         self.next_url = next_url
+        self.sign_in_path = sign_in_path
 
 
 @dataclass
@@ -59,13 +62,15 @@ class Page:
     has_team: bool
     viewer_zone: ZoneInfo | None
     flash: str | None
+    # Whose forms this page's CSRF token is for: staff pages unless built by `visitor_page`.
+    forms: CsrfScope = STAFF_FORMS
     _new_visitor: str | None = field(default=None, repr=False)
 
     @property
     def csrf(self) -> str:
         """The CSRF token for this browser's forms."""
-        binding = csrf_binding(self.request) or self._visitor()
-        return csrf_token(self.runtime.secret_key(), binding)
+        binding = self.forms.binding(self.request) or self._visitor()
+        return self.forms.token(self.runtime.secret_key(), binding)
 
     def _visitor(self) -> str:
         if self._new_visitor is None:
@@ -185,6 +190,26 @@ def get_page(request: Request, runtime: RuntimeDep) -> Page:
     )
 
 
+def visitor_page(request: Request, runtime: Runtime, forms: CsrfScope) -> Page:
+    """A page for someone who is not staff (a tenant in the portal): no staff user, whatever
+    cookies the browser has, and forms bound by `forms` (their own session cookie and scope)."""
+    with unit_of_work(runtime.read_sessions) as session:
+        team = find_team(session)
+        zone = ZoneInfo(team.timezone) if team is not None else ZoneInfo("UTC")
+    flash = request.cookies.get(FLASH_COOKIE)
+    return Page(
+        request=request,
+        runtime=runtime,
+        user=None,
+        zone=zone,
+        now=runtime.clock.now().astimezone(UTC),
+        has_team=team is not None,
+        viewer_zone=_viewer_zone(request.cookies.get(ZONE_COOKIE)),
+        flash=unquote(flash)[:500] if flash else None,
+        forms=forms,
+    )
+
+
 def _viewer_zone(name: str | None) -> ZoneInfo | None:
     if not name or len(name) > 64:
         return None
@@ -231,10 +256,15 @@ AdminPage = Annotated[Page, Depends(get_admin_page)]
 
 
 async def get_posted_form(request: Request, runtime: RuntimeDep) -> dict[str, str]:
-    """A posted form's fields (text only), after checking its CSRF token."""
+    """A posted staff form's fields (text only), after checking its CSRF token."""
+    return await read_posted_form(request, runtime, STAFF_FORMS)
+
+
+async def read_posted_form(request: Request, runtime: Runtime, forms: CsrfScope) -> dict[str, str]:
+    """A posted form's fields (text only), after checking its CSRF token in scope `forms`."""
     form = await request.form()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    if not csrf_valid(runtime.secret_key(), request, fields.get(CSRF_FIELD)):
+    if not forms.valid(runtime.secret_key(), request, fields.get(CSRF_FIELD)):
         raise Forbidden(
             "this form has expired or did not come from Dutydesk's own page:"
             " go back, reload the page and try again"
