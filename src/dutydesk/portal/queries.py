@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dutydesk.errors import NotFound
@@ -56,16 +56,18 @@ def tenant_tickets(session: Session, tenant_id: str, page: int = 1) -> TicketPag
     note does not move a ticket up the list.
     """
     page = max(1, page)
-    last_public = func.max(TicketMessage.created_at)
+    # Per ticket, through the index on ticket_messages.ticket_id: a join and a GROUP BY let
+    # PostgreSQL hash every tenant's messages to answer for one tenant's tickets.
+    last_public = (
+        select(func.max(TicketMessage.created_at))
+        .where(TicketMessage.ticket_id == Ticket.id, TicketMessage.kind.in_(PUBLIC_KINDS))
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
     activity = func.coalesce(last_public, Ticket.created_at)
     rows = session.execute(
         select(Ticket.id, activity)
-        .outerjoin(
-            TicketMessage,
-            and_(TicketMessage.ticket_id == Ticket.id, TicketMessage.kind.in_(PUBLIC_KINDS)),
-        )
         .where(Ticket.tenant_id == tenant_id)
-        .group_by(Ticket.id, Ticket.created_at)
         .order_by(activity.desc(), Ticket.id.desc())
         .limit(PAGE_SIZE + 1)
         .offset((page - 1) * PAGE_SIZE)

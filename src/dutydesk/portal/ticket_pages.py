@@ -23,7 +23,7 @@ from dutydesk.tenants.models import TenantContact
 from dutydesk.tickets.models import SUBJECT_LENGTH
 from dutydesk.tickets.service import BODY_LENGTH, Incoming, add_tenant_message, open_ticket
 from dutydesk.tickets.support import support_policy
-from dutydesk.web.forms import FormErrors, required
+from dutydesk.web.forms import FORM_ERROR, FormErrors, required
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,7 +68,7 @@ def reply(number: str, portal: TenantPage, form: PortalForm) -> Response:
                 add_tenant_message(session, support_policy(session), ticket, message, portal.now)
                 session.commit()
         except Conflict as error:  # closed: a new ticket follows it up
-            errors.add("body", error.message)
+            errors.add(FORM_ERROR, error.message)
             status = 409
         else:
             return portal.redirect(

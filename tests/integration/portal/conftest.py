@@ -89,12 +89,16 @@ def links_mailed(runtime: Runtime) -> int:
 
 @pytest.fixture
 def portal_client(runtime: Runtime) -> Iterator[Callable[..., PortalBrowser]]:
-    """`portal_client(address="198.51.100.7")`: a signed-out browser from that address."""
+    """`portal_client(address="198.51.100.7", https=False)`: a signed-out browser from that
+    address, reaching the service over HTTPS or plain HTTP."""
     clients: list[TestClient] = []
 
-    def open_at(address: str = "198.51.100.7") -> PortalBrowser:
+    def open_at(address: str = "198.51.100.7", *, https: bool = False) -> PortalBrowser:
         client = TestClient(
-            create_app(runtime), headers={"accept": "text/html"}, client=(address, 40000)
+            create_app(runtime),
+            base_url="https://testserver" if https else "http://testserver",
+            headers={"accept": "text/html"},
+            client=(address, 40000),
         )
         clients.append(client)
         return PortalBrowser(client, address)
