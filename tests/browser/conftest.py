@@ -81,6 +81,8 @@ class Server:
     url: str
     backend: str
     api_token: str
+    # The server's database, read directly where nothing else shows a thing (mailed links).
+    database_url: str = ""
 
     def api(self, method: str, path: str, **kwargs: Any) -> Any:
         """Call the JSON API as the admin; fails the test on an error answer."""
@@ -240,7 +242,7 @@ def server(
     # A module can name the public address the pages show in links (the screenshots do).
     public_url = getattr(request.module, "PUBLIC_URL", None)
     with running_server(database_url, folder, public_url) as base:
-        yield Server(url=base, backend=request.param, api_token=token)
+        yield Server(url=base, backend=request.param, api_token=token, database_url=database_url)
     # A page can fail without a test looking at it (a 500 on a link followed): the log tells.
     logged = (folder / "server.log").read_text()
     errors = [line for line in logged.splitlines() if line.startswith(SERVER_ERRORS)]
@@ -286,6 +288,72 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1, name="Who is on support")).to_be_visible()
+
+
+def mailed_portal_link(server: Server, email: str) -> str:
+    """The newest portal sign-in link mailed to `email`, read from the server's outbox (the
+    server mails nothing out in these tests: the message stays in the outbox, link and all)."""
+    engine = create_engine(server.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            mailed = connection.execute(
+                text(
+                    "SELECT text FROM outbox_messages WHERE destination = :email"
+                    " AND idempotency_key LIKE 'portal-link-%' ORDER BY id DESC LIMIT 1"
+                ),
+                {"email": email},
+            ).scalar()
+    finally:
+        engine.dispose()
+    assert mailed is not None, f"no sign-in link mailed to {email}"
+    return next(word for word in mailed.split() if "/portal/link?token=" in word)
+
+
+def portal_sign_in(page: Page, server: Server, email: str) -> None:
+    """Sign in to the tenant portal as a tenant does: ask for a link, follow it, confirm."""
+    page.goto("/portal/")
+    page.get_by_label("Your work e-mail address").fill(email)
+    page.get_by_role("button", name="E-mail me a sign-in link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    page.goto(mailed_portal_link(server, email))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Sign in as {email}?")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("status")).to_have_text("You are signed in.")
+
+
+def seed_portal_tenants(server: Server) -> dict[str, int]:
+    """Acme (with Ann) and Globex (with Gus), a ticket each opened for them with an internal
+    note and a public reply, through the API; returns the tickets' numbers by tenant."""
+    numbers = {}
+    for tenant, name, contact, subject in (
+        ("acme", "Acme", "ann@acme.com", "Deploys fail with 502"),
+        ("globex", "Globex", "gus@globex.com", "Database is slow"),
+    ):
+        server.api(
+            "POST",
+            "/api/v1/tenants",
+            json={"id": tenant, "name": name, "domains": [f"{tenant}.com"]},
+        )
+        server.api(
+            "POST",
+            f"/api/v1/tenants/{tenant}/contacts",
+            json={"email": contact, "name": name + " ops"},
+        )
+        ticket = server.api(
+            "POST",
+            "/api/v1/tickets",
+            json={"subject": subject, "body": "Since this morning.", "requester_email": contact},
+        )
+        numbers[tenant] = ticket["id"]
+        server.api("POST", f"/api/v1/tickets/{ticket['id']}/notes", json={"body": PORTAL_NOTE})
+        server.api(
+            "POST", f"/api/v1/tickets/{ticket['id']}/replies", json={"body": "We are looking."}
+        )
+    return numbers
+
+
+# Only ever in internal notes: no portal page may show it.
+PORTAL_NOTE = "INTERNAL: tenant on the churn list"
 
 
 def next_monday(now: datetime) -> datetime:

@@ -7,7 +7,14 @@ from collections.abc import Callable
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page
 
-from tests.browser.conftest import PHONE, RESPONDER_PAGES, sign_in
+from tests.browser.conftest import (
+    PHONE,
+    RESPONDER_PAGES,
+    Server,
+    mailed_portal_link,
+    seed_portal_tenants,
+    sign_in,
+)
 
 
 def violations(axe: Axe, page: Page) -> list[str]:
@@ -48,4 +55,35 @@ def test_a_form_with_errors_and_the_phone_layout_break_no_accessibility_rule(
     found += violations(axe, page)
     page.goto("/")
     found += violations(axe, page)
+    assert found == []
+
+
+def test_the_tenant_portals_pages_break_no_accessibility_rule(
+    new_context: Callable[..., BrowserContext], server: Server
+):
+    numbers = seed_portal_tenants(server)
+    axe = Axe()
+    found: list[str] = []
+    for viewport in ({}, {"viewport": PHONE}):
+        page = new_context(**viewport).new_page()
+        page.goto("/portal/")
+        found += violations(axe, page)
+        page.get_by_role("button", name="E-mail me a sign-in link").click()  # no address
+        assert page.locator(".error-summary").is_visible()
+        found += violations(axe, page)
+        page.get_by_label("Your work e-mail address").fill("ann@acme.com")
+        page.get_by_role("button", name="E-mail me a sign-in link").click()
+        found += violations(axe, page)  # check your e-mail
+        page.goto(mailed_portal_link(server, "ann@acme.com"))
+        found += violations(axe, page)  # sign in as …?
+        page.get_by_role("button", name="Sign in").click()
+        found += violations(axe, page)  # the list, with the flash
+        for path in (f"/portal/tickets/{numbers['acme']}", "/portal/new"):
+            page.goto(path)
+            found += violations(axe, page)
+        page.get_by_role("button", name="Open the ticket").click()  # nothing filled in
+        assert page.locator(".error-summary").is_visible()
+        found += violations(axe, page)
+        page.goto(f"/portal/tickets/{numbers['globex']}")  # not theirs: not found
+        found += violations(axe, page)
     assert found == []
