@@ -29,6 +29,11 @@ from dutydesk.logs import RedactSecrets, _redact_all, redact
         ),
         ('"POST /act/eyJ1.abc-_ HTTP/1.1" 303', '"POST /act/… HTTP/1.1" 303'),
         ('"GET /alerts/7 HTTP/1.1" 200', '"GET /alerts/7 HTTP/1.1" 200'),
+        # A portal sign-in link's token.
+        (
+            '"GET /portal/link?token=Abc-_123 HTTP/1.1" 200',
+            '"GET /portal/link?token=… HTTP/1.1" 200',
+        ),
         # Any letter case: refused by the routes, but logged all the same.
         (
             '"GET /ical/rotas/eng/S3CR3T.ICS HTTP/1.1" 404',
