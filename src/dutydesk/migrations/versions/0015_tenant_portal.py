@@ -1,8 +1,8 @@
 """the tenant portal: sign-in links mailed to tenants, their sessions, and link requests counted
 for throttling
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 import dutydesk.db
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
