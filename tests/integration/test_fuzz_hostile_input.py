@@ -125,6 +125,14 @@ def body_text(value: Any) -> str:
 
 def hostile_bodies(operation: dict[str, Any], key: str) -> Iterator[str]:
     content = operation.get("requestBody", {}).get("content", {})
+    if "text/csv" in content:
+        # A CSV upload: hostile text as a whole file, in its cells, and NULs the csv module
+        # refuses.
+        yield HOSTILE
+        yield f"id,name,domains,contacts\n{HOSTILE},{HOSTILE},{HOSTILE},{HOSTILE}\n"
+        yield "id,name\n\x00,\x00\n"
+        yield DEEP
+        return
     if "application/json" not in content:
         return
     base = plausible(content["application/json"]["schema"], "", key)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dutydesk.errors import NotFound
 from dutydesk.tickets.models import Ticket, TicketMessage
+from dutydesk.tickets.service import LARGEST_NUMBER
 
 # The kinds of message a tenant sees: their own and the team's public replies (never notes).
 PUBLIC_KINDS = ("tenant", "reply")
@@ -41,6 +42,8 @@ class TicketPage:
 def tenant_ticket(session: Session, tenant_id: str, ticket_id: int) -> Ticket:
     """The tenant's ticket with this number. NotFound, saying the same, when there is none or
     it is another tenant's: a tenant cannot tell the two apart."""
+    if not 1 <= ticket_id <= LARGEST_NUMBER:
+        raise NotFound(f"no ticket #{ticket_id}")
     ticket = session.scalar(
         select(Ticket).where(Ticket.id == ticket_id, Ticket.tenant_id == tenant_id)
     )

@@ -17,6 +17,9 @@ from dutydesk.tenants.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/tenants", tags=["tenants"])
+# The import has a path of its own: under /api/v1/tenants/ it would share its address with a
+# tenant named "import".
+imports_router = APIRouter(prefix="/api/v1/tenant-imports", tags=["tenants"])
 
 
 @router.get("", response_model=list[TenantRead])
@@ -82,8 +85,8 @@ def add_contact(
     return tenant_read(session, service.get_tenant(session, tenant_id))
 
 
-@router.post(
-    "/import",
+@imports_router.post(
+    "",
     response_model=ImportResult,
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )

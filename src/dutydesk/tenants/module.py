@@ -6,7 +6,10 @@ from dutydesk.contributions import Command, Module, Ref, Router
 
 MODULE = Module(
     name="tenants",
-    routers=(Router(Ref("dutydesk.tenants.api:router")),),
+    routers=(
+        Router(Ref("dutydesk.tenants.api:router")),
+        Router(Ref("dutydesk.tenants.api:imports_router")),
+    ),
     commands=(
         Command(
             "tenant",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from dutydesk.deps import CurrentUser, ReadSessionDep, Responder, SessionDep, TeamTimeDep
 from dutydesk.tickets import service
@@ -32,6 +32,9 @@ from dutydesk.tickets.support import support_policy
 from dutydesk.timeparse import check_range
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+# A ticket's number as the database can hold it (PostgreSQL's integer): a larger one is a 422,
+# not an overflow deep in the driver.
+TicketNumber = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @router.get("", response_model=list[TicketRead])
@@ -103,7 +106,7 @@ def open_ticket(
 
 @router.get("/{ticket_id}", response_model=TicketDetail)
 def get_ticket(
-    ticket_id: int, _user: CurrentUser, session: ReadSessionDep, team_time: TeamTimeDep
+    ticket_id: TicketNumber, _user: CurrentUser, session: ReadSessionDep, team_time: TeamTimeDep
 ) -> TicketDetail:
     """A ticket with its thread, followers and triage history."""
     return _detail(session, ticket_id, team_time)
@@ -111,7 +114,7 @@ def get_ticket(
 
 @router.post("/{ticket_id}/replies", response_model=MessageRead, status_code=201)
 def reply(
-    ticket_id: int,
+    ticket_id: TicketNumber,
     body: ReplyCreate,
     user: Responder,
     session: SessionDep,
@@ -135,7 +138,11 @@ def reply(
 
 @router.post("/{ticket_id}/notes", response_model=MessageRead, status_code=201)
 def add_note(
-    ticket_id: int, body: NoteCreate, user: Responder, session: SessionDep, team_time: TeamTimeDep
+    ticket_id: TicketNumber,
+    body: NoteCreate,
+    user: Responder,
+    session: SessionDep,
+    team_time: TeamTimeDep,
 ) -> MessageRead:
     """An internal note: staff see it, the tenant never does."""
     ticket = service.get_ticket(session, ticket_id)
@@ -148,7 +155,7 @@ def add_note(
 
 @router.post("/{ticket_id}/priority", response_model=TicketDetail)
 def set_priority(
-    ticket_id: int,
+    ticket_id: TicketNumber,
     body: PriorityChange,
     user: Responder,
     session: SessionDep,
@@ -171,7 +178,7 @@ def set_priority(
 
 @router.post("/{ticket_id}/status", response_model=TicketDetail)
 def set_status(
-    ticket_id: int,
+    ticket_id: TicketNumber,
     body: StatusChange,
     user: Responder,
     session: SessionDep,
@@ -193,7 +200,7 @@ def set_status(
 
 @router.post("/{ticket_id}/assignee", response_model=TicketDetail)
 def assign(
-    ticket_id: int,
+    ticket_id: TicketNumber,
     body: AssigneeChange,
     user: Responder,
     session: SessionDep,
@@ -208,7 +215,7 @@ def assign(
 
 @router.post("/{ticket_id}/followers", response_model=TicketDetail)
 def follow(
-    ticket_id: int,
+    ticket_id: TicketNumber,
     body: FollowerAdd,
     user: Responder,
     session: SessionDep,
@@ -221,7 +228,7 @@ def follow(
     return _detail(session, ticket_id, team_time)
 
 
-def _detail(session: SessionDep, ticket_id: int, team_time: TeamTimeDep) -> TicketDetail:
+def _detail(session: SessionDep, ticket_id: TicketNumber, team_time: TeamTimeDep) -> TicketDetail:
     ticket = service.get_ticket(session, ticket_id)
     return ticket_detail(
         ticket,

@@ -39,6 +39,8 @@ from dutydesk.tickets.support import engineer_on_support
 from dutydesk.tickets.webhooks import CREATED, SOLVED, send_event
 
 REASON_LENGTH = 1000
+# Ticket numbers are PostgreSQL integers.
+LARGEST_NUMBER = 2_147_483_647
 # The longest message body kept (a pasted log can be long; a mail bomb is not kept whole).
 BODY_LENGTH = 200_000
 
@@ -56,7 +58,9 @@ class Incoming:
 
 
 def get_ticket(session: Session, ticket_id: int) -> Ticket:
-    """The ticket with this number, or NotFound."""
+    """The ticket with this number, or NotFound (a number larger than the column holds too)."""
+    if not 1 <= ticket_id <= LARGEST_NUMBER:
+        raise NotFound(f"no ticket #{ticket_id}")
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
         raise NotFound(f"no ticket #{ticket_id}")

@@ -88,7 +88,7 @@ globex,Globex,globex.io,
 
 def test_csv_import_through_the_api(api, as_admin):
     imported = api.post(
-        "/api/v1/tenants/import",
+        "/api/v1/tenant-imports",
         content=CSV.encode(),
         headers={**as_admin, "Content-Type": "text/csv"},
     )
@@ -100,7 +100,7 @@ def test_csv_import_through_the_api(api, as_admin):
         {"email": "ops@acme.com", "name": None},
     ]
     again = api.post(
-        "/api/v1/tenants/import",
+        "/api/v1/tenant-imports",
         content=CSV.encode(),
         headers={**as_admin, "Content-Type": "text/csv"},
     )

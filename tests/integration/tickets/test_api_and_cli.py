@@ -127,3 +127,10 @@ def test_the_cli_opens_answers_and_lists(cli, example_team):
     )
     missing = cli("ticket", "show", "5")
     assert (missing.code, missing.err.strip()) == (2, "dutydesk: error: no ticket #5")
+
+
+def test_a_number_larger_than_any_ticket_is_not_found_not_a_crash(api, cli, example_team):
+    assert api.get("/api/v1/tickets/99999999999999999999").status_code == 422
+    assert api.get("/api/v1/tickets/2147483648").status_code == 422
+    huge = cli("ticket", "show", "99999999999999999999")
+    assert (huge.code, huge.err.strip()) == (2, "dutydesk: error: no ticket #99999999999999999999")
