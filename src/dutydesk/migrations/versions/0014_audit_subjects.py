@@ -1,0 +1,49 @@
+"""what an audit entry is about (`subject`, "ticket:12"), so that one ticket's history is one
+index search; entries of tickets already recorded get theirs from their details
+
+Revision ID: 0014
+Revises: 0013
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("audit_entries", sa.Column("subject", sa.String(length=80), nullable=True))
+    op.create_index("ix_audit_entries_subject_at", "audit_entries", ["subject", "at"])
+    entries = sa.table(
+        "audit_entries",
+        sa.column("id", sa.Integer),
+        sa.column("action", sa.String),
+        sa.column("details", sa.JSON),
+        sa.column("subject", sa.String),
+    )
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(entries.c.id, entries.c.details).where(entries.c.action.like("ticket.%"))
+    ).all()
+    filed = [
+        {"entry_id": entry_id, "subject": f"ticket:{details['ticket']}"}
+        for entry_id, details in rows
+        if isinstance(details, dict) and isinstance(details.get("ticket"), int)
+    ]
+    if filed:
+        connection.execute(
+            entries.update()
+            .where(entries.c.id == sa.bindparam("entry_id"))
+            .values(subject=sa.bindparam("subject")),
+            filed,
+        )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_audit_entries_subject_at", table_name="audit_entries")
+    op.drop_column("audit_entries", "subject")
