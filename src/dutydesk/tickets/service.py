@@ -466,16 +466,34 @@ class Queue:
     after: QueuePlace | None = None
 
 
-def list_tickets(session: Session, queue: Queue) -> Sequence[Ticket]:
+def list_tickets(session: Session, queue: Queue) -> list[Ticket]:
     """The tickets of a queue, the answer due soonest first (then those with none, newest)."""
-    query = select(Ticket).where(*_queue_filters(queue))
-    if queue.after is not None:
-        query = query.where(_after(queue.after))
-    return session.scalars(
-        query.order_by(
-            Ticket.answer_due_at.is_(None), Ticket.answer_due_at, Ticket.id.desc()
-        ).limit(max(1, min(queue.limit, 1000)))
-    ).all()
+    filters = _queue_filters(queue)
+    limit = max(1, min(queue.limit, 1000))
+    place = queue.after
+    found: list[Ticket] = []
+    # Two reads in the queue's order, each an index walk that stops at the limit (an ORDER BY
+    # on "due is null" first would sort every open ticket for each page): the answers due,
+    # soonest first, then the clocks with none due (paused), newest first.
+    if place is None or place.due_at is not None:
+        due = select(Ticket).where(*filters, Ticket.answer_due_at.is_not(None))
+        if place is not None:
+            due = due.where(
+                or_(
+                    Ticket.answer_due_at > place.due_at,
+                    and_(Ticket.answer_due_at == place.due_at, Ticket.id < place.ticket_id),
+                )
+            )
+        ordered = due.order_by(Ticket.answer_due_at, Ticket.id.desc()).limit(limit)
+        found += session.scalars(ordered).all()
+    # "Due before" never holds for an answer with no due time.
+    if len(found) < limit and queue.due_before is None:
+        none_due = select(Ticket).where(*filters, Ticket.answer_due_at.is_(None))
+        if place is not None and place.due_at is None:
+            none_due = none_due.where(Ticket.id < place.ticket_id)
+        newest = none_due.order_by(Ticket.id.desc()).limit(limit - len(found))
+        found += session.scalars(newest).all()
+    return found
 
 
 def count_tickets(session: Session, queue: Queue) -> int:
@@ -500,17 +518,6 @@ def _queue_filters(queue: Queue) -> list[ColumnElement[bool]]:
     if queue.due_before is not None:
         filters.append(Ticket.answer_due_at < queue.due_before)
     return filters
-
-
-def _after(place: QueuePlace) -> ColumnElement[bool]:
-    """The tickets after `place` in the order (due soonest, then none due; newest first)."""
-    if place.due_at is None:
-        return and_(Ticket.answer_due_at.is_(None), Ticket.id < place.ticket_id)
-    return or_(
-        Ticket.answer_due_at > place.due_at,
-        and_(Ticket.answer_due_at == place.due_at, Ticket.id < place.ticket_id),
-        Ticket.answer_due_at.is_(None),
-    )
 
 
 def priority_changes(session: Session, ticket_id: int) -> Sequence[TicketPriorityChange]:

@@ -1,5 +1,6 @@
 """what an audit entry is about (`subject`, "ticket:12"), so that one ticket's history is one
-index search; entries of tickets already recorded get theirs from their details
+index search (entries of tickets already recorded get theirs from their details); the ticket
+queue's indexes: each status's and each assignee's tickets in due order
 
 Revision ID: 0014
 Revises: 0013
@@ -17,6 +18,15 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_index("ix_tickets_status_answer_due_at", "tickets", ["status", "answer_due_at"])
+    op.create_index(
+        "ix_tickets_assignee_id_status_answer_due_at",
+        "tickets",
+        ["assignee_id", "status", "answer_due_at"],
+    )
+    # Both served by the new ones' first columns.
+    op.drop_index("ix_tickets_answer_due_at", table_name="tickets")
+    op.drop_index("ix_tickets_assignee_id", table_name="tickets")
     op.add_column("audit_entries", sa.Column("subject", sa.String(length=80), nullable=True))
     op.create_index("ix_audit_entries_subject_at", "audit_entries", ["subject", "at"])
     entries = sa.table(
@@ -45,5 +55,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.create_index("ix_tickets_assignee_id", "tickets", ["assignee_id"])
+    op.create_index("ix_tickets_answer_due_at", "tickets", ["answer_due_at"])
+    op.drop_index("ix_tickets_assignee_id_status_answer_due_at", table_name="tickets")
+    op.drop_index("ix_tickets_status_answer_due_at", table_name="tickets")
     op.drop_index("ix_audit_entries_subject_at", table_name="audit_entries")
     op.drop_column("audit_entries", "subject")
