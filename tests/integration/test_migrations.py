@@ -55,9 +55,9 @@ def test_the_cheap_schema_check_reads_the_revisions_as_alembic_does(database_url
 
 
 def test_ticket_entries_already_logged_are_filed_under_their_ticket(tmp_path):
-    """Migration 0015 gives the audit entries of tickets opened before it their subject."""
+    """Migration 0016 gives the audit entries of tickets opened before it their subject."""
     engine = make_engine(f"sqlite:///{tmp_path / 'older.sqlite3'}")
-    migrate.upgrade(engine, "0014")
+    migrate.upgrade(engine, "0015")
     logged = [
         ("ticket.open", {"ticket": 7, "status": "new", "priority": None}),
         ("ticket.reply", {"ticket": 7, "status": "open", "priority": "P2"}),
