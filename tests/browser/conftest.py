@@ -135,10 +135,11 @@ def seed(database_url: str) -> str:
     run_cli(database_url, "apply", str(EXAMPLE_TEAM))
     summary = "Disk almost full on db-1 (93%), writes may fail within the hour"
     run_cli(database_url, "alert", "trigger", "platform-api", "--summary", summary)
-    run_cli(database_url, "tenant", "add", "acme", "Acme Ltd", "--domain", "acme.com")
+    # Not Acme or Globex, which the portal's tests add themselves.
+    run_cli(database_url, "tenant", "add", "initech", "Initech", "--domain", "initech.example")
     run_cli(
         database_url,
-        *("ticket", "open", "Deploys to eu-west fail with 502", "--from", "ops@acme.com"),
+        *("ticket", "open", "Deploys to eu-west fail with 502", "--from", "ops@initech.example"),
         *("--priority", "P2", "--body", "Since 09:00 every cf push fails.\nOur users see errors."),
     )
     for username, role, person in USERS:

@@ -65,7 +65,7 @@ def busy_week(server: Server) -> datetime:
 
 
 # Tenants and their tickets for the queue: (tenant, subject, priority, what the tenant wrote).
-TENANTS = (("globex", "Globex", "globex.io"), ("initech", "Initech", "initech.example"))
+TENANTS = (("acme", "Acme Ltd", "acme.com"), ("globex", "Globex", "globex.io"))
 TICKETS = (
     (
         "acme.com",

@@ -16,11 +16,11 @@ from tests.browser.conftest import Server, sign_in
 
 
 def open_ticket(server: Server, subject: str, **fields: str) -> int:
-    """A ticket from ops@acme.com (Acme Ltd), opened as the admin through the API."""
+    """A ticket from ops@initech.example (Initech), opened as the admin through the API."""
     body = {
         "subject": subject,
         "body": "Since 09:00 every cf push fails.",
-        "requester_email": "ops@acme.com",
+        "requester_email": "ops@initech.example",
     }
     return int(server.api("POST", "/api/v1/tickets", json=body | fields)["id"])
 
@@ -36,7 +36,7 @@ def reply_and_send(page: Page, server: Server, ticket: int) -> None:
     page.get_by_role("button", name="Preview the reply").click()
 
     preview = page.get_by_role("region", name="Check your reply: nothing has been sent yet")
-    expect(preview).to_contain_text("ops@acme.com")
+    expect(preview).to_contain_text("ops@initech.example")
     expect(preview).to_contain_text(f"[#{ticket}] ")
     expect(preview.locator(".mail__body")).to_contain_text(
         "Which app is it?\nAnd since when exactly?"
@@ -45,7 +45,7 @@ def reply_and_send(page: Page, server: Server, ticket: int) -> None:
 
     page.get_by_role("button", name="Send the reply").click()
 
-    expect(page.locator(".flash")).to_contain_text("is on its way to ops@acme.com")
+    expect(page.locator(".flash")).to_contain_text("is on its way to ops@initech.example")
     expect(page.locator(".message--reply .message__body")).to_have_text(
         "Which app is it?\nAnd since when exactly?"
     )
@@ -61,7 +61,7 @@ def test_a_responder_finds_a_ticket_in_the_queue_and_answers_it(page: Page, serv
     expect(page.get_by_role("heading", level=1, name="Tickets")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Routes return 404 after a deploy")
     expect(row).to_contain_text("P1")
-    expect(row).to_contain_text("Acme Ltd")
+    expect(row).to_contain_text("Initech")
     expect(row.locator(".countdown")).to_have_text(re.compile(r"^(in \d|overdue by|due now)"))
     row.get_by_role("link", name="Routes return 404 after a deploy").click()
 
@@ -98,12 +98,12 @@ def test_a_responder_opens_a_ticket_for_a_tenant(page: Page, server: Server):
     page.goto("/tickets")
     page.get_by_role("link", name="Open a ticket").click()
     page.get_by_label("Subject").fill("Quota increase for the staging org")
-    page.get_by_label("Requester's e-mail address").fill("lead@acme.com")
+    page.get_by_label("Requester's e-mail address").fill("lead@initech.example")
     page.get_by_label("What the tenant asked").fill("We need 40 GB more memory.")
     page.get_by_role("button", name="Open the ticket").click()
 
     expect(page.locator(".flash")).to_contain_text("is open: Quota increase for the staging org")
-    expect(page.locator(".summary-list")).to_contain_text("Acme Ltd (acme)")
+    expect(page.locator(".summary-list")).to_contain_text("Initech (initech)")
 
 
 def test_a_viewer_reads_tickets_but_sees_no_forms(page: Page, server: Server):
