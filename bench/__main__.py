@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import cli, events, first_page, mail_parse, metrics, oncall, outbox, pages
+from bench import cli, events, first_page, mail_parse, metrics, oncall, outbox, pages, ticket_queue
 
 
 def main() -> None:
@@ -13,6 +13,7 @@ def main() -> None:
     oncall.run()
     outbox.run()
     pages.run()
+    ticket_queue.run()
     events.run()
     metrics.run()
     first_page.run()

@@ -61,6 +61,9 @@ RESPONDER_PAGES = (
     "/audit",
     "/alerts",
     "/alerts/1",  # the alert `seed` raises
+    "/tickets",
+    "/tickets/1",  # the ticket `seed` opens
+    "/tickets/new",
 )
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
@@ -126,11 +129,19 @@ def run_cli(database_url: str, *args: str, stdin: str = "") -> str:
 
 
 def seed(database_url: str) -> str:
-    """The example team and a user for each role, made with the CLI; returns an admin token."""
+    """The example team, an alert, a tenant with a ticket and a user for each role, made with
+    the CLI; returns an admin token."""
     run_cli(database_url, "db", "upgrade")
     run_cli(database_url, "apply", str(EXAMPLE_TEAM))
     summary = "Disk almost full on db-1 (93%), writes may fail within the hour"
     run_cli(database_url, "alert", "trigger", "platform-api", "--summary", summary)
+    # Not Acme or Globex, which the portal's tests add themselves.
+    run_cli(database_url, "tenant", "add", "initech", "Initech", "--domain", "initech.example")
+    run_cli(
+        database_url,
+        *("ticket", "open", "Deploys to eu-west fail with 502", "--from", "ops@initech.example"),
+        *("--priority", "P2", "--body", "Since 09:00 every cf push fails.\nOur users see errors."),
+    )
     for username, role, person in USERS:
         linked = ["--person", person] if person else []
         add = ["user", "add", username, "--role", role, *linked, "--password-stdin"]

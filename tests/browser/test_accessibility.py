@@ -55,6 +55,16 @@ def test_a_form_with_errors_and_the_phone_layout_break_no_accessibility_rule(
     found += violations(axe, page)
     page.goto("/")
     found += violations(axe, page)
+    # A ticket's page with a refused form, then with a reply's preview.
+    page.goto("/tickets/1")
+    page.get_by_label("Priority", exact=True).select_option("P1")
+    page.get_by_role("button", name="Set the priority").click()  # no reason given
+    assert page.locator(".error-summary").is_visible()
+    found += violations(axe, page)
+    page.get_by_label("Your reply").fill("Which region are you in?")
+    page.get_by_role("button", name="Preview the reply").click()
+    assert page.locator(".mail-preview").is_visible()
+    found += violations(axe, page)
     assert found == []
 
 

@@ -2,7 +2,8 @@
 
 They are written to build/screenshots/; `make screenshots` copies them to docs/screenshots/.
 The server has a little more than the example team: a swap taken, a swap request offered to
-alice (who is signed in), an override and break cover, so the pages show what they can show.
+alice (who is signed in), an override and break cover, and a few tenants' tickets, one of them
+answered, noted and triaged, so the pages show what they can show.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, Server, next_monday, sign_in
 
@@ -63,6 +64,90 @@ def busy_week(server: Server) -> datetime:
     return first
 
 
+# Tenants and their tickets for the queue: (tenant, subject, priority, what the tenant wrote).
+TENANTS = (("acme", "Acme Ltd", "acme.com"), ("globex", "Globex", "globex.io"))
+TICKETS = (
+    (
+        "acme.com",
+        "Apps in eu-west return 502 since the 09:00 deploy",
+        "P1",
+        "Every app behind the eu-west router answers 502 since about 09:00.\n"
+        "Our status page is red; customers are phoning.",
+    ),
+    (
+        "globex.io",
+        "cf push fails: staging org is out of memory quota",
+        "P3",
+        "Pushing to staging fails with 'memory quota exceeded'.",
+    ),
+    (
+        "initech.example",
+        "Request for a Redis service broker",
+        "P4",
+        "Could the platform offer a managed Redis?",
+    ),
+    (
+        "acme.com",
+        "Custom domain www.acme.com does not resolve",
+        None,
+        "We added the domain yesterday and it still does not resolve.",
+    ),
+    (
+        "globex.io",
+        "Logs arrive about 20 minutes late",
+        "P2",
+        "Our log drain shows lines 20 minutes after they were written.",
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def busy_desk(server: Server, chromium: Browser) -> int:
+    """Tickets from three tenants; the P1 picked up by alice, answered and noted by her on its
+    page; the logs ticket waiting on its tenant. Returns the P1's number."""
+    for tenant, name, domain in TENANTS:
+        server.api(
+            "POST", "/api/v1/tenants", json={"id": tenant, "name": name, "domains": [domain]}
+        )
+    numbers = []
+    for domain, subject, priority, body in TICKETS:
+        made = server.api(
+            "POST",
+            "/api/v1/tickets",
+            json={"subject": subject, "body": body, "requester_email": f"ops@{domain}"},
+        )
+        numbers.append(int(made["id"]))
+        if priority:
+            reason = "impact confirmed with the tenant"
+            server.api(
+                "POST",
+                f"/api/v1/tickets/{made['id']}/priority",
+                json={"priority": priority, "reason": reason},
+            )
+    urgent, logs = numbers[0], numbers[-1]
+    server.api("POST", f"/api/v1/tickets/{logs}/status", json={"status": "pending"})
+    server.api("POST", f"/api/v1/tickets/{urgent}/followers", json={"person": "carol"})
+    context = chromium.new_context(base_url=server.url, viewport=DESKTOP)
+    page = context.new_page()
+    sign_in(page, "alice")
+    page.goto(f"/tickets/{urgent}")
+    page.get_by_label("Assignee").select_option(label="Me (Alice Archer)")
+    page.get_by_role("button", name="Assign").click()
+    page.get_by_label("Note for the team").fill(
+        "The router pods were redeployed at 08:58; checking."
+    )
+    page.get_by_role("button", name="Add the note").click()
+    page.get_by_label("Your reply").fill(
+        "We are looking into it now: the eu-west routers were redeployed at 08:58.\n"
+        "Next update within the hour."
+    )
+    page.get_by_role("button", name="Preview the reply").click()
+    page.get_by_role("button", name="Send the reply").click()
+    expect(page.locator(".flash")).to_contain_text("is on its way")
+    context.close()
+    return urgent
+
+
 def shoot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
@@ -105,3 +190,26 @@ def test_alerts_screenshot(new_context: Callable[..., BrowserContext], width: st
     expect(page.get_by_role("button", name="Acknowledge alert 1")).to_be_visible()
 
     assert shoot(page, f"alerts-{width}").stat().st_size > 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ticket_queue_screenshot(
+    new_context: Callable[..., BrowserContext], busy_desk: int, width: str
+):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    sign_in(page, "alice")
+    page.goto("/tickets")
+    expect(page.get_by_role("heading", level=1, name="Tickets")).to_be_visible()
+    expect(page.locator("table.queue tbody tr")).to_have_count(len(TICKETS) + 1)
+
+    assert shoot(page, f"tickets-{width}").stat().st_size > 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ticket_screenshot(new_context: Callable[..., BrowserContext], busy_desk: int, width: str):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    sign_in(page, "alice")
+    page.goto(f"/tickets/{busy_desk}")
+    expect(page.locator(".message")).to_have_count(3)
+
+    assert shoot(page, f"ticket-{width}").stat().st_size > 0

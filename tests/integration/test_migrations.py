@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from dutydesk import migrate, schema_check
 from dutydesk.db import make_engine
@@ -50,3 +52,34 @@ def test_the_cheap_schema_check_reads_the_revisions_as_alembic_does(database_url
         alembic_current = MigrationContext.configure(connection).get_current_revision()
     assert schema_check.current_revision(engine) == alembic_current
     engine.dispose()
+
+
+def test_ticket_entries_already_logged_are_filed_under_their_ticket(tmp_path):
+    """Migration 0016 gives the audit entries of tickets opened before it their subject."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'older.sqlite3'}")
+    migrate.upgrade(engine, "0015")
+    logged = [
+        ("ticket.open", {"ticket": 7, "status": "new", "priority": None}),
+        ("ticket.reply", {"ticket": 7, "status": "open", "priority": "P2"}),
+        ("override.add", {"id": 3, "person": "carol"}),
+    ]
+    with engine.begin() as connection:
+        for action, details in logged:
+            connection.execute(
+                text(
+                    "INSERT INTO audit_entries (at, actor, action, rota_id, summary, details)"
+                    " VALUES ('2026-01-14 10:00:00.000000', 'cli', :action, NULL, 's', :details)"
+                ),
+                {"action": action, "details": json.dumps(details)},
+            )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        subjects = connection.execute(
+            text("SELECT action, subject FROM audit_entries ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in subjects] == [
+        ("ticket.open", "ticket:7"),
+        ("ticket.reply", "ticket:7"),
+        ("override.add", None),
+    ]

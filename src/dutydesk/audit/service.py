@@ -36,13 +36,16 @@ def record(
     summary: str,
     details: dict[str, Any],
     now: datetime,
+    subject: str | None = None,
 ) -> AuditEntry:
-    """Add an entry to the log; it is committed (or rolled back) with the change it describes."""
+    """Add an entry to the log; it is committed (or rolled back) with the change it describes.
+    `subject` names the one thing it is about, as `subject_history` finds it ("ticket:12")."""
     entry = AuditEntry(
         at=now,
         actor=actor,
         action=action,
         rota_id=rota_id,
+        subject=subject,
         # A summary is for people; cut rather than fail the change it describes.
         summary=summary[:SUMMARY_LENGTH],
         details=details,
@@ -84,6 +87,21 @@ def list_entries(
         query = query.where(AuditEntry.at < until)
     entries = session.scalars(
         query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    ).all()
+    return _with_people(session, entries)
+
+
+def subject_history(
+    session: Session, subject: str, *, limit: int = DEFAULT_LIMIT
+) -> list[AuditRecord]:
+    """The entries about one thing ("ticket:12"), newest first: one index search."""
+    if not 1 <= limit <= LARGEST_LIMIT:
+        raise Invalid(f"limit: must be between 1 and {LARGEST_LIMIT}")
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.subject == subject)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
     ).all()
     return _with_people(session, entries)
 

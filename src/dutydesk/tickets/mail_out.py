@@ -25,6 +25,11 @@ def ticket_subject(ticket: Ticket) -> str:
     return f"[#{ticket.id}] {ticket.subject}"
 
 
+def reply_mail_key(reply_id: int) -> str:
+    """The outbox key of a reply's mail: one mail per reply, whatever retries."""
+    return f"ticket-reply-{reply_id}"
+
+
 def queue_reply_mail(session: Session, ticket: Ticket, reply: TicketMessage, now: datetime) -> bool:
     """E-mail a public reply to the requester; False when the ticket has no address to answer."""
     if ticket.requester_email is None:
@@ -65,7 +70,7 @@ def queue_reply_mail(session: Session, ticket: Ticket, reply: TicketMessage, now
             "Reply to this e-mail to answer; keep [#"
             f"{ticket.id}] in the subject."
         ),
-        idempotency_key=f"ticket-reply-{reply.id}",
+        idempotency_key=reply_mail_key(reply.id),
         now=now,
         payload={
             "email": {

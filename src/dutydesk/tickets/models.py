@@ -47,6 +47,14 @@ class Ticket(Base):
         # The SLA cycle's question on every pass: which running clocks have a reminder due.
         Index("ix_tickets_next_reminder_at", "next_reminder_at"),
         Index("ix_tickets_status_priority", "status", "priority"),
+        # The queue, a page at a time: each status's answers in due order (list_tickets reads
+        # a page's worth from each and stops), and its counts from the index alone.
+        Index("ix_tickets_status_answer_due_at", "status", "answer_due_at"),
+        # Mine and unassigned the same way: a person's (or nobody's) tickets by status, in due
+        # order. Its first column serves the foreign key's lookups too.
+        Index(
+            "ix_tickets_assignee_id_status_answer_due_at", "assignee_id", "status", "answer_due_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -59,9 +67,7 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16))
     # None until triage gives one: an untriaged ticket has its own target.
     priority: Mapped[str | None] = mapped_column(String(2))
-    assignee_id: Mapped[str | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), index=True
-    )
+    assignee_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str | None] = mapped_column(String(64))
     external_url: Mapped[str | None] = mapped_column(String(500))
@@ -78,7 +84,7 @@ class Ticket(Base):
     clock_kind: Mapped[str | None] = mapped_column(String(16))
     clock_running_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     clock_used_seconds: Mapped[int] = mapped_column(Integer, default=0)
-    answer_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    answer_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The next reminder (50%, 75% of the target, then the breach) not yet sent; None: none.
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_reminder_stage: Mapped[int | None] = mapped_column(Integer)

@@ -1,13 +1,33 @@
-"""What tickets add to Dutydesk: tenant tickets answered on time — the queue, the API and
-`dutydesk ticket`, the reminders, and the team file's `support:`."""
+"""What tickets add to Dutydesk: tenant tickets answered on time — the queue and ticket pages,
+the dashboard's panel, the API and `dutydesk ticket`, the reminders, and the team file's
+`support:`."""
 
 from __future__ import annotations
 
-from dutydesk.contributions import Command, CycleEntry, Module, Ref, Router, TeamSection
+from dutydesk.contributions import (
+    Command,
+    CycleEntry,
+    Module,
+    NavEntry,
+    Panel,
+    Ref,
+    Router,
+    TeamSection,
+)
 
 MODULE = Module(
     name="tickets",
-    routers=(Router(Ref("dutydesk.tickets.api:router")),),
+    routers=(
+        Router(Ref("dutydesk.tickets.api:router")),
+        Router(Ref("dutydesk.tickets.pages:router"), kind="page"),
+    ),
+    navigation=(NavEntry("tickets", "/tickets", "Tickets", order=25),),
+    # In the main column, above your own shifts: tickets near breach are the day's work.
+    panels=(
+        Panel(
+            "tickets", order=25, place="main", build=Ref("dutydesk.tickets.panels:tickets_panel")
+        ),
+    ),
     commands=(
         Command(
             "ticket",

@@ -1,23 +1,28 @@
-"""The queue and the tickets cycle find their tickets through an index, however many tickets
-there are: with thousands open and more solved, no query reads the tickets or their messages
-whole (see tests/query_plans.py for how plans are read)."""
+"""The queue, the ticket pages and the tickets cycle find their tickets through an index, however
+many tickets there are: with thousands open and more solved, no query reads the tickets, their
+messages or the audit log whole (see tests/query_plans.py for how plans are read)."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import insert, text
 
+from dutydesk.audit.models import AuditEntry
 from dutydesk.db import unit_of_work
+from dutydesk.tenants.models import Tenant
 from dutydesk.tickets import service
 from dutydesk.tickets.due import tickets_due
 from dutydesk.tickets.models import Ticket, TicketMessage
+from dutydesk.tickets.page_views import names, view_ticket
+from dutydesk.tickets.panels import tickets_panel
 from tests.query_plans import captured_statements, explain
 
 TICKETS = 3000
-_SQLITE_SCAN = re.compile(r"^SCAN (tickets|ticket_messages)\b")
-_POSTGRES_SCAN = re.compile(r"Seq Scan on (tickets|ticket_messages)\b")
+_SQLITE_SCAN = re.compile(r"^SCAN (tickets|ticket_messages|audit_entries)\b")
+_POSTGRES_SCAN = re.compile(r"Seq Scan on (tickets|ticket_messages|audit_entries)\b")
 
 
 def seed(runtime, now):
@@ -33,6 +38,7 @@ def seed(runtime, now):
             "requester_email": f"ops{n % 97}@acme.com",
             "priority": ("P1", "P2", "P3", "P4", None)[n % 5],
             "assignee_id": "carol" if n % 4 == 0 else None,
+            "tenant_id": "acme" if n % 3 == 0 else None,
             "source": "mail",
             "created_at": now - timedelta(days=n % 60),
             "updated_at": now,
@@ -40,7 +46,23 @@ def seed(runtime, now):
         for n, row in enumerate(rows)
     ]
     with runtime.engine.begin() as connection:
+        connection.execute(insert(Tenant), [{"id": "acme", "name": "Acme", "created_at": now}])
         connection.execute(insert(Ticket), rows)
+        # Every ticket's opening in the audit log, as the service files it.
+        connection.execute(
+            insert(AuditEntry),
+            [
+                {
+                    "at": now,
+                    "actor": "mail",
+                    "action": "ticket.open",
+                    "summary": f"opened ticket #{n + 1}",
+                    "details": {"ticket": n + 1},
+                    "subject": service.audit_subject(n + 1),
+                }
+                for n in range(TICKETS)
+            ],
+        )
         connection.execute(
             insert(TicketMessage),
             [
@@ -88,6 +110,25 @@ def test_the_queue_and_the_tickets_cycle_read_no_table_whole(runtime, clock, exa
                 assert service.list_tickets(session, queue)
             ticket = service.get_ticket(session, 7)
             service.thread_of(session, ticket.id)
+        # The pages: a queue's count and its next page (after a due time, and after the paused
+        # ones' none), one ticket's page, the dashboard's panel.
+        with unit_of_work(runtime.read_sessions) as session:
+            for queue in (
+                service.Queue(),
+                service.Queue(unassigned=True),
+                service.Queue(tenant_id="acme"),
+                service.Queue(assignee_id="carol"),
+                service.Queue(due_before=now + timedelta(hours=1)),
+            ):
+                assert service.count_tickets(session, queue)
+            place = service.QueuePlace(now + timedelta(minutes=300), 1500)
+            assert service.list_tickets(session, service.Queue(limit=101, after=place))
+            paused = service.QueuePlace(None, 2000)
+            assert service.list_tickets(session, service.Queue(limit=101, after=paused))
+            view = view_ticket(session, 7, names(session), now)
+            assert view.history and view.thread
+            board = SimpleNamespace(page=SimpleNamespace(now=now), session=session, person_names={})
+            assert tickets_panel(board).context["open_count"] > 0
         clock.set(now + timedelta(minutes=30))
         assert tickets_due(runtime, "plans") > 0
     plans = explain(runtime, statements)
