@@ -23,7 +23,10 @@ def list_tenants(session: Session) -> Sequence[Tenant]:
 
 
 def get_tenant(session: Session, tenant_id: str) -> Tenant:
-    """The tenant with this id, or NotFound."""
+    """The tenant with this id, or NotFound (an id no tenant could have is looked up nowhere:
+    PostgreSQL refuses some characters outright)."""
+    if "\x00" in tenant_id:
+        raise NotFound(f"no tenant {tenant_id!r}")
     tenant = session.get(Tenant, tenant_id)
     if tenant is None:
         raise NotFound(f"no tenant {tenant_id!r}")
@@ -233,7 +236,7 @@ def import_csv(
     added = changed = 0
     for line, row in enumerate(rows, start=2):
         try:
-            tenant_id = (row.get("id") or "").strip()
+            tenant_id = _checked_id((row.get("id") or "").strip())
             domains = (row.get("domains") or "").replace(";", " ").split()
             if session.get(Tenant, tenant_id) is None:
                 add_tenant(session, tenant_id, row.get("name") or "", domains, actor=actor, now=now)

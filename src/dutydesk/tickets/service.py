@@ -7,9 +7,10 @@ recorded in the audit log.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from dutydesk.audit.service import record
 from dutydesk.db import id_exists
 from dutydesk.errors import Conflict, Invalid, NotFound
+from dutydesk.tenants.addresses import check_address
 from dutydesk.tenants.service import get_tenant, tenant_of_address
 from dutydesk.tickets import clocks
 from dutydesk.tickets.clock_columns import clock_of, keep_clock
@@ -39,6 +41,10 @@ from dutydesk.tickets.support import engineer_on_support
 from dutydesk.tickets.webhooks import CREATED, SOLVED, send_event
 
 REASON_LENGTH = 1000
+# Where people type a ticket in, so its requester's address is checked.
+TYPED_SOURCES = ("web", "api", "cli")
+# A tenant's id as tenants are named: anything else names no tenant.
+_TENANT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # Ticket numbers are PostgreSQL integers.
 LARGEST_NUMBER = 2_147_483_647
 # The longest message body kept (a pasted log can be long; a mail bomb is not kept whole).
@@ -95,7 +101,14 @@ def open_ticket(
     response from now."""
     if source not in SOURCES:
         raise Invalid(f"source: must be one of {', '.join(SOURCES)}")
+    if first.author_email is not None and source in TYPED_SOURCES:
+        # Typed by staff: checked. From mail, the sender is whoever the mail says it is.
+        first = replace(first, author_email=_checked_address(first.author_email))
+    if first.author_name is not None:
+        first = replace(first, author_name=_one_line(first.author_name, "requester_name", 200))
     if tenant_id is not None:
+        if not _TENANT_ID_RE.match(tenant_id):
+            raise NotFound(f"no tenant {tenant_id!r}")
         get_tenant(session, tenant_id)
     elif first.author_email:
         tenant_id = tenant_of_address(session, first.author_email)
@@ -381,7 +394,7 @@ def _add_message(
         author_name=message.author_name,
         # What staff type is checked before it comes here; what a tenant sends is kept as it
         # came (the whole of it in full_text), with a placeholder when it said nothing new.
-        body_text=message.body_text[:BODY_LENGTH] or "(no text)",
+        body_text=message.body_text.replace("\x00", "")[:BODY_LENGTH] or "(no text)",
         full_text=message.full_text,
         body_html=message.body_html,
         message_id=message.message_id,
@@ -437,7 +450,16 @@ def _one_line(text: str, field: str, longest: int) -> str:
     return line
 
 
+def _checked_address(text: str) -> str:
+    try:
+        return check_address(text)
+    except ValueError as error:
+        raise Invalid(f"requester_email: {error}") from None
+
+
 def _body(text: str) -> str:
+    # PostgreSQL keeps no NUL in text; nobody means one.
+    text = text.replace("\x00", "")
     if not text.strip():
         raise Invalid("body: write something")
     if len(text) > BODY_LENGTH:

@@ -134,3 +134,11 @@ def test_a_number_larger_than_any_ticket_is_not_found_not_a_crash(api, cli, exam
     assert api.get("/api/v1/tickets/2147483648").status_code == 422
     huge = cli("ticket", "show", "99999999999999999999")
     assert (huge.code, huge.err.strip()) == (2, "dutydesk: error: no ticket #99999999999999999999")
+
+
+def test_a_requester_address_typed_in_is_checked(api, example_team):
+    refused = api.post(
+        "/api/v1/tickets", json={"subject": "x", "body": "y", "requester_email": "not mail"}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["message"].startswith("requester_email: 'not mail' is not an e-mail")
