@@ -141,6 +141,24 @@ def _url_without_trailing_slash(value: str) -> str:
     return value.strip().rstrip("/")
 
 
+def _secrets(value: str) -> Secret:
+    # Several, separated by spaces or commas: one per webhook, or the old and the new while a
+    # secret is being replaced. Set but empty is a mistake, as for a token.
+    if not value.replace(",", " ").split():
+        raise ValueError("must not be empty; unset it to turn the receiver off")
+    return Secret(value)
+
+
+def _web_address(value: str) -> str:
+    address = value.strip().rstrip("/")
+    scheme, separator, rest = address.partition("://")
+    if not separator or scheme.lower() not in ("http", "https") or not rest:
+        raise ValueError(f"must be an http:// or https:// address, not {value!r}")
+    if "/" in rest or "?" in rest or "#" in rest or any(c.isspace() for c in rest):
+        raise ValueError(f"must be the address of the site alone (https://host), not {value!r}")
+    return address
+
+
 def _optional(read: Callable[[str], T]) -> Callable[[str], T | None]:
     def read_optional(value: str) -> T | None:
         return read(value)
@@ -260,6 +278,19 @@ class Settings:
     )
     demo_mailbox_port = Setting(
         8025, "Port on 127.0.0.1 where the demo mailbox receives e-mail.", _whole(1, 65535)
+    )
+    zendesk_signing_secret = Setting(
+        None,
+        "The signing secret of the Zendesk webhook that sends tickets to /hooks/zendesk (from"
+        " Zendesk's Admin Center); several, separated by spaces, for several webhooks or while"
+        " one is being reset. Unset: the Zendesk receiver refuses everything.",
+        _optional(_secrets),
+    )
+    zendesk_url = Setting(
+        None,
+        "The address of your Zendesk, e.g. https://acme.zendesk.com: each ticket mirrored from"
+        " it links to <this>/agent/tickets/<id>. Unset: mirrored tickets have no link.",
+        _optional(_web_address),
     )
     slack_token = Setting(
         None,

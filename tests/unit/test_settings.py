@@ -94,6 +94,28 @@ def test_serve_options_move_a_base_url_that_was_not_given(monkeypatch):
             "off",
             "DUTYDESK_SQLITE_SYNCHRONOUS: must be one of full, normal, not 'off'",
         ),
+        (
+            "DUTYDESK_ZENDESK_SIGNING_SECRET",
+            " , ",
+            "DUTYDESK_ZENDESK_SIGNING_SECRET: must not be empty; unset it to turn the receiver off",
+        ),
+        (
+            "DUTYDESK_ZENDESK_URL",
+            "acme.zendesk.com",
+            "DUTYDESK_ZENDESK_URL: must be an http:// or https:// address, not 'acme.zendesk.com'",
+        ),
+        (
+            "DUTYDESK_ZENDESK_URL",
+            "javascript://acme.zendesk.com",
+            "DUTYDESK_ZENDESK_URL: must be an http:// or https:// address, not"
+            " 'javascript://acme.zendesk.com'",
+        ),
+        (
+            "DUTYDESK_ZENDESK_URL",
+            "https://acme.zendesk.com/agent",
+            "DUTYDESK_ZENDESK_URL: must be the address of the site alone (https://host), not"
+            " 'https://acme.zendesk.com/agent'",
+        ),
     ],
 )
 def test_a_setting_that_does_not_read_is_refused_with_its_name(monkeypatch, name, text, message):
@@ -138,6 +160,15 @@ def test_a_secret_is_never_shown(monkeypatch):
     assert settings.smtp_url is not None
     assert settings.smtp_url.get_secret_value() == "smtp://user:hunter2@mail.example.org:587"
     assert "hunter2" not in repr(settings) + str(settings.smtp_url) + f"{settings.slack_token}"
+
+
+def test_the_zendesk_settings_read_as_they_are_written(monkeypatch):
+    monkeypatch.setenv("DUTYDESK_ZENDESK_URL", " https://acme.zendesk.com/ ")
+    monkeypatch.setenv("DUTYDESK_ZENDESK_SIGNING_SECRET", "c2VjcmV0MQ==, c2VjcmV0Mg==")
+    settings = Settings()
+    assert settings.zendesk_url == "https://acme.zendesk.com"
+    assert settings.zendesk_signing_secret is not None
+    assert "c2VjcmV0" not in repr(settings)
 
 
 def test_every_setting_has_help_text_and_a_default_of_the_right_kind():

@@ -12,4 +12,6 @@ def actor_text(actor: str) -> str:
         return f"{name} {_ACTOR_KINDS[kind]}" if name else _ACTOR_KINDS[kind].capitalize()
     if actor == "worker":
         return "Dutydesk's worker"
+    if actor == "zendesk":
+        return "Zendesk"
     return actor

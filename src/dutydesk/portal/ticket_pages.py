@@ -21,7 +21,13 @@ from dutydesk.portal.queries import public_thread, tenant_ticket, tenant_tickets
 from dutydesk.portal.views import STATUS_LABELS, tenant_view
 from dutydesk.tenants.models import TenantContact
 from dutydesk.tickets.models import SUBJECT_LENGTH
-from dutydesk.tickets.service import BODY_LENGTH, Incoming, add_tenant_message, open_ticket
+from dutydesk.tickets.service import (
+    BODY_LENGTH,
+    Incoming,
+    add_tenant_message,
+    is_mirrored,
+    open_ticket,
+)
 from dutydesk.tickets.support import support_policy
 from dutydesk.web.forms import FORM_ERROR, FormErrors, required
 
@@ -29,6 +35,12 @@ router = APIRouter(include_in_schema=False)
 
 # Ticket numbers are PostgreSQL integers: a larger number is no ticket, not an error.
 _LARGEST_NUMBER = 2**31 - 1
+# A ticket mirrored from Zendesk is answered there: a message written here would never reach
+# the people who answer it.
+ANSWERED_IN_ZENDESK = (
+    "This ticket is handled in Zendesk: to write to us about it, reply to the e-mail you had"
+    " from Zendesk about it."
+)
 
 
 @router.get(f"{PORTAL_PATH}/tickets", response_class=HTMLResponse)
@@ -60,6 +72,8 @@ def reply(number: str, portal: TenantPage, form: PortalForm) -> Response:
         try:
             with unit_of_work(portal.runtime.sessions) as session:
                 ticket = tenant_ticket(session, visitor.tenant_id, ticket_id)
+                if is_mirrored(ticket):
+                    raise Conflict(ANSWERED_IN_ZENDESK)
                 message = Incoming(
                     body,
                     author_email=visitor.email,
@@ -67,7 +81,7 @@ def reply(number: str, portal: TenantPage, form: PortalForm) -> Response:
                 )
                 add_tenant_message(session, support_policy(session), ticket, message, portal.now)
                 session.commit()
-        except Conflict as error:  # closed: a new ticket follows it up
+        except Conflict as error:  # closed (a new ticket follows it up), or answered in Zendesk
             errors.add(FORM_ERROR, error.message)
             status = 409
         else:
@@ -141,6 +155,7 @@ def _ticket_page(
             "errors": errors.by_field if errors else {},
             "values": values or {},
             "body_length": BODY_LENGTH,
+            "answered_elsewhere": ANSWERED_IN_ZENDESK if is_mirrored(ticket) else None,
         }
         return portal.render("portal/show.html", context, status=status)
 

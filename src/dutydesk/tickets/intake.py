@@ -6,7 +6,9 @@ documented skip — never lost, never a crash (docs/tickets-mail.md).
   the tenant's), then by the `[#123]` in its subject — and by the subject only when the sender
   is the ticket's requester or at the ticket's tenant, so nobody can write into another
   organisation's ticket by typing its number.
-- A closed ticket takes no more messages: the message opens a new ticket.
+- A closed ticket takes no more messages: the message opens a new ticket. Nor does a ticket
+  mirrored from Zendesk (it is answered there, and would never see the message): the message
+  opens a ticket of its own.
 - An automatic message (an out-of-office reply, a bounce, a mailing list) is added to the
   ticket it answers without reopening it, makes no ticket of its own, and never gets an
   acknowledgement: no mail loops.
@@ -86,6 +88,7 @@ def file_mail(session: Session, policy: SupportPolicy, mail: InboundMail, now: d
     if already is not None:
         return Filed("duplicate", already, f"message {message_id} is on ticket #{already}")
     ticket = _thread(session, mail)
+    joins = ticket is not None and ticket.status != "closed" and not service.is_mirrored(ticket)
     incoming = service.Incoming(
         body_text=mail.text,
         author_email=mail.from_address,
@@ -95,17 +98,23 @@ def file_mail(session: Session, policy: SupportPolicy, mail: InboundMail, now: d
         message_id=message_id,
     )
     if mail.auto_reply is not None:
-        if ticket is None or ticket.status == "closed":
+        if ticket is None or not joins:
             why = f"automatic message on no open ticket: {mail.auto_reply.reason}"
             return Filed("skipped", None, why)
         added = service.add_automatic_message(session, ticket, incoming, now)
         _keep_attachments(session, added, mail)
         return Filed("message", ticket.id, f"automatic: {mail.auto_reply.reason}")
-    if ticket is not None and ticket.status != "closed":
+    if ticket is not None and joins:
         added = service.add_tenant_message(session, policy, ticket, incoming, now)
         _keep_attachments(session, added, mail)
         return Filed("message", ticket.id, "joined its thread")
-    follow_up = f" (follows up closed ticket #{ticket.id})" if ticket is not None else ""
+    follow_up = ""
+    if ticket is not None:
+        follow_up = (
+            f" (about ticket #{ticket.id}, which is answered in Zendesk)"
+            if service.is_mirrored(ticket)
+            else f" (follows up closed ticket #{ticket.id})"
+        )
     opened = service.open_ticket(
         session,
         policy,

@@ -32,6 +32,9 @@ STATUSES = ("new", "open", "pending", "solved", "closed")
 RUNNING = ("new", "open")
 PRIORITIES = ("P1", "P2", "P3", "P4")
 SOURCES = ("mail", "web", "api", "cli", "zendesk")
+# Tickets that live in another tool and are mirrored here: answered there, never from here.
+MIRRORED_SOURCES = ("zendesk",)
+EXTERNAL_ID_LENGTH = 64
 # Whose turn a message is: the tenant's message, the team's public reply, or an internal note
 # the tenant never sees.
 MESSAGE_KINDS = ("tenant", "reply", "note")
@@ -69,8 +72,13 @@ class Ticket(Base):
     priority: Mapped[str | None] = mapped_column(String(2))
     assignee_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(16))
-    external_id: Mapped[str | None] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(EXTERNAL_ID_LENGTH))
     external_url: Mapped[str | None] = mapped_column(String(500))
+    # A mirrored ticket: when the tool it lives in last changed it, as far as we have applied
+    # (an older update arriving late changes nothing), and the priority that tool last gave it
+    # (triage here stands until the tool changes the priority again).
+    external_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    external_priority: Mapped[str | None] = mapped_column(String(16))
     # Indexed for the reports, which read the tickets of a stretch of time.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -95,6 +103,10 @@ class TicketMessage(Base):
     """One message of a ticket's thread: the tenant's, a public reply, or an internal note."""
 
     __tablename__ = "ticket_messages"
+    __table_args__ = (
+        # A mirrored ticket's comment is kept once, however often the tool sends it.
+        Index("uq_ticket_messages_ticket_id_external_id", "ticket_id", "external_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
@@ -112,6 +124,9 @@ class TicketMessage(Base):
     # The RFC 5322 Message-ID: the sender's for mail in, ours for replies out. Unique, so the
     # same message never makes a second ticket or comment.
     message_id: Mapped[str | None] = mapped_column(String(MESSAGE_ID_LENGTH), unique=True)
+    # On a mirrored ticket: the comment's id in the tool it came from ("comment:123"), or
+    # "description" for the ticket's description kept before its first comment arrived.
+    external_id: Mapped[str | None] = mapped_column(String(EXTERNAL_ID_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -182,3 +197,14 @@ class RefusedMail(Base):
     message_id: Mapped[str] = mapped_column(String(MESSAGE_ID_LENGTH))
     size: Mapped[int] = mapped_column(Integer)
     raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class ZendeskDelivery(Base):
+    """A webhook delivery from Zendesk already taken, by the SHA-256 of its signature (and of
+    its invocation id): the same delivery sent again is refused as a replay until it expires,
+    long after its signature's timestamp is too old to be taken anyway."""
+
+    __tablename__ = "zendesk_deliveries"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

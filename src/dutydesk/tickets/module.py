@@ -1,6 +1,6 @@
 """What tickets add to Dutydesk: tenant tickets answered on time — the queue and ticket pages,
-the dashboard's panel, the API and `dutydesk ticket`, the reminders, and the team file's
-`support:`."""
+the dashboard's panel, the API and `dutydesk ticket`, the reminders, the team file's
+`support:`, and the Zendesk mirror's webhook receiver."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ MODULE = Module(
     routers=(
         Router(Ref("dutydesk.tickets.api:router")),
         Router(Ref("dutydesk.tickets.pages:router"), kind="page"),
+        # Zendesk's webhooks: signed, answered in their own shape like monitoring's.
+        Router(Ref("dutydesk.tickets.zendesk_api:router"), kind="as_is"),
     ),
     navigation=(NavEntry("tickets", "/tickets", "Tickets", order=25),),
     # In the main column, above your own shifts: tickets near breach are the day's work.

@@ -169,5 +169,8 @@ def _author(message: TicketMessage, ticket: Ticket, known: Names) -> str:
         if name and address:
             return f"{name} <{address}>"
         return name or address or ticket.requester_email or "the tenant"
+    if message.external_id is not None:
+        # An agent's comment on a mirrored ticket, written in Zendesk.
+        return f"{message.author_name or 'An agent'} in Zendesk"
     # Staff without a person on the team: the account, as the audit log names it.
     return actor_text(message.author_name) if message.author_name else "the team"

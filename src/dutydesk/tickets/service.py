@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dutydesk.audit.service import record
@@ -25,6 +25,8 @@ from dutydesk.tickets import clocks
 from dutydesk.tickets.clock_columns import clock_of, keep_clock
 from dutydesk.tickets.mail_out import queue_reply_mail, tell_followers
 from dutydesk.tickets.models import (
+    MESSAGE_KINDS,
+    MIRRORED_SOURCES,
     PRIORITIES,
     RUNNING,
     SOURCES,
@@ -37,6 +39,10 @@ from dutydesk.tickets.models import (
 )
 from dutydesk.tickets.paging import page_for
 from dutydesk.tickets.policy import FIRST_RESPONSE, SupportPolicy
+from dutydesk.tickets.queue import Queue as Queue
+from dutydesk.tickets.queue import QueuePlace as QueuePlace
+from dutydesk.tickets.queue import count_tickets as count_tickets
+from dutydesk.tickets.queue import list_tickets as list_tickets
 from dutydesk.tickets.support import engineer_on_support
 from dutydesk.tickets.webhooks import CREATED, SOLVED, send_event
 
@@ -61,6 +67,14 @@ class Incoming:
     full_text: str | None = None
     body_html: str | None = None
     message_id: str | None = None
+    # A mirrored ticket's comment: its id in the tool it came from (kept once per ticket).
+    external_id: str | None = None
+
+
+def is_mirrored(ticket: Ticket) -> bool:
+    """Whether the ticket lives in another tool (Zendesk) and is mirrored here: it is answered
+    there, never from here."""
+    return ticket.source in MIRRORED_SOURCES
 
 
 def get_ticket(session: Session, ticket_id: int) -> Ticket:
@@ -172,29 +186,20 @@ def reply(
     status: str | None = None,
 ) -> TicketMessage:
     """A public reply from the team, by `actor` (the person `person_id` when the account has
-    one): the tenant sees it. The ticket then owes the next update (or, with `status`, becomes
-    pending, solved or closed at once)."""
+    one), mailed to the requester. The ticket then owes the next update (or, with `status`,
+    becomes pending, solved or closed at once). A mirrored ticket is answered where it lives."""
+    _check_answered_here(ticket, "answer the tenant")
     _check_open_to_change(ticket)
-    message = _add_message(
+    message = record_reply(
         session,
+        policy,
         ticket,
-        "reply",
         Incoming(_body(body), author_name=actor, message_id=our_message_id(ticket.id)),
         now,
         person_id=person_id,
     )
-    if ticket.first_replied_at is None:
-        ticket.first_replied_at = now
-    keep_clock(ticket, clocks.on_public_reply(policy, clock_of(ticket), now))
-    if ticket.status in ("new", "solved"):
-        # Answering a solved ticket takes it up again: the tenant is owed updates.
-        ticket.status = "open"
-    elif ticket.status == "pending":
-        # Still waiting on the tenant: the update clock starts paused.
-        keep_clock(ticket, clocks.paused(policy, clock_of(ticket), now))
     if status is not None:
         set_status(session, policy, ticket, status, actor=actor, now=now)
-    ticket.updated_at = now
     queue_reply_mail(session, ticket, message, now)
     tell_followers(
         session,
@@ -206,6 +211,43 @@ def reply(
     )
     _audit(session, ticket, actor, "ticket.reply", f"replied to ticket #{ticket.id}", now)
     return message
+
+
+def record_reply(
+    session: Session,
+    policy: SupportPolicy,
+    ticket: Ticket,
+    message: Incoming,
+    now: datetime,
+    *,
+    person_id: str | None = None,
+) -> TicketMessage:
+    """A public reply from the team on the thread, and what it does to the ticket (the first
+    response is given; the next update is owed from now), without mailing anyone: `reply`
+    mails it, and a mirrored ticket's reply was sent by the tool it lives in."""
+    _check_open_to_change(ticket)
+    added = _add_message(session, ticket, "reply", message, now, person_id=person_id)
+    if ticket.first_replied_at is None:
+        ticket.first_replied_at = now
+    keep_clock(ticket, clocks.on_public_reply(policy, clock_of(ticket), now))
+    if ticket.status in ("new", "solved"):
+        # Answering a solved ticket takes it up again: the tenant is owed updates.
+        ticket.status = "open"
+    elif ticket.status == "pending":
+        # Still waiting on the tenant: the update clock starts paused.
+        keep_clock(ticket, clocks.paused(policy, clock_of(ticket), now))
+    ticket.updated_at = now
+    return added
+
+
+def keep_message(
+    session: Session, ticket: Ticket, kind: str, message: Incoming, now: datetime
+) -> TicketMessage:
+    """A message kept on the thread as it is, changing nothing else: a mirrored ticket's
+    internal notes, and its comments that arrive after newer news of the ticket."""
+    if kind not in MESSAGE_KINDS:
+        raise Invalid(f"kind: must be one of {', '.join(MESSAGE_KINDS)}")
+    return _add_message(session, ticket, kind, message, now)
 
 
 def add_note(
@@ -281,7 +323,23 @@ def set_status(
     actor: str,
     now: datetime,
 ) -> None:
-    """Move the ticket: pending pauses its clock, open resumes it, solved and closed stop it."""
+    """Move the ticket: pending pauses its clock, open resumes it, solved and closed stop it.
+    A mirrored ticket's status is the one the tool it lives in gives it."""
+    _check_answered_here(ticket, "change its status")
+    move_status(session, policy, ticket, status, actor=actor, now=now)
+
+
+def move_status(
+    session: Session,
+    policy: SupportPolicy,
+    ticket: Ticket,
+    status: str,
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Move the ticket to `status` (set_status's rules), mirrored or not: the mirror follows
+    the status its ticket has where it lives."""
     if status not in STATUSES or status == "new":
         raise Invalid("status: must be one of open, pending, solved, closed")
     if status == ticket.status:
@@ -398,6 +456,7 @@ def _add_message(
         full_text=message.full_text,
         body_html=message.body_html,
         message_id=message.message_id,
+        external_id=message.external_id,
         created_at=now,
     )
     session.add(added)
@@ -438,6 +497,13 @@ def _check_priority(priority: str | None) -> None:
         raise Invalid(f"priority: must be one of {', '.join(PRIORITIES)}")
 
 
+def _check_answered_here(ticket: Ticket, doing: str) -> None:
+    """Conflict for a mirrored ticket: the tenant would never see what is done here."""
+    if is_mirrored(ticket):
+        where = f" ({ticket.external_url})" if ticket.external_url else ""
+        raise Conflict(f"ticket #{ticket.id} is mirrored from Zendesk: {doing} in Zendesk{where}")
+
+
 def _check_open_to_change(ticket: Ticket) -> None:
     if ticket.status == "closed":
         raise Conflict(f"ticket #{ticket.id} is closed")
@@ -465,85 +531,6 @@ def _body(text: str) -> str:
     if len(text) > BODY_LENGTH:
         raise Invalid(f"body: at most {BODY_LENGTH:,} characters")
     return text
-
-
-@dataclass(frozen=True)
-class QueuePlace:
-    """Where a page of the queue ended: its last ticket's due time (None: none due) and number.
-    The next page starts after it, in the queue's order, whatever has been added since."""
-
-    due_at: datetime | None
-    ticket_id: int
-
-
-@dataclass(frozen=True)
-class Queue:
-    """Which tickets to list: each field narrows it (None: any)."""
-
-    statuses: tuple[str, ...] = ("new", "open", "pending")
-    priority: str | None = None
-    tenant_id: str | None = None
-    assignee_id: str | None = None
-    unassigned: bool = False
-    # Only those whose answer is overdue or due before this instant.
-    due_before: datetime | None = None
-    limit: int = 200
-    # Only those after this place in the queue's order (the next page).
-    after: QueuePlace | None = None
-
-
-def list_tickets(session: Session, queue: Queue) -> list[Ticket]:
-    """The tickets of a queue, the answer due soonest first (then those with none, newest)."""
-    filters = _queue_filters(queue)
-    limit = max(1, min(queue.limit, 1000))
-    place = queue.after
-    found: list[Ticket] = []
-    # Two reads in the queue's order, each an index walk that stops at the limit (an ORDER BY
-    # on "due is null" first would sort every open ticket for each page): the answers due,
-    # soonest first, then the clocks with none due (paused), newest first.
-    if place is None or place.due_at is not None:
-        due = select(Ticket).where(*filters, Ticket.answer_due_at.is_not(None))
-        if place is not None:
-            due = due.where(
-                or_(
-                    Ticket.answer_due_at > place.due_at,
-                    and_(Ticket.answer_due_at == place.due_at, Ticket.id < place.ticket_id),
-                )
-            )
-        ordered = due.order_by(Ticket.answer_due_at, Ticket.id.desc()).limit(limit)
-        found += session.scalars(ordered).all()
-    # "Due before" never holds for an answer with no due time.
-    if len(found) < limit and queue.due_before is None:
-        none_due = select(Ticket).where(*filters, Ticket.answer_due_at.is_(None))
-        if place is not None and place.due_at is None:
-            none_due = none_due.where(Ticket.id < place.ticket_id)
-        newest = none_due.order_by(Ticket.id.desc()).limit(limit - len(found))
-        found += session.scalars(newest).all()
-    return found
-
-
-def count_tickets(session: Session, queue: Queue) -> int:
-    """How many tickets the queue holds in all (its place and limit aside)."""
-    return session.scalar(select(func.count()).where(*_queue_filters(queue))) or 0
-
-
-def _queue_filters(queue: Queue) -> list[ColumnElement[bool]]:
-    unknown = set(queue.statuses) - set(STATUSES)
-    if unknown:
-        raise Invalid(f"status: must be among {', '.join(STATUSES)}")
-    _check_priority(queue.priority)
-    filters: list[ColumnElement[bool]] = [Ticket.status.in_(queue.statuses)]
-    if queue.priority is not None:
-        filters.append(Ticket.priority == queue.priority)
-    if queue.tenant_id is not None:
-        filters.append(Ticket.tenant_id == queue.tenant_id)
-    if queue.assignee_id is not None:
-        filters.append(Ticket.assignee_id == queue.assignee_id)
-    if queue.unassigned:
-        filters.append(Ticket.assignee_id.is_(None))
-    if queue.due_before is not None:
-        filters.append(Ticket.answer_due_at < queue.due_before)
-    return filters
 
 
 def priority_changes(session: Session, ticket_id: int) -> Sequence[TicketPriorityChange]:

@@ -114,6 +114,7 @@ def ticket_page(
             "ticket": ticket,
             "may_change": page.may("responder"),
             "closed": ticket.status == "closed",
+            "mirrored": service.is_mirrored(ticket),
             "priority_options": [(p, p) for p in PRIORITIES],
             "reply_then": REPLY_THEN,
             "moves": MOVES,
