@@ -89,6 +89,10 @@ def mirror(
     changed = False
     if update.comment is not None:
         changed = _add_comment(session, policy, ticket, update.comment, fresh=fresh, now=now)
+    if said.requester_email is not None and (fresh or ticket.requester_email is None):
+        # Only a trigger body names the requester; a minute-precise trigger arriving after an
+        # event of the same minute still gives a mirror that has none its requester.
+        changed = _take_requester(session, ticket, said, now) or changed
     if fresh:
         changed = _follow(session, policy, ticket, said, now) or changed
         ticket.external_updated_at = said.updated_at
@@ -207,19 +211,13 @@ def _follow(
         _audit(session, ticket, f"ticket #{ticket.id} subject in Zendesk: {subject}", now)
         ticket.subject = subject
         changed = True
-    if said.requester_email is not None and said.requester_email != ticket.requester_email:
-        ticket.requester_email = said.requester_email
-        ticket.requester_name = _name(said.requester_name) or ticket.requester_name
-        if ticket.tenant_id is None:
-            # As for mail: the requester's address names the tenant; triage's choice stands.
-            ticket.tenant_id = tenant_of_address(session, said.requester_email)
-        _audit(
-            session,
-            ticket,
-            f"ticket #{ticket.id} requester in Zendesk: {said.requester_email}",
-            now,
-        )
-        changed = True
+    if said.description:
+        stand_in = _message(session, ticket, DESCRIPTION_KEY)
+        description = said.description[: service.BODY_LENGTH]
+        if stand_in is not None and not same_text(stand_in.body_text, description):
+            # Opened from a trigger body, which leaves the description out.
+            stand_in.body_text = description
+            changed = True
     if said.priority_given and said.priority != ticket.external_priority:
         # Zendesk's priority changed: it is the ticket's (until triage here says otherwise).
         ticket.external_priority = said.priority
@@ -242,6 +240,21 @@ def _follow(
             service.move_status(session, policy, ticket, status, actor=ACTOR, now=now)
             changed = True
     return changed
+
+
+def _take_requester(session: Session, ticket: Ticket, said: ZendeskTicket, now: datetime) -> bool:
+    """The requester a trigger body names, and with it the tenant; whether it changed."""
+    if said.requester_email is None or said.requester_email == ticket.requester_email:
+        return False
+    ticket.requester_email = said.requester_email
+    ticket.requester_name = _name(said.requester_name) or ticket.requester_name
+    if ticket.tenant_id is None:
+        # As for mail: the requester's address names the tenant; triage's choice stands.
+        ticket.tenant_id = tenant_of_address(session, said.requester_email)
+    _audit(
+        session, ticket, f"ticket #{ticket.id} requester in Zendesk: {said.requester_email}", now
+    )
+    return True
 
 
 def _message(session: Session, ticket: Ticket, key: str) -> TicketMessage | None:

@@ -37,9 +37,10 @@ TICKET_EVENT_PREFIX = "zen:event-type:ticket."
 # Zendesk's ids are 64-bit numbers, sent as numbers or strings of digits.
 _ID_RE = re.compile(r"^[0-9]{1,20}$")
 # 2026-01-14T10:00:00Z, 2026-01-14T10:00:00.123456789Z (Zendesk's events give nanoseconds),
-# 2026-01-14T10:00:00+00:00, 2026-01-14 10:00:00 +0000.
+# 2026-01-14T10:00Z (the `_with_timestamp` placeholders give minutes), 2026-01-14T10:00:00+00:00,
+# 2026-01-14 10:00:00 +0000.
 _TIME_RE = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})$"
+    r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})$"
 )
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,11 +64,11 @@ def _time(value: Any) -> datetime:
     match = _TIME_RE.match(value.strip()) if isinstance(value, str) else None
     if match is None:
         raise ValueError("must be a time such as 2026-01-14T10:00:00Z")
-    day, clock, fraction, offset = match.groups()
+    day, minutes, seconds, fraction, offset = match.groups()
     micro = (fraction or "").ljust(6, "0")[:6]
     offset = "+00:00" if offset == "Z" else offset
     try:
-        parsed = datetime.fromisoformat(f"{day}T{clock}.{micro}{offset}")
+        parsed = datetime.fromisoformat(f"{day}T{minutes}:{seconds or '00'}.{micro}{offset}")
     except ValueError:
         raise ValueError("must be a time such as 2026-01-14T10:00:00Z") from None
     return parsed.astimezone(UTC)

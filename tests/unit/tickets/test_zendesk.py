@@ -211,6 +211,21 @@ def test_the_trigger_body_says_the_requester():
     assert update.ticket.updated_at == NOW
 
 
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("2026-01-14T10:00Z", NOW),
+        ("2026-01-14T10:00:00Z", NOW),
+        ("2026-01-14T10:00:00.999999999Z", NOW + timedelta(microseconds=999999)),
+        ("2026-01-14T11:00:00+01:00", NOW),
+        ("2026-01-14 10:00:00 +0000", NOW),
+    ],
+)
+def test_zendesks_ways_of_writing_a_time(text, at):
+    update = read_update({"ticket": {"id": 1, "updated_at": text}})
+    assert not isinstance(update, Ignored) and update.ticket.updated_at == at
+
+
 def test_a_trigger_body_that_leaves_out_the_priority_leaves_it_alone():
     update = read_update({"ticket": {"id": 12, "updated_at": "2026-01-14T10:00:00Z"}})
     assert not isinstance(update, Ignored) and update.ticket.priority_given is False

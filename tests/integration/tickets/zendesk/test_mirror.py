@@ -291,6 +291,42 @@ def test_a_trigger_after_the_events_names_the_tenant_but_never_overrides_triage(
     assert mirror_of(runtime, 901).requester_email == "ops@acme.com"
 
 
+def _documented_trigger(ticket_id, updated_at):
+    """The trigger body of docs/integrations.md, as Zendesk fills it in (minutes, no seconds)."""
+    return {
+        "ticket": {
+            "id": str(ticket_id),
+            "updated_at": updated_at.strftime("%Y-%m-%dT%H:%MZ"),
+            "requester": {"email": "ops@acme.com", "name": "Olive Ops"},
+        }
+    }
+
+
+def test_the_documented_trigger_after_the_events_of_the_same_minute_still_names_the_tenant(
+    zendesk, runtime, acme
+):
+    _sent(zendesk, ticket_event("created", ZD, _at(0.5)))
+    # The trigger's time is cut to the minute: older than the event's, yet it names the tenant.
+    assert zendesk.send(_documented_trigger(ZD, _at(0.5))).status_code == 200
+    ticket = mirror_of(runtime, ZD)
+    assert (ticket.tenant_id, ticket.requester_email) == ("acme", "ops@acme.com")
+    assert ticket.external_updated_at == _at(0.5)
+
+
+def test_a_mirror_opened_by_the_trigger_takes_its_subject_and_description_from_the_events(
+    zendesk, runtime, acme
+):
+    assert _sent(zendesk, _documented_trigger(ZD, NOW))["status"] == "created"
+    opened = mirror_of(runtime, ZD)
+    assert (opened.subject, opened.tenant_id) == (f"Zendesk ticket {ZD}", "acme")
+    assert thread(runtime, 1) == [("tenant", "(no text)", "description")]
+    _sent(zendesk, ticket_event("created", ZD, _at(0.5)))
+    assert mirror_of(runtime, ZD).subject == "Cannot deploy"
+    assert thread(runtime, 1) == [("tenant", "Every deploy fails since 09:00", "description")]
+    _sent(zendesk, comment_event(ZD, 501, "Every deploy fails since 09:00", _at(0.5)))
+    assert thread(runtime, 1) == [("tenant", "Every deploy fails since 09:00", "comment:501")]
+
+
 def test_a_mirrored_ticket_is_reminded_and_pages_at_its_breach_like_any_ticket(
     zendesk, runtime, clock
 ):
