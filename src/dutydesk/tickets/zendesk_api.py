@@ -1,6 +1,7 @@
 """`POST /hooks/zendesk`: Zendesk's webhooks, mirrored as tickets (docs/integrations.md#zendesk).
 
 Every answer is JSON in Dutydesk's error shape or `{"status", "ticket", "reason"}`:
+- 413, or 400 over 512 KiB, for a body too large to read;
 - 404 while DUTYDESK_ZENDESK_SIGNING_SECRET is unset: the receiver is off;
 - 401 when the request is not one Zendesk signed in the last 5 minutes;
 - 409 when it was taken before (a replay, or Zendesk retrying a delivery already stored);
@@ -95,6 +96,11 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 async def zendesk(request: Request, runtime: RuntimeDep) -> JSONResponse:
     """Mirror a Zendesk ticket from a webhook signed with `X-Zendesk-Webhook-Signature`: an
     event subscription's ticket event, or Dutydesk's trigger body."""
+    # Read first, so that a body over DUTYDESK_MAX_BODY_BYTES is a 413 whatever else is wrong.
+    try:
+        body = await _read(request)
+    except BadBody as bad:
+        return _refused(400, "invalid", str(bad))
     secret = runtime.settings.zendesk_signing_secret
     if secret is None:
         return _refused(
@@ -102,10 +108,6 @@ async def zendesk(request: Request, runtime: RuntimeDep) -> JSONResponse:
             "not_found",
             "the Zendesk receiver is off here: DUTYDESK_ZENDESK_SIGNING_SECRET is not set",
         )
-    try:
-        body = await _read(request)
-    except BadBody as bad:
-        return _refused(400, "invalid", str(bad))
     headers = signing_headers(request.headers)
     now = runtime.clock.now()
     try:

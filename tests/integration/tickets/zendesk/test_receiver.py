@@ -4,13 +4,24 @@ minutes is taken, and once; bad input is a 4xx JSON answer that changes nothing.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
 
 from dutydesk.app import create_app
 from dutydesk.composition import bootstrap
+from dutydesk.db import unit_of_work
+from dutydesk.tickets.support import support_policy
+from dutydesk.tickets.zendesk import Ignored
+from dutydesk.tickets.zendesk_mirror import mirror
+from dutydesk.tickets.zendesk_payloads import read_update
+from dutydesk.tickets.zendesk_signing import Signed, remember_delivery
 from tests.integration.tickets.zendesk.webhooks import (
     OTHER_SECRET,
     PATH,
@@ -398,3 +409,98 @@ def test_a_gone_ticket_never_mirrored_is_ignored(zendesk, runtime, clock):
         "reason": "Zendesk ticket 35436 is not mirrored",
     }
     assert counts(runtime) == (0, 0)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+_FIELDS = (
+    "type",
+    "detail",
+    "detail.id",
+    "detail.updated_at",
+    "detail.status",
+    "detail.priority",
+    "detail.subject",
+    "detail.description",
+    "event",
+    "event.comment",
+    "event.comment.id",
+    "event.comment.body",
+    "event.comment.is_public",
+    "event.comment.author",
+    "event.comment.author.is_staff",
+    "time",
+)
+
+
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(field=st.sampled_from(_FIELDS), value=_JSON)
+def test_any_value_in_any_field_of_a_signed_event_gets_an_answer_never_a_server_error(
+    zendesk, clock, field, value
+):
+    payload = comment_event(35436, 7, "Still broken", clock.now(), staff=True)
+    *parents, last = field.split(".")
+    place = payload
+    for name in parents:
+        place = place[name]
+    place[last] = value
+    answer = zendesk.send(payload)
+    assert answer.status_code in (200, 400, 409), answer.text
+    assert set(answer.json()) in ({"status", "ticket", "reason"}, {"error", "message"})
+
+
+def _waiting_on_a_lock(runtime) -> bool:
+    """Whether another PostgreSQL session is waiting for a lock (SQLite: never asked)."""
+    with runtime.engine.connect() as connection:
+        waiting = connection.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+        ).scalar()
+    return bool(waiting)
+
+
+def test_two_deliveries_about_one_new_ticket_at_once_make_one_mirror(zendesk, runtime, clock):
+    """The first delivery holds its new mirror uncommitted while the second arrives: on
+    PostgreSQL the second waits on the mirror's unique index, fails when the first commits, and
+    tries again, finding the mirror (on SQLite it waits for the write lock and finds it)."""
+    opened, release = threading.Event(), threading.Event()
+
+    def first_delivery() -> None:
+        with unit_of_work(runtime.sessions) as session:
+            signed = Signed("first-delivery-signature", zendesk_time(clock.now()), "1")
+            remember_delivery(session, signed, clock.now())
+            update = read_update(ticket_event("created", 35436, clock.now()))
+            assert not isinstance(update, Ignored)
+            mirror(session, support_policy(session), update, zendesk_url=None, now=clock.now())
+            session.flush()
+            opened.set()
+            release.wait(timeout=30)
+            session.commit()
+
+    answers: list[object] = []
+    holder = threading.Thread(target=first_delivery)
+    holder.start()
+    assert opened.wait(timeout=30)
+    comment = comment_event(35436, 7, "Every deploy fails since 09:00", clock.now())
+    sender = threading.Thread(target=lambda: answers.append(zendesk.send(comment)))
+    sender.start()
+    if runtime.engine.dialect.name == "postgresql":
+        deadline = time.monotonic() + 30
+        while not _waiting_on_a_lock(runtime):
+            assert time.monotonic() < deadline, "the second delivery never waited"
+    release.set()
+    holder.join(timeout=30)
+    sender.join(timeout=30)
+    [answer] = answers
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["ticket"] == 1
+    assert counts(runtime) == (1, 1)
