@@ -69,9 +69,9 @@ def _time(value: Any) -> datetime:
     offset = "+00:00" if offset == "Z" else offset
     try:
         parsed = datetime.fromisoformat(f"{day}T{minutes}:{seconds or '00'}.{micro}{offset}")
-    except ValueError:
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # 30 February; a year past 9999 in UTC
         raise ValueError("must be a time such as 2026-01-14T10:00:00Z") from None
-    return parsed.astimezone(UTC)
 
 
 def _status(value: Any) -> str | None:

@@ -131,8 +131,8 @@ def _timestamp(text: str) -> datetime:
     """Zendesk's timestamp (`2026-01-14T10:00:00Z`) as an aware UTC time."""
     try:
         parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            raise NotFromZendesk(f"{TIMESTAMP_HEADER} has no offset from UTC")
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # no time; a year past 9999 in UTC
         raise NotFromZendesk(f"{TIMESTAMP_HEADER} is not a time") from None
-    if parsed.tzinfo is None:
-        raise NotFromZendesk(f"{TIMESTAMP_HEADER} has no offset from UTC")
-    return parsed.astimezone(UTC)

@@ -70,6 +70,7 @@ def test_a_request_zendesk_signed_just_now_is_taken(headers, body, secrets, sign
         (_signed("2026-01-14T10:05:01Z"), BODY, [SECRET], "more than 5 minutes from now"),
         (_signed("2026-01-14T10:00:00"), BODY, [SECRET], "has no offset from UTC"),
         (_signed("now"), BODY, [SECRET], "is not a time"),
+        (_signed("9999-12-31T23:59:59-14:00"), BODY, [SECRET], "is not a time"),
     ],
     ids=[
         "unsigned",
@@ -81,6 +82,7 @@ def test_a_request_zendesk_signed_just_now_is_taken(headers, body, secrets, sign
         "too new",
         "no offset",
         "not a time",
+        "past the year 9999",
     ],
 )
 def test_anything_else_is_not_from_zendesk(headers, body, secrets, reason):
@@ -240,6 +242,10 @@ def test_a_trigger_body_that_leaves_out_the_priority_leaves_it_alone():
         (_event("created", id=1.5), "detail.id: must be a Zendesk id"),
         (_event("created", updated_at=1768384800), "detail.updated_at: must be a time"),
         (_event("created", updated_at="2026-01-14T10:00:00"), "detail.updated_at: must be a time"),
+        (
+            _event("created", updated_at="9999-12-31T23:59:59-14:00"),
+            "detail.updated_at: must be a time",
+        ),
         (_event("created", status=5), "detail.status: must be a string"),
         (_event("created", description={"a": 1}), "detail.description: must be a string"),
         (_event("comment_added") | {"event": []}, "event: Input should be a valid dictionary"),

@@ -169,3 +169,10 @@ def test_mail_about_a_mirrored_ticket_opens_a_ticket_of_its_own(runtime, mirrore
     assert (filed.outcome, filed.ticket_id) == ("ticket", 2)
     assert filed.reason == "opened (about ticket #1, which is answered in Zendesk)"
     assert [kind for kind, _, _ in thread(runtime, 1)] == ["tenant", "reply"]
+
+
+def test_a_mirrored_ticket_is_in_the_queue_page_and_the_dashboards_panel(browser, mirrored):
+    alice = browser("alice", person="alice")
+    assert 'href="/tickets/1"' in alice.get("/tickets").text
+    panel = alice.get("/").text.split('id="tickets-heading"')[1].split("</section>")[0]
+    assert 'href="/tickets/1"' in panel and "Cannot deploy" in panel
