@@ -28,6 +28,9 @@ from dutydesk.runtime import Runtime
 from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file
+from tests.shared_routes import share_route_tables
+
+share_route_tables()
 
 pytest_plugins = ["tests.alert_fixtures", "tests.mail_fixtures", "tests.notify_fixtures"]
 
