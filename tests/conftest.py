@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -60,11 +61,22 @@ SLOW = {
 }
 
 
+def _is_slow(path: Path) -> bool:
+    return path in SLOW or any(folder in path.parents for folder in SLOW)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With `-m "not slow"` (`make test-fast`), slow files are not even imported: some build
+    an application or a fuzzing schema as they load."""
+    if config.getoption("markexpr", "") == "not slow" and _is_slow(collection_path):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the slow tests `slow` (`-m "not slow"` leaves them out)."""
     for item in items:
-        path = Path(item.path)
-        if path in SLOW or any(folder in path.parents for folder in SLOW):
+        if _is_slow(Path(item.path)):
             item.add_marker(pytest.mark.slow)
 
 
@@ -102,9 +114,23 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sqlite_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where the tests' SQLite files live: in memory (/dev/shm) where the machine has it, since
+    the databases commit with synchronous=full as served and a disk would sync every commit;
+    else the run's temporary directory."""
+    shared_memory = Path("/dev/shm")
+    if not (shared_memory.is_dir() and os.access(shared_memory, os.W_OK)):
+        yield tmp_path_factory.mktemp("databases")
+        return
+    directory = Path(tempfile.mkdtemp(prefix="dutydesk-tests-", dir=shared_memory))
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(sqlite_directory: Path) -> Path:
     """An SQLite file migrated once; each test gets a copy."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    path = sqlite_directory / "template.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     engine.dispose()
@@ -126,13 +152,15 @@ def postgres_migrated() -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A migrated, empty database: a fresh SQLite file, or PostgreSQL with its tables emptied."""
     if request.param == "sqlite":
         template = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "dutydesk.sqlite3"
+        directory = Path(tempfile.mkdtemp(dir=request.getfixturevalue("sqlite_directory")))
+        path = directory / "dutydesk.sqlite3"
         shutil.copy(template, path)
         yield f"sqlite:///{path}"
+        shutil.rmtree(directory, ignore_errors=True)
         return
     url = request.getfixturevalue("postgres_migrated")
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
@@ -173,10 +201,45 @@ def make_team(runtime: Runtime) -> Callable[[str], None]:
     return make
 
 
+@pytest.fixture(scope="session")
+def applied_example_teams() -> dict[datetime, Path]:
+    """SQLite files with the example team applied, one for each time it was applied at."""
+    return {}
+
+
 @pytest.fixture
-def example_team(make_team: Callable[[str], None]) -> None:
-    """The README's example team (examples/team.yaml)."""
+def example_team(
+    make_team: Callable[[str], None],
+    runtime: Runtime,
+    database_url: str,
+    applied_example_teams: dict[datetime, Path],
+    sqlite_directory: Path,
+) -> None:
+    """The README's example team (examples/team.yaml).
+
+    On SQLite, a database nothing has opened yet becomes a copy of one the team was applied
+    to at the same time: applying it is the costliest step of many tests, and the same
+    file, clock and schema give the same rows."""
+    path = make_url(database_url).database
+    if not path or not database_url.startswith("sqlite") or _ever_connected(runtime):
+        make_team(EXAMPLE_TEAM.read_text())
+        return
+    now = runtime.clock.now()
+    template = applied_example_teams.get(now)
+    if template is not None:
+        shutil.copy(template, path)
+        return
     make_team(EXAMPLE_TEAM.read_text())
+    # Closing every connection folds the write-ahead log into the file, so the copy is whole.
+    runtime.engine.dispose()
+    template = Path(tempfile.mkdtemp(dir=sqlite_directory)) / "example-team.sqlite3"
+    shutil.copy(path, template)
+    applied_example_teams[now] = template
+
+
+def _ever_connected(runtime: Runtime) -> bool:
+    pool = runtime.engine.pool
+    return bool(pool.checkedin() or pool.checkedout())  # type: ignore[attr-defined]
 
 
 @dataclass
