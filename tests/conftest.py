@@ -33,31 +33,36 @@ from tests.shared_routes import share_route_tables
 
 share_route_tables()
 
-pytest_plugins = ["tests.alert_fixtures", "tests.mail_fixtures", "tests.notify_fixtures"]
+pytest_plugins = [
+    "tests.alert_fixtures",
+    "tests.mail_fixtures",
+    "tests.notify_fixtures",
+    "tests.web_fixtures",
+]
 
 TESTS = Path(__file__).parent
 # Tests that start servers, browsers, workers or other programs as processes, or fuzz every
 # operation: `make test` runs them, `make test-fast` (the development loop) leaves them out.
 SLOW = {
     TESTS / "browser",
-    TESTS / "integration" / "test_serve.py",
-    TESTS / "integration" / "test_serve_log_secrets.py",
-    TESTS / "integration" / "test_demo_mailbox.py",
-    TESTS / "integration" / "test_notify_workers.py",
-    TESTS / "integration" / "test_fuzz_api.py",
-    TESTS / "integration" / "test_fuzz_hostile_input.py",
-    TESTS / "integration" / "test_bench_outbox.py",
-    TESTS / "integration" / "test_prometheus_rules.py",
-    TESTS / "integration" / "test_worker_metrics.py",
-    TESTS / "integration" / "test_cli_imports.py",
-    TESTS / "integration" / "alerts" / "test_alertmanager.py",
-    TESTS / "integration" / "alerts" / "test_pdpyras.py",
-    TESTS / "integration" / "escalation" / "test_escalation_workers.py",
-    TESTS / "integration" / "http" / "test_body_limits_served.py",
-    TESTS / "integration" / "tickets" / "test_two_workers.py",
-    TESTS / "integration" / "tickets" / "test_imap_round_trip.py",
-    TESTS / "integration" / "mailin",
-    TESTS / "unit" / "mailin" / "test_fuzz.py",
+    TESTS / "cli" / "test_serve.py",
+    TESTS / "cli" / "test_serve_log_secrets.py",
+    TESTS / "cli" / "test_cli_imports.py",
+    TESTS / "mailbox" / "test_demo_mailbox.py",
+    TESTS / "notify" / "test_notify_workers.py",
+    TESTS / "notify" / "test_bench_outbox.py",
+    TESTS / "http" / "test_fuzz_api.py",
+    TESTS / "http" / "test_fuzz_hostile_input.py",
+    TESTS / "http" / "test_body_limits_served.py",
+    TESTS / "prometheus" / "test_prometheus_rules.py",
+    TESTS / "prometheus" / "test_worker_metrics.py",
+    TESTS / "alerts" / "test_alertmanager.py",
+    TESTS / "alerts" / "test_pdpyras.py",
+    TESTS / "escalation" / "test_escalation_workers.py",
+    TESTS / "tickets" / "test_two_workers.py",
+    TESTS / "tickets" / "test_imap_round_trip.py",
+    TESTS / "mailin" / "test_imap.py",
+    TESTS / "mailin" / "test_fuzz.py",
 }
 
 
