@@ -169,11 +169,23 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
         return
     url = request.getfixturevalue("postgres_migrated")
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text(_EMPTY_EVERY_TABLE))
+        connection.execute(text(_RESTART_EVERY_SEQUENCE))
     engine.dispose()
     yield url
+
+
+# Emptying the tables with DELETE, children first, rather than TRUNCATE: TRUNCATE gives each
+# table new files, a quarter of a second for all of them, where deleting the few rows a test
+# leaves takes milliseconds. The sequences start again at 1, as TRUNCATE … RESTART IDENTITY.
+_EMPTY_EVERY_TABLE = "; ".join(
+    f'DELETE FROM "{table.name}"' for table in reversed(Base.metadata.sorted_tables)
+)
+_RESTART_EVERY_SEQUENCE = (
+    "SELECT setval(c.oid, 1, false) FROM pg_class c"
+    " WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"
+)
 
 
 @pytest.fixture
