@@ -29,6 +29,7 @@ from dutydesk.runtime import Runtime
 from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file
+from tests import applied_team
 from tests.shared_routes import share_route_tables
 
 share_route_tables()
@@ -219,8 +220,8 @@ def make_team(runtime: Runtime) -> Callable[[str], None]:
 
 
 @pytest.fixture(scope="session")
-def applied_example_teams() -> dict[datetime, Path]:
-    """SQLite files with the example team applied, one for each time it was applied at."""
+def applied_example_teams() -> applied_team.AppliedTeams:
+    """Databases with the example team applied, by backend and the time it was applied at."""
     return {}
 
 
@@ -229,34 +230,22 @@ def example_team(
     make_team: Callable[[str], None],
     runtime: Runtime,
     database_url: str,
-    applied_example_teams: dict[datetime, Path],
+    applied_example_teams: applied_team.AppliedTeams,
     sqlite_directory: Path,
 ) -> None:
-    """The README's example team (examples/team.yaml).
-
-    On SQLite, a database nothing has opened yet becomes a copy of one the team was applied
-    to at the same time: applying it is the costliest step of many tests, and the same
-    file, clock and schema give the same rows."""
-    path = make_url(database_url).database
-    if not path or not database_url.startswith("sqlite") or _ever_connected(runtime):
+    """The README's example team (examples/team.yaml): applied, or copied from a database it
+    was applied to at the same time when nothing has opened this test's database yet
+    (tests/applied_team.py)."""
+    if not applied_team.never_connected(runtime.engine):
         make_team(EXAMPLE_TEAM.read_text())
         return
-    now = runtime.clock.now()
-    template = applied_example_teams.get(now)
-    if template is not None:
-        shutil.copy(template, path)
+    key = (runtime.engine.dialect.name, runtime.clock.now())
+    kept = applied_example_teams.get(key)
+    if kept is not None:
+        applied_team.restore(kept, runtime.engine, database_url)
         return
     make_team(EXAMPLE_TEAM.read_text())
-    # Closing every connection folds the write-ahead log into the file, so the copy is whole.
-    runtime.engine.dispose()
-    template = Path(tempfile.mkdtemp(dir=sqlite_directory)) / "example-team.sqlite3"
-    shutil.copy(path, template)
-    applied_example_teams[now] = template
-
-
-def _ever_connected(runtime: Runtime) -> bool:
-    pool = runtime.engine.pool
-    return bool(pool.checkedin() or pool.checkedout())  # type: ignore[attr-defined]
+    applied_example_teams[key] = applied_team.keep(runtime.engine, database_url, sqlite_directory)
 
 
 @dataclass
