@@ -2,7 +2,7 @@
 
 Target (issue 12): IMAP intake of at least 200 messages/s parsed, threaded and stored on SQLite;
 reading (parsing, decoding, quote stripping, sanitising) is one part of that and must be well
-above it. The mix is 2,000 messages built from the test corpus (tests/unit/mailin/corpus.py)
+above it. The mix is 2,000 messages built from the test corpus (tests/mailin/corpus.py)
 as mail clients send them, each copy with its own Message-ID and subject so nothing repeats:
 replies from Gmail, Outlook and Apple Mail with quotes, plain and HTML-only mail, attachments,
 charsets, auto-replies and bounces, weighted towards replies as a support mailbox sees them.
@@ -19,7 +19,7 @@ import random
 import statistics
 import time
 
-from tests.unit.mailin.corpus import CORPUS, LIMITS, Outcome
+from tests.mailin.corpus import CORPUS, LIMITS, Outcome
 
 from dutydesk.mailin import InboundMail, read_message
 

@@ -9,7 +9,7 @@ with their alerts still triggered. Every alert has its trigger in the log (and i
 acknowledgement), and every group one page that was sent, with its delivery attempt.
 
 Used by the ingestion benchmark (bench/events.py) and by the query-plan test
-(tests/integration/test_query_plans.py).
+(tests/test_query_plans.py).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,40 +29,61 @@ from dutydesk.runtime import Runtime
 from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file
+from tests import applied_team
+from tests.shared_routes import share_route_tables
 
-pytest_plugins = ["tests.alert_fixtures", "tests.mail_fixtures", "tests.notify_fixtures"]
+share_route_tables()
+
+pytest_plugins = [
+    "tests.alert_fixtures",
+    "tests.mail_fixtures",
+    "tests.notify_fixtures",
+    "tests.web_fixtures",
+]
 
 TESTS = Path(__file__).parent
 # Tests that start servers, browsers, workers or other programs as processes, or fuzz every
 # operation: `make test` runs them, `make test-fast` (the development loop) leaves them out.
 SLOW = {
     TESTS / "browser",
-    TESTS / "integration" / "test_serve.py",
-    TESTS / "integration" / "test_serve_log_secrets.py",
-    TESTS / "integration" / "test_demo_mailbox.py",
-    TESTS / "integration" / "test_notify_workers.py",
-    TESTS / "integration" / "test_fuzz_api.py",
-    TESTS / "integration" / "test_fuzz_hostile_input.py",
-    TESTS / "integration" / "test_bench_outbox.py",
-    TESTS / "integration" / "test_prometheus_rules.py",
-    TESTS / "integration" / "test_worker_metrics.py",
-    TESTS / "integration" / "test_cli_imports.py",
-    TESTS / "integration" / "alerts" / "test_alertmanager.py",
-    TESTS / "integration" / "alerts" / "test_pdpyras.py",
-    TESTS / "integration" / "escalation" / "test_escalation_workers.py",
-    TESTS / "integration" / "http" / "test_body_limits_served.py",
-    TESTS / "integration" / "tickets" / "test_two_workers.py",
-    TESTS / "integration" / "tickets" / "test_imap_round_trip.py",
-    TESTS / "integration" / "mailin",
-    TESTS / "unit" / "mailin" / "test_fuzz.py",
+    TESTS / "cli" / "test_serve.py",
+    TESTS / "cli" / "test_serve_log_secrets.py",
+    TESTS / "cli" / "test_cli_imports.py",
+    TESTS / "mailbox" / "test_demo_mailbox.py",
+    TESTS / "notify" / "test_notify_workers.py",
+    TESTS / "notify" / "test_bench_outbox.py",
+    TESTS / "http" / "test_fuzz_api.py",
+    TESTS / "http" / "test_fuzz_hostile_input.py",
+    TESTS / "http" / "test_body_limits_served.py",
+    TESTS / "prometheus" / "test_prometheus_rules.py",
+    TESTS / "prometheus" / "test_worker_metrics.py",
+    TESTS / "alerts" / "test_alertmanager.py",
+    TESTS / "alerts" / "test_pdpyras.py",
+    TESTS / "escalation" / "test_escalation_workers.py",
+    TESTS / "tickets" / "test_two_workers.py",
+    TESTS / "tickets" / "test_imap_round_trip.py",
+    TESTS / "tickets" / "test_mail_receive.py",
+    TESTS / "mailin" / "test_imap.py",
+    TESTS / "mailin" / "test_fuzz.py",
 }
+
+
+def _is_slow(path: Path) -> bool:
+    return path in SLOW or any(folder in path.parents for folder in SLOW)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With `-m "not slow"` (`make test-fast`), slow files are not even imported: some build
+    an application or a fuzzing schema as they load."""
+    if config.getoption("markexpr", "") == "not slow" and _is_slow(collection_path):
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the slow tests `slow` (`-m "not slow"` leaves them out)."""
     for item in items:
-        path = Path(item.path)
-        if path in SLOW or any(folder in path.parents for folder in SLOW):
+        if _is_slow(Path(item.path)):
             item.add_marker(pytest.mark.slow)
 
 
@@ -99,9 +121,23 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sqlite_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where the tests' SQLite files live: in memory (/dev/shm) where the machine has it, since
+    the databases commit with synchronous=full as served and a disk would sync every commit;
+    else the run's temporary directory."""
+    shared_memory = Path("/dev/shm")
+    if not (shared_memory.is_dir() and os.access(shared_memory, os.W_OK)):
+        yield tmp_path_factory.mktemp("databases")
+        return
+    directory = Path(tempfile.mkdtemp(prefix="dutydesk-tests-", dir=shared_memory))
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(sqlite_directory: Path) -> Path:
     """An SQLite file migrated once; each test gets a copy."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    path = sqlite_directory / "template.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     engine.dispose()
@@ -123,21 +159,35 @@ def postgres_migrated() -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A migrated, empty database: a fresh SQLite file, or PostgreSQL with its tables emptied."""
     if request.param == "sqlite":
         template = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "dutydesk.sqlite3"
+        directory = Path(tempfile.mkdtemp(dir=request.getfixturevalue("sqlite_directory")))
+        path = directory / "dutydesk.sqlite3"
         shutil.copy(template, path)
         yield f"sqlite:///{path}"
+        shutil.rmtree(directory, ignore_errors=True)
         return
     url = request.getfixturevalue("postgres_migrated")
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text(_EMPTY_EVERY_TABLE))
+        connection.execute(text(_RESTART_EVERY_SEQUENCE))
     engine.dispose()
     yield url
+
+
+# Emptying the tables with DELETE, children first, rather than TRUNCATE: TRUNCATE gives each
+# table new files, a quarter of a second for all of them, where deleting the few rows a test
+# leaves takes milliseconds. The sequences start again at 1, as TRUNCATE … RESTART IDENTITY.
+_EMPTY_EVERY_TABLE = "; ".join(
+    f'DELETE FROM "{table.name}"' for table in reversed(Base.metadata.sorted_tables)
+)
+_RESTART_EVERY_SEQUENCE = (
+    "SELECT setval(c.oid, 1, false) FROM pg_class c"
+    " WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"
+)
 
 
 @pytest.fixture
@@ -170,10 +220,33 @@ def make_team(runtime: Runtime) -> Callable[[str], None]:
     return make
 
 
+@pytest.fixture(scope="session")
+def applied_example_teams() -> applied_team.AppliedTeams:
+    """Databases with the example team applied, by backend and the time it was applied at."""
+    return {}
+
+
 @pytest.fixture
-def example_team(make_team: Callable[[str], None]) -> None:
-    """The README's example team (examples/team.yaml)."""
+def example_team(
+    make_team: Callable[[str], None],
+    runtime: Runtime,
+    database_url: str,
+    applied_example_teams: applied_team.AppliedTeams,
+    sqlite_directory: Path,
+) -> None:
+    """The README's example team (examples/team.yaml): applied, or copied from a database it
+    was applied to at the same time when nothing has opened this test's database yet
+    (tests/applied_team.py)."""
+    if not applied_team.never_connected(runtime.engine):
+        make_team(EXAMPLE_TEAM.read_text())
+        return
+    key = (runtime.engine.dialect.name, runtime.clock.now())
+    kept = applied_example_teams.get(key)
+    if kept is not None:
+        applied_team.restore(kept, runtime.engine, database_url)
+        return
     make_team(EXAMPLE_TEAM.read_text())
+    applied_example_teams[key] = applied_team.keep(runtime.engine, database_url, sqlite_directory)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.mailin.dovecot import Account, DovecotServer, start_dovecot
+from tests.mailin.dovecot import Account, DovecotServer, start_dovecot
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.unit.notify.servers import RecordingServer, SmtpServer, recording_server
+from tests.notify.servers import RecordingServer, SmtpServer, recording_server
 
 
 @pytest.fixture

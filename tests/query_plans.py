@@ -1,5 +1,5 @@
 """Capturing the SQL the code sends and explaining it, for the tests that check every query on a
-hot path finds its rows through an index (tests/integration/*/test_query_plans.py)."""
+hot path finds its rows through an index (tests/test_query_plans.py and tests/*/test_query_plans.py)."""
 
 from __future__ import annotations
 

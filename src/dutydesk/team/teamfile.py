@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from dutydesk.errors import Invalid
 
 Path = tuple[str | int, ...]
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Document = TypeVar("Document", bound=BaseModel)
 
 
@@ -27,8 +28,12 @@ def read_document(
 ) -> Document:
     """Parse a team file and validate it as `model`, then with `cross_check` (the rules that
     span the file, as (path, message)); raise Invalid naming the file, line and field."""
+    # One pass of libyaml (when PyYAML has it, as its wheels do): the node tree gives the line
+    # numbers and is then built into plain data, rather than parsing the text twice in Python.
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -36,11 +41,12 @@ def read_document(
         raise Invalid(f"{filename}:{line}: YAML syntax error: {problem}") from None
     except yaml.YAMLError as error:
         raise Invalid(f"{filename}: YAML error: {error}") from None
+    finally:
+        loader.dispose()
     if root is None:
         raise Invalid(f"{filename}:1: the file is empty; it needs at least 'team:'")
     lines: dict[Path, int] = {}
     _index_lines(root, (), lines, filename)
-    data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise Invalid(f"{filename}:1: the file must be a mapping with 'team:', 'people:', 'rotas:'")
     try:
