@@ -17,7 +17,7 @@ import threading
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from dutydesk.db import unit_of_work
 from dutydesk.mailin import InboundMail, Refusal
@@ -91,7 +91,9 @@ def file_batch(runtime: Runtime, raws: Sequence[bytes]) -> list[Filed | Exceptio
                 try:
                     with lookups.held(), session.begin_nested():
                         outcomes[index] = file_reading(session, policy, raw, reading, now, lookups)
-                except DBAPIError:
+                except SQLAlchemyError:
+                    # The database's trouble, perhaps not the message's (a lost connection
+                    # fails every message after it): it is filed once more on its own.
                     log.debug("mail %d of %d: a database error; alone", index + 1, len(raws))
                 except Exception as error:  # the message's own trouble: the caller reports it
                     outcomes[index] = error

@@ -5,7 +5,7 @@ the ticket its original opened earlier in the batch, a message twice is one mess
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from dutydesk.clock import FrozenClock
@@ -134,3 +134,41 @@ def test_what_a_failed_savepoint_learnt_is_forgotten(runtime, acme, clock):
         assert lookups.tenant_of("ops@acme.com") == "acme"
         assert lookups.tenant_of("ops@mail.acme.com") == "acme"
         assert lookups.tenant_of("not an address") is None
+
+
+def test_a_connection_lost_in_the_middle_of_a_batch_counts_against_no_message(runtime, acme):
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL connection that its server ends; SQLite has none to lose")
+    with runtime.engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE FUNCTION end_connection() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                f" IF NEW.subject = '{POISON}' THEN PERFORM pg_terminate_backend(pg_backend_pid());"
+                " END IF; RETURN NEW; END $$"
+            )
+        )
+        connection.execute(
+            text(
+                "CREATE TRIGGER end_connection BEFORE INSERT ON tickets"
+                " FOR EACH ROW EXECUTE FUNCTION end_connection()"
+            )
+        )
+    try:
+        filed = file_batch(
+            runtime,
+            [
+                mail(message_id="<m1@acme.com>"),
+                mail(subject=POISON, message_id="<poison@acme.com>"),
+                mail(subject="After", message_id="<m3@acme.com>"),
+            ],
+        )
+    finally:
+        with runtime.engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER end_connection ON tickets"))
+            connection.execute(text("DROP FUNCTION end_connection()"))
+
+    # Filed alone once the batch was lost; then the database looked unavailable: the rest wait
+    # for the next fetch, none of them counted as failing.
+    assert outcomes(filed)[0][0] == "ticket"  # PostgreSQL's ids are not rolled back
+    assert outcomes(filed)[1:] == ["OperationalError", "OperationalError"]
+    assert subjects(runtime) == ["Deploys fail"]
