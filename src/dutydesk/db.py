@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, column, create_engine, event, select, table
 from sqlalchemy.engine import Dialect
@@ -53,7 +53,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+T = TypeVar("T")
 SQLITE_SYNCHRONOUS = ("full", "normal")
+# The most values one `IN (…)` is given: far below SQLite's and PostgreSQL's limits on a
+# statement's parameters, and a plan the same as for a handful.
+IN_CHUNK = 500
 # Ids are 32-bit integers; PostgreSQL refuses to compare larger ones, so a lookup by a larger id
 # is answered "not found" without asking.
 LARGEST_ID = 2**31 - 1
@@ -137,3 +141,9 @@ def id_exists(session: Session, table_name: str, row_id: str) -> bool:
     """
     named = table(table_name, column("id"))
     return session.scalar(select(named.c.id).where(named.c.id == row_id)) is not None
+
+
+def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """`values` a chunk at a time, for lookups of many rows by `IN (…)`."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

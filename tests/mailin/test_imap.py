@@ -43,17 +43,25 @@ def subject(raw: bytes) -> str:
 
 
 class Kept:
-    """A `handle` that keeps what it is given, and can be told to fail on some messages."""
+    """A `handle` that keeps what it is given, and can be told to fail on some messages. As a
+    handle whose database went away would, it keeps nothing after a message it must retry."""
 
     def __init__(self, fail_on: Callable[[bytes], Exception | None] = lambda raw: None) -> None:
         self.raw: list[bytes] = []
+        self.batches: list[list[bytes]] = []
         self.fail_on = fail_on
 
-    def __call__(self, raw: bytes) -> None:
-        failure = self.fail_on(raw)
-        if failure is not None:
-            raise failure
-        self.raw.append(raw)
+    def __call__(self, batch: list[bytes]) -> list[Exception | None]:
+        self.batches.append(batch)
+        outcomes: list[Exception | None] = []
+        for raw in batch:
+            failure = self.fail_on(raw)
+            if outcomes and isinstance(outcomes[-1], RetryLater):
+                failure = outcomes[-1]
+            if failure is None:
+                self.raw.append(raw)
+            outcomes.append(failure)
+        return outcomes
 
     @property
     def subjects(self) -> list[str]:
@@ -242,6 +250,104 @@ def test_retry_later_stops_the_fetch_and_counts_nothing_against_the_message(
     assert kept.subjects == ["Second", "Third"]
 
 
+def test_a_fetch_hands_its_messages_over_together_and_marks_them_only_once_stored(
+    imap_account: Account,
+) -> None:
+    uids = [imap_account.deliver(message(s)) for s in ("One", "Two", "Three")]
+    kept = Kept()
+    marked_while_storing: list[dict[int, bool]] = []
+
+    def storing(batch: list[bytes]) -> list[Exception | None]:
+        marked_while_storing.append({u: DONE in f for u, f in imap_account.flags().items()})
+        return kept(batch)
+
+    report = fetch_new(imap_account.url(), storing)
+
+    assert [[subject(raw) for raw in batch] for batch in kept.batches] == [["One", "Two", "Three"]]
+    assert marked_while_storing == [dict.fromkeys(uids, False)]
+    assert report.handled == uids
+    assert all(DONE in flags for flags in imap_account.flags().values())
+
+
+def test_batches_are_cut_to_the_bytes_allowed_and_a_larger_message_goes_alone(
+    imap_account: Account,
+) -> None:
+    parts = [message(f"Part {n}", "x" * 1000) for n in range(3)]
+    for raw in (*parts, message("Big", "y" * 5000), message("Last")):
+        imap_account.deliver(raw)
+    kept = Kept()
+
+    report = fetch_new(imap_account.url(), kept, max_batch_bytes=2 * len(parts[0]))
+
+    assert [[subject(raw) for raw in batch] for batch in kept.batches] == [
+        ["Part 0", "Part 1"],
+        ["Part 2"],
+        ["Big"],
+        ["Last"],
+    ]
+    assert len(report.handled) == 5
+
+
+def test_a_handle_that_raises_counts_a_failure_against_each_message_of_its_batch(
+    imap_account: Account,
+) -> None:
+    uids = [imap_account.deliver(message(s)) for s in ("First", "Second")]
+
+    def broken(batch: list[bytes]) -> list[Exception | None]:
+        raise RuntimeError("cannot store")
+
+    report = fetch_new(imap_account.url(), broken)
+
+    assert report.handled == []
+    assert [(f.uid, f.attempts, f.error) for f in report.failed] == [
+        (uid, 1, "RuntimeError: cannot store") for uid in uids
+    ]
+    assert list(imap_account.flags().values()) == [{"$DutydeskFailed1"}] * 2
+
+
+def test_retry_later_for_a_whole_batch_leaves_it_and_every_later_batch_for_the_next_fetch(
+    imap_account: Account,
+) -> None:
+    raws = [message(s) for s in ("First", "Second", "Third")]
+    for raw in raws:
+        imap_account.deliver(raw)
+    calls: list[int] = []
+
+    def database_down(batch: list[bytes]) -> list[Exception | None]:
+        calls.append(len(batch))
+        raise RetryLater("database unavailable")
+
+    report = fetch_new(imap_account.url(), database_down, max_batch_bytes=len(raws[0]))
+
+    assert calls == [1]  # the later batches were not even fetched
+    assert (report.handled, report.failed, report.left) == ([], [], 3)
+    assert report.stopped == "database unavailable"
+    assert list(imap_account.flags().values()) == [set()] * 3
+    kept = Kept()
+    fetch_new(imap_account.url(), kept)
+    assert kept.subjects == ["First", "Second", "Third"]
+
+
+def test_a_fetch_that_dies_after_the_batch_is_stored_hands_it_over_again(
+    imap_account: Account,
+) -> None:
+    imap_account.deliver(message("Router down"))
+    stored = Kept()
+
+    def dies_after_storing(batch: list[bytes]) -> list[Exception | None]:
+        stored(batch)
+        raise SystemExit("killed between the commit and the keyword")
+
+    with pytest.raises(SystemExit):
+        fetch_new(imap_account.url(), dies_after_storing)
+
+    assert stored.subjects == ["Router down"]
+    assert [DONE in flags for flags in imap_account.flags().values()] == [False]
+    again = Kept()
+    assert len(fetch_new(imap_account.url(), again).handled) == 1
+    assert again.subjects == ["Router down"]  # handed over again: handle must recognise it
+
+
 def test_handled_mail_is_moved_to_the_processed_folder(imap_account: Account) -> None:
     imap_account.deliver(message("Router down"))
     kept = Kept()
@@ -298,10 +404,9 @@ def test_a_message_arriving_during_a_fetch_is_picked_up_by_the_next(
     imap_account.deliver(message("Before"))
     kept = Kept()
 
-    def arrives_meanwhile(raw: bytes) -> None:
-        kept(raw)
-        if len(kept.raw) == 1:
-            imap_account.deliver(message("Meanwhile"))
+    def arrives_meanwhile(batch: list[bytes]) -> list[Exception | None]:
+        imap_account.deliver(message("Meanwhile"))
+        return kept(batch)
 
     first = fetch_new(imap_account.url(), arrives_meanwhile)
     assert kept.subjects == ["Before"]

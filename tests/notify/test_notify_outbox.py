@@ -139,3 +139,69 @@ def test_only_admins_read_the_delivery_log_over_the_api(runtime, api, token_for)
         bad = admin.get("/api/v1/deliveries", params={"limit": 0})
         assert bad.status_code == 422
         assert bad.json()["error"] == "invalid"
+
+
+def outgoing(key, **overrides):
+    fields = {
+        "channel": "email",
+        "destination": "alice@example.org",
+        "subject": "Reminder",
+        "text": "Body",
+        "idempotency_key": key,
+    } | overrides
+    return service.Outgoing(**fields)
+
+
+def test_enqueue_many_adds_new_keys_and_skips_taken_ones_like_enqueue(runtime):
+    enqueue(runtime, "taken", subject="First")
+    now = runtime.clock.now()
+    with unit_of_work(runtime.sessions) as session:
+        added = service.enqueue_many(
+            session,
+            [
+                outgoing("a"),
+                outgoing("taken", subject="Second"),
+                outgoing("b", channel="webhook", destination="http://127.0.0.1:9/x"),
+                outgoing("a", subject="Again"),
+            ],
+            now,
+        )
+        session.commit()
+
+    assert added == 2
+    with unit_of_work(runtime.read_sessions) as session:
+        rows = {m.idempotency_key: m for m in service.list_deliveries(session)}
+    assert sorted(rows) == ["a", "b", "taken"]
+    assert (rows["a"].subject, rows["a"].status, rows["a"].due_at) == ("Reminder", "pending", now)
+    assert rows["a"].rate_key == "email:alice@example.org"  # people's channels, as enqueue
+    assert rows["b"].rate_key is None
+    assert rows["taken"].subject == "First"
+    assert runtime.metrics.outbox_queued.labels("email")._value.get() == 2  # "taken" and "a"
+    assert runtime.metrics.outbox_queued.labels("webhook")._value.get() == 1
+
+
+def test_enqueue_many_checks_every_message_before_adding_any(runtime):
+    with unit_of_work(runtime.sessions) as session:
+        with pytest.raises(Invalid, match="is not an e-mail address"):
+            service.enqueue_many(
+                session,
+                [outgoing("good"), outgoing("bad", destination="a@b.org\r\nBcc: x@y.org")],
+                runtime.clock.now(),
+            )
+        with pytest.raises(Invalid, match="slack_topic messages are queued one at a time"):
+            service.enqueue_many(
+                session,
+                [outgoing("topic", channel="slack_topic", destination="C1")],
+                runtime.clock.now(),
+            )
+        session.commit()
+    with unit_of_work(runtime.read_sessions) as session:
+        assert service.list_deliveries(session) == []
+
+
+def test_enqueue_many_leaves_committing_to_the_caller(runtime):
+    with unit_of_work(runtime.sessions) as session:
+        assert service.enqueue_many(session, [outgoing("never")], runtime.clock.now()) == 1
+    with unit_of_work(runtime.read_sessions) as session:
+        assert service.find_message_by_key(session, "never") is None
+    assert runtime.metrics.outbox_queued.labels("email")._value.get() == 0

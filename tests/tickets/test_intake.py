@@ -14,9 +14,11 @@ from dutydesk.notify.models import OutboxMessage
 from dutydesk.tenants import service as tenants
 from dutydesk.tickets import service
 from dutydesk.tickets.intake import Limits, file_raw
+from dutydesk.tickets.mail_in import file_batch
 from dutydesk.tickets.models import RefusedMail, TicketAttachment
 from dutydesk.tickets.support import support_policy
 from tests.mailin.corpus import CORPUS
+from tests.notify.servers import reconfigure
 
 LIMITS = Limits(message_bytes=40 * 1024 * 1024, attachment_bytes=1024 * 1024)
 
@@ -51,20 +53,32 @@ def mail(
     return bytes(message)
 
 
-@pytest.fixture
-def file(runtime, example_team, clock):
+@pytest.fixture(params=["alone", "batch"])
+def file(request, runtime, example_team, clock):
+    """File one message: alone in a transaction, or as a batch of one (the IMAP fetch's way)."""
     with unit_of_work(runtime.sessions) as session:
         tenants.add_tenant(session, "acme", "Acme", ["acme.com"], actor="t", now=clock.now())
         tenants.add_tenant(session, "globex", "Globex", ["globex.io"], actor="t", now=clock.now())
         session.commit()
+    reconfigure(
+        runtime,
+        mail_max_message_bytes=LIMITS.message_bytes,
+        mail_max_attachment_bytes=LIMITS.attachment_bytes,
+    )
 
-    def run(raw):
+    def alone(raw):
         with unit_of_work(runtime.sessions) as session:
             filed = file_raw(session, support_policy(session), raw, LIMITS, clock.now())
             session.commit()
             return filed
 
-    return run
+    def batch(raw):
+        [filed] = file_batch(runtime, [raw])
+        if isinstance(filed, Exception):
+            raise filed
+        return filed
+
+    return alone if request.param == "alone" else batch
 
 
 def _ticket(runtime, number):

@@ -1,6 +1,7 @@
-"""The queue, the ticket pages and the tickets cycle find their tickets through an index, however
-many tickets there are: with thousands open and more solved, no query reads the tickets, their
-messages or the audit log whole (see tests/query_plans.py for how plans are read)."""
+"""The queue, the ticket pages, the tickets cycle and the mail intake find their rows through an
+index, however many tickets there are: with thousands open and more solved, no query reads the
+tickets, their messages or the audit log whole (see tests/query_plans.py for how plans are
+read)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from sqlalchemy import insert, text
 
 from dutydesk.audit.models import AuditEntry
 from dutydesk.db import unit_of_work
-from dutydesk.tenants.models import Tenant
+from dutydesk.tenants.models import Tenant, TenantContact, TenantDomain
 from dutydesk.tickets import service
 from dutydesk.tickets.due import tickets_due
+from dutydesk.tickets.intake import Filed
+from dutydesk.tickets.mail_in import file_batch
 from dutydesk.tickets.models import Ticket, TicketMessage
 from dutydesk.tickets.page_views import names, view_ticket
 from dutydesk.tickets.panels import tickets_panel
+from tests.tickets.test_intake import mail
 from tests.query_plans import captured_statements, explain
 
 TICKETS = 3000
@@ -136,4 +140,41 @@ def test_the_queue_and_the_tickets_cycle_read_no_table_whole(runtime, clock, exa
     scan = _POSTGRES_SCAN if postgres else _SQLITE_SCAN
     scans = {s: p for s, p in plans.items() if any(scan.search(step) for step in p)}
     assert len(plans) >= 6
+    assert not scans, "\n\n".join(f"{s}\n  {' | '.join(p)}" for s, p in scans.items())
+
+
+_MAIL_TABLES = (
+    "tickets|ticket_messages|audit_entries|tenant_contacts|tenant_domains|outbox_messages"
+)
+_SQLITE_MAIL_SCAN = re.compile(rf"^SCAN ({_MAIL_TABLES})\b")
+_POSTGRES_MAIL_SCAN = re.compile(rf"Seq Scan on ({_MAIL_TABLES})\b")
+
+
+def test_a_batch_of_mail_finds_its_threads_tenants_and_tickets_through_indexes(
+    runtime, clock, example_team
+):
+    now = clock.now()
+    seed(runtime, now)
+    with runtime.engine.begin() as connection:
+        connection.execute(insert(TenantDomain), [{"domain": "acme.com", "tenant_id": "acme"}])
+        connection.execute(
+            insert(TenantContact), [{"tenant_id": "acme", "email": "boss@example.org"}]
+        )
+    raws = [
+        # Replies by header to seeded messages, by the subject's number, and new requests from
+        # a contact, a tenant's domain and nobody known.
+        mail("More.", message_id="<r1@acme.com>", in_reply_to="<m5@acme.com>"),
+        mail("More.", message_id="<r2@acme.com>", subject="Re: [#7] Ticket 6"),
+        mail("Hi.", message_id="<n1@x.org>", sender="boss@example.org"),
+        mail("Hi.", message_id="<n2@x.org>", sender="dev@eu.acme.com"),
+        mail("Hi.", message_id="<n3@x.org>", sender="someone@nowhere.example"),
+    ]
+    with captured_statements(runtime) as statements:
+        filed = file_batch(runtime, raws)
+    assert all(isinstance(f, Filed) for f in filed), filed
+    plans = explain(runtime, statements)
+    postgres = runtime.engine.dialect.name == "postgresql"
+    scan = _POSTGRES_MAIL_SCAN if postgres else _SQLITE_MAIL_SCAN
+    scans = {s: p for s, p in plans.items() if any(scan.search(step) for step in p)}
+    assert len(plans) >= 8
     assert not scans, "\n\n".join(f"{s}\n  {' | '.join(p)}" for s, p in scans.items())

@@ -51,10 +51,11 @@ def record(
         details=details,
     )
     session.add(entry)
-    session.flush()
-    for person_id in dict.fromkeys(person_ids):  # unique, in the order given
-        session.add(AuditPerson(entry_id=entry.id, person_id=person_id))
-    session.flush()
+    if person_ids:  # they need the entry's id; else it is written with the change it describes
+        session.flush()
+        for person_id in dict.fromkeys(person_ids):  # unique, in the order given
+            session.add(AuditPerson(entry_id=entry.id, person_id=person_id))
+        session.flush()
     return entry
 
 

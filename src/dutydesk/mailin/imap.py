@@ -1,13 +1,16 @@
-"""Fetching new mail from an IMAP folder, each message handed over once it is safely kept.
+"""Fetching new mail from an IMAP folder, each message marked processed once it is safely kept.
 
-`fetch_new` signs in, finds the messages not yet processed, fetches each (BODY.PEEK[]: a person
-reading the mailbox still sees it unread), and calls `handle(raw)`, which stores the message
-and commits. Only when `handle` returns is the message marked processed: the keyword
-`$DutydeskDone` is added and, when a processed folder is set, the message is moved there.
-Nothing is lost: a message whose `handle` raises stays where it is and is tried again by the
-next fetch, and after `max_attempts` failures it is moved to the quarantine folder for a person
-to look at. A failure that is not the message's (the database is down) is `RetryLater`: the
-fetch stops and counts nothing against the message.
+`fetch_new` signs in, finds the messages not yet processed, takes up to `batch` of them, fetches
+them (BODY.PEEK[]: a person reading the mailbox still sees them unread) and hands them to
+`handle` in batches of up to 100 messages and `max_batch_bytes` bytes (a larger message goes
+alone). `handle`
+stores a batch in one transaction, commits it, and says what became of each message. Only then
+are the messages it stored marked processed, all in one command: the keyword `$DutydeskDone`
+is added and, when a processed folder is set, they are moved there. Nothing is lost: a message
+`handle` failed on stays where it is and is tried again by the next fetch, and after
+`max_attempts` failures it is moved to the quarantine folder for a person to look at. A failure
+that is not the message's (the database is down) is `RetryLater`: the fetch stops, and counts
+nothing against the message.
 
 Why a keyword rather than \\Seen: a person reading the mailbox in a mail client marks messages
 seen, and a message they read first would never become a ticket. The keyword is ours alone.
@@ -16,9 +19,9 @@ the folder is then new. Failures are counted on the message too (`$DutydeskFaile
 so that they survive restarts and are shared by workers; where keywords are not kept they are
 counted in this process only.
 
-Delivery is at least once: if the connection drops between `handle` returning and the keyword
-being stored, the next fetch hands the same message over again. `handle` must therefore
-recognise a message it already has (tickets do, by Message-ID).
+Delivery is at least once: if the process dies or the connection drops between `handle`'s
+commit and the keyword being stored, the next fetch hands the same messages over again.
+`handle` must therefore recognise a message it already has (tickets do, by Message-ID).
 
 UIDs are used throughout and never remembered between fetches: the state is the keywords on
 the server, so a changed UIDVALIDITY (a folder recreated or migrated) needs no handling here.
@@ -30,8 +33,9 @@ from __future__ import annotations
 import imaplib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from dutydesk.errors import DutydeskError, Invalid
 from dutydesk.mailin.imap_session import (
@@ -46,6 +50,7 @@ from dutydesk.settings import Settings
 from dutydesk.text import one_line
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DONE = "$DutydeskDone"
 FAILED_PREFIX = "$DutydeskFailed"
@@ -56,13 +61,19 @@ MAX_ATTEMPTS = 5
 # Larger messages are quarantined without being fetched: one would otherwise be held in memory
 # whole. Mail servers refuse far smaller ones (Gmail 25 MB, Exchange Online 35-150 MB).
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+# The most mail handed to `handle` at once. Bytes: all held in memory with what reading them
+# makes (a larger message goes alone). Messages: their transaction holds SQLite's write lock
+# while it files them, a millisecond or two each, and other writers wait.
+MAX_BATCH_BYTES = 32 * 1024 * 1024
+MAX_BATCH_MESSAGES = 100
 TIMEOUT_SECONDS = 30.0
 QUARANTINE_FOLDER = "Quarantine"
 
 
 class RetryLater(Exception):
-    """Raised by `handle` when it failed for a reason that is not the message's (the database
-    is unavailable): the fetch stops, the message stays new, and no failure is counted."""
+    """What `handle` answers (or raises, for the whole batch) for a message it did not store
+    for a reason that is not the message's (the database is unavailable): the fetch stops, the
+    message stays new, and no failure is counted."""
 
 
 class MailboxUnavailable(DutydeskError):
@@ -107,7 +118,11 @@ class FetchReport:
         return f"{line}; stopped: {self.stopped}" if self.stopped else line
 
 
-Handle = Callable[[bytes], None]
+# Stores a batch of messages (raw bytes, oldest first) and commits; answers for each, in order:
+# None when it is stored (or was already), RetryLater when it is not for a reason that is not
+# the message's, or the exception the message failed with. An exception raised is the answer
+# for every message of the batch.
+Handle = Callable[[list[bytes]], Sequence[Exception | None]]
 
 
 def fetch_new(
@@ -119,9 +134,10 @@ def fetch_new(
     quarantine_folder: str = QUARANTINE_FOLDER,
     max_attempts: int = MAX_ATTEMPTS,
     max_message_bytes: int = MAX_MESSAGE_BYTES,
+    max_batch_bytes: int = MAX_BATCH_BYTES,
     timeout_seconds: float = TIMEOUT_SECONDS,
 ) -> FetchReport:
-    """Hand up to `batch` new messages, oldest first, to `handle`; mark each it took.
+    """Hand up to `batch` new messages, oldest first, to `handle`; mark those it stored.
 
     Raises Invalid for a URL or folder that cannot work, MailboxUnavailable when the server
     cannot be reached, TLS or sign-in fails, or it refuses a command midway.
@@ -132,7 +148,7 @@ def fetch_new(
     try:
         with ImapSession(mailbox, timeout_seconds) as session:
             run = _Fetch(session, mailbox, handle, report, processed_folder, quarantine_folder)
-            run.fetch(batch, max_attempts, max_message_bytes)
+            run.fetch(batch, max_attempts, max_message_bytes, max_batch_bytes)
     except (OSError, imaplib.IMAP4.error, ImapRefused) as error:
         raise MailboxUnavailable(mailbox.shown, describe_failure(error, mailbox), report) from None
     return report
@@ -174,7 +190,9 @@ class _Fetch:
         self.marks_done = False
         self.counts_on_server = False
 
-    def fetch(self, batch: int, max_attempts: int, max_message_bytes: int) -> None:
+    def fetch(
+        self, batch: int, max_attempts: int, max_message_bytes: int, max_batch_bytes: int
+    ) -> None:
         """Select the folder, tidy up, and hand over up to `batch` new messages."""
         folder = self.session.select(self.mailbox.folder)
         self.report.uidvalidity = folder.uidvalidity
@@ -192,8 +210,8 @@ class _Fetch:
         chosen = waiting[:batch]
         self.report.left = len(waiting) - len(chosen)
         described = self.session.describe(chosen)
-        done: list[int] = []
-        for position, uid in enumerate(chosen):
+        wanted: list[MessageInfo] = []
+        for uid in chosen:
             info = described.get(uid)
             if info is None:
                 continue  # expunged by someone else since the search
@@ -201,41 +219,63 @@ class _Fetch:
                 reason = f"{info.size} bytes, over the limit of {max_message_bytes}"
                 self._quarantine(folder, info, MessageFailure(uid, 0, reason))
                 continue
-            outcome = self._hand_over(folder, info, max_attempts)
-            if outcome == "stop":
-                self.report.left += len(chosen) - position
+            wanted.append(info)
+        groups = in_batches(wanted, lambda info: info.size, max_batch_bytes)
+        done: list[int] = []
+        for position, group in enumerate(groups):
+            done += self._hand_over(folder, group, max_attempts)
+            if self.report.stopped is not None:
+                self.report.left += sum(len(later) for later in groups[position + 1 :])
                 break
-            if outcome == "done":
-                done.append(uid)
-                if not self.marks_done:
-                    # Nothing else marks it: it leaves the folder at once.
-                    self._move_processed([uid])
         if self.marks_done:
             self._move_processed(done)
 
-    def _hand_over(self, folder: FolderState, info: MessageInfo, max_attempts: int) -> str:
-        """Fetch one message and give it to `handle`: "done", "failed", "gone" or "stop"."""
-        raw = self.session.fetch(info.uid)
-        if raw is None:
-            return "gone"  # expunged by someone else since it was described
-        try:
-            self.handle(raw)
-        except RetryLater as error:
-            self.report.stopped = one_line(str(error)) or "handle asked to retry later"
-            return "stop"
-        except Exception as error:
-            log.warning(
-                "mail from %s UID %s was not stored", self.mailbox.shown, info.uid, exc_info=True
-            )
-            self._failed(
-                folder, info, one_line(f"{type(error).__name__}: {error}")[:300], max_attempts
-            )
-            return "failed"
+    def _hand_over(
+        self, folder: FolderState, group: list[MessageInfo], max_attempts: int
+    ) -> list[int]:
+        """Fetch a group of messages, give them to `handle` together, and mark those it
+        stored once it has returned; their UIDs."""
+        fetched: list[tuple[MessageInfo, bytes]] = []
+        for info in group:
+            raw = self.session.fetch(info.uid)
+            if raw is not None:  # else expunged by someone else since it was described
+                fetched.append((info, raw))
+        if not fetched:
+            return []
+        answers = list(zip(fetched, self._handle([raw for _, raw in fetched]), strict=True))
+        stored = [info.uid for (info, _), outcome in answers if outcome is None]
         if self.marks_done:
-            self.session.add_flags([info.uid], [DONE])
-        _forget_failures(self.mailbox, folder, info.uid)
-        self.report.handled.append(info.uid)
-        return "done"
+            self.session.add_flags(stored, [DONE])
+        else:
+            self._move_processed(stored)  # nothing else marks them: they leave the folder now
+        for uid in stored:
+            _forget_failures(self.mailbox, folder, uid)
+        self.report.handled += stored
+        for (info, _), outcome in answers:
+            if isinstance(outcome, RetryLater):
+                if self.report.stopped is None:
+                    self.report.stopped = one_line(str(outcome)) or "handle asked to retry later"
+                self.report.left += 1
+            elif outcome is not None:
+                log.warning(
+                    "mail from %s UID %s was not stored",
+                    self.mailbox.shown,
+                    info.uid,
+                    exc_info=outcome,
+                )
+                error = one_line(f"{type(outcome).__name__}: {outcome}")[:300]
+                self._failed(folder, info, error, max_attempts)
+        return stored
+
+    def _handle(self, raws: list[bytes]) -> list[Exception | None]:
+        """What `handle` says of each message; an exception it raises is every message's."""
+        try:
+            outcomes = list(self.handle(raws))
+            if len(outcomes) != len(raws):
+                raise ValueError(f"handle answered for {len(outcomes)} of {len(raws)} messages")
+        except Exception as error:
+            return [error] * len(raws)
+        return outcomes
 
     def _failed(self, folder: FolderState, info: MessageInfo, error: str, limit: int) -> None:
         if self.counts_on_server:
@@ -270,6 +310,25 @@ class _Fetch:
     def _move_processed(self, uids: list[int]) -> None:
         if self.processed_folder is not None:
             self.session.move(uids, self.processed_folder)
+
+
+def in_batches(
+    items: Sequence[T],
+    size_of: Callable[[T], int],
+    max_bytes: int = MAX_BATCH_BYTES,
+    max_count: int = MAX_BATCH_MESSAGES,
+) -> list[list[T]]:
+    """Consecutive items in batches of at most `max_count` items and `max_bytes` bytes (a
+    larger item alone): how a fetch's messages are handed over."""
+    batches: list[list[T]] = []
+    size = 0
+    for item in items:
+        if not batches or len(batches[-1]) >= max_count or size + size_of(item) > max_bytes:
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += size_of(item)
+    return batches
 
 
 def _check_options(

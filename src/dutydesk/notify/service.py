@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Insert, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -94,6 +96,85 @@ def enqueue(
         return existing
     count_on_commit(session, "outbox_queued", channel)
     return message
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for `enqueue_many`: what `enqueue` takes, as a value."""
+
+    channel: str
+    destination: str
+    subject: str
+    text: str
+    idempotency_key: str
+    due_at: datetime | None = None
+    payload: dict[str, Any] | None = None
+    rate_key: str | None = None
+
+
+def enqueue_many(session: Session, messages: Sequence[Outgoing], now: datetime) -> int:
+    """Add messages to the outbox in the caller's transaction with one statement (the caller
+    commits); returns how many were added. As with `enqueue`, a key already in the outbox, or
+    taken by an earlier message of `messages`, adds nothing. Every message is checked before
+    any is added. Channels that set a state (a Slack topic) take `enqueue`, which supersedes."""
+    rows: dict[str, dict[str, Any]] = {}
+    for message in messages:
+        _check(
+            message.channel,
+            message.destination,
+            message.subject,
+            message.idempotency_key,
+            message.payload,
+        )
+        if message.channel in _STATE_CHANNELS:
+            raise Invalid(f"channel: {message.channel} messages are queued one at a time")
+        rate_key = message.rate_key
+        if rate_key is None and message.channel in _RATE_LIMITED_BY_DEFAULT:
+            rate_key = f"{message.channel}:{message.destination.lower()}"
+        rows.setdefault(
+            message.idempotency_key,
+            {
+                "idempotency_key": message.idempotency_key,
+                "channel": message.channel,
+                "destination": message.destination,
+                "subject": message.subject,
+                "text": message.text,
+                "payload": message.payload,
+                "rate_key": rate_key,
+                "status": "pending",
+                "attempts": 0,
+                "created_at": now,
+                "due_at": message.due_at or now,
+            },
+        )
+    if not rows:
+        return 0
+    by_channel: dict[str, list[dict[str, Any]]] = {}
+    for row in rows.values():
+        by_channel.setdefault(row["channel"], []).append(row)
+    # A key already taken (by this transaction, another, or a message long sent) is skipped by
+    # the database itself: no read before the write, no savepoint, one statement per channel
+    # (its count of rows added is the channel's count of messages queued).
+    added = 0
+    for channel, channel_rows in by_channel.items():
+        result = session.execute(_insert_new(session), channel_rows)
+        count = max(result.rowcount, 0)  # type: ignore[attr-defined]
+        if count:
+            count_on_commit(session, "outbox_queued", channel, times=count)
+        added += count
+    return added
+
+
+def _insert_new(session: Session) -> Insert:
+    """INSERT into the outbox that skips a row whose idempotency key is taken."""
+    table, key = cast(Table, OutboxMessage.__table__), ["idempotency_key"]
+    statement: Insert
+    if session.get_bind().dialect.name == "postgresql":
+        statement = postgresql.insert(table).on_conflict_do_nothing(index_elements=key)
+    else:
+        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=key)
+    # SQLAlchemy keeps an INSERT's row count only when asked.
+    return statement.execution_options(preserve_rowcount=True)
 
 
 def _check(

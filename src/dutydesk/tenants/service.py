@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from email.utils import parseaddr
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dutydesk.audit.service import record
+from dutydesk.db import in_chunks
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.tenants.addresses import check_address, check_domain, check_slug, domains_to_try
 from dutydesk.tenants.models import NAME_LENGTH, Tenant, TenantContact, TenantDomain
@@ -168,23 +169,44 @@ def add_contact(
 def tenant_of_address(session: Session, email: str) -> str | None:
     """The tenant whose mail this is: a contact's own address first, then the nearest domain
     (a subdomain's mail is its parent domain's tenant's). None: unknown, for triage to set."""
-    try:
-        address = check_address(email)
-    except ValueError:
-        return None
-    contact = session.scalar(select(TenantContact.tenant_id).where(TenantContact.email == address))
-    if contact is not None:
-        return contact
-    candidates = domains_to_try(address)
-    found = {
-        domain: tenant
-        for domain, tenant in session.execute(
-            select(TenantDomain.domain, TenantDomain.tenant_id).where(
-                TenantDomain.domain.in_(candidates)
+    return tenants_of_addresses(session, [email])[email]
+
+
+def tenants_of_addresses(session: Session, emails: Iterable[str]) -> dict[str, str | None]:
+    """`tenant_of_address` for many addresses in two queries: each address given, its tenant."""
+    found: dict[str, str | None] = {}
+    checked: dict[str, str] = {}
+    for email in emails:
+        found[email] = None
+        try:
+            checked[email] = check_address(email)
+        except ValueError:
+            continue
+    contacts: dict[str, str] = {}
+    for some in in_chunks(sorted(set(checked.values()))):
+        rows = session.execute(
+            select(TenantContact.email, TenantContact.tenant_id).where(
+                TenantContact.email.in_(some)
             )
         )
+        contacts.update({email: tenant for email, tenant in rows})
+    by_domain = {
+        email: domains_to_try(address)
+        for email, address in checked.items()
+        if address not in contacts
     }
-    return next((found[domain] for domain in candidates if domain in found), None)
+    owners: dict[str, str] = {}
+    for some in in_chunks(sorted({d for domains in by_domain.values() for d in domains})):
+        rows = session.execute(
+            select(TenantDomain.domain, TenantDomain.tenant_id).where(TenantDomain.domain.in_(some))
+        )
+        owners.update({domain: tenant for domain, tenant in rows})
+    for email, address in checked.items():
+        if address in contacts:
+            found[email] = contacts[address]
+        else:
+            found[email] = next((owners[d] for d in by_domain[email] if d in owners), None)
+    return found
 
 
 def _set_domains(session: Session, tenant_id: str, domains: Sequence[str]) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
 from dutydesk.escalation.policy import notify_rules
-from dutydesk.notify.service import enqueue
+from dutydesk.notify.service import Outgoing, enqueue_many
 from dutydesk.people.models import Person
 from dutydesk.runtime import Runtime
 from dutydesk.team.service import find_team
@@ -47,8 +47,13 @@ def tickets_due(runtime: Runtime, worker_id: str) -> int:
         zone = parse_zone(team.timezone)
         on_support = engineer_on_support(session, policy, now)
         engineer = session.get(Person, on_support) if on_support else None
+        reminders: list[Outgoing] = []
         for ticket in due:
-            _remind(session, ticket, policy, engineer, zone, runtime.settings.base_url, now)
+            reminders += _remind(
+                session, ticket, policy, engineer, zone, runtime.settings.base_url, now
+            )
+        # The pass's reminders in one statement, with the clocks they move: both or neither.
+        enqueue_many(session, reminders, now)
         session.commit()
     return len(due)
 
@@ -73,32 +78,34 @@ def _remind(
     zone: ZoneInfo,
     base_url: str,
     now: datetime,
-) -> None:
+) -> list[Outgoing]:
+    """Move the ticket's clock past its due reminder; the reminder's messages, to queue."""
     clock = clock_of(ticket)
     stage = clock.next_stage
     if stage is None or clock.due is None:
         keep_clock(ticket, clocks.after_reminder(policy, clock, now))
-        return
+        return []
     if stage == clocks.BREACH:
         if ticket.breached_at is None:
             ticket.breached_at = clock.due
         send_event(session, policy, ticket, BREACHED, now)
         if policy.page_service is not None:
             page_for(session, ticket, policy.page_service, "breach", now)
-    if engineer is not None:
-        _queue_reminder(session, ticket, clock, engineer, zone, base_url, now)
     keep_clock(ticket, clocks.after_reminder(policy, clock, now))
+    if engineer is None:
+        return []
+    return _reminder(ticket, clock, engineer, zone, base_url, now)
 
 
-def _queue_reminder(
-    session: Session,
+def _reminder(
     ticket: Ticket,
     clock: clocks.Clock,
     engineer: Person,
     zone: ZoneInfo,
     base_url: str,
     now: datetime,
-) -> None:
+) -> list[Outgoing]:
+    """The reminder to the engineer on support, by each of their notification rules."""
     assert clock.due is not None and clock.next_stage is not None
     owed = "first response" if clock.kind == FIRST_RESPONSE else "update to the tenant"
     priority = ticket.priority or "untriaged"
@@ -120,17 +127,19 @@ def _queue_reminder(
     # and rule: a retried pass never queues it twice.
     base = f"ticket-{ticket.id}-{clock.kind}-{clock.due.isoformat()}-{clock.next_stage}"
     rules = notify_rules(engineer.notify, email=engineer.email, slack=engineer.slack)
+    messages: list[Outgoing] = []
     for index, rule in enumerate(rules):
         destination = engineer.slack if rule.via == "slack" else engineer.email
         if destination is None:
             continue
-        enqueue(
-            session,
-            channel=rule.via,
-            destination=destination,
-            subject=subject[:300],
-            text=text,
-            idempotency_key=f"{base}-{engineer.id}-{index}",
-            now=now,
-            due_at=now + rule.after,
+        messages.append(
+            Outgoing(
+                channel=rule.via,
+                destination=destination,
+                subject=subject[:300],
+                text=text,
+                idempotency_key=f"{base}-{engineer.id}-{index}",
+                due_at=now + rule.after,
+            )
         )
+    return messages

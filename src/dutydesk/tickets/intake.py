@@ -17,25 +17,17 @@ documented skip — never lost, never a crash (docs/tickets-mail.md).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dutydesk.mailin import InboundMail, Refusal, RefusalCode, read_message
-from dutydesk.tenants.service import tenant_of_address
 from dutydesk.tickets import service
+from dutydesk.tickets.mail_lookups import MailLookups, stored_message_id
 from dutydesk.tickets.mail_out import queue_acknowledgement
-from dutydesk.tickets.models import (
-    MESSAGE_ID_LENGTH,
-    RefusedMail,
-    Ticket,
-    TicketAttachment,
-    TicketMessage,
-)
+from dutydesk.tickets.models import RefusedMail, Ticket, TicketAttachment, TicketMessage
 from dutydesk.tickets.policy import SupportPolicy
 
 Outcome = Literal["ticket", "message", "duplicate", "skipped", "refused"]
@@ -67,27 +59,50 @@ class Limits:
     attachment_bytes: int
 
 
+def read_raw(raw: bytes, limits: Limits) -> InboundMail | Refusal:
+    """Read a message within the limits (no database: done before its transaction)."""
+    return read_message(
+        raw, max_attachment_bytes=limits.attachment_bytes, max_message_bytes=limits.message_bytes
+    )
+
+
 def file_raw(
     session: Session, policy: SupportPolicy, raw: bytes, limits: Limits, now: datetime
 ) -> Filed:
     """Read `raw` and file it; a refusal is recorded (with the bytes, unless too large)."""
-    reading = read_message(
-        raw, max_attachment_bytes=limits.attachment_bytes, max_message_bytes=limits.message_bytes
-    )
+    return file_reading(session, policy, raw, read_raw(raw, limits), now)
+
+
+def file_reading(
+    session: Session,
+    policy: SupportPolicy,
+    raw: bytes,
+    reading: InboundMail | Refusal,
+    now: datetime,
+    lookups: MailLookups | None = None,
+) -> Filed:
+    """File what reading `raw` gave: the mail, or the refusal (with the bytes, unless too
+    large). `lookups`: those of the batch `raw` is filed with."""
     if isinstance(reading, Refusal):
         return _keep_refused(session, raw, reading, now)
-    return file_mail(session, policy, reading, now)
+    return file_mail(session, policy, reading, now, lookups)
 
 
-def file_mail(session: Session, policy: SupportPolicy, mail: InboundMail, now: datetime) -> Filed:
-    """File a message that was read: a new ticket, a message on one, or a skip."""
-    message_id = _fitting(mail.message_id)
-    already = session.scalar(
-        select(TicketMessage.ticket_id).where(TicketMessage.message_id == message_id)
-    )
+def file_mail(
+    session: Session,
+    policy: SupportPolicy,
+    mail: InboundMail,
+    now: datetime,
+    lookups: MailLookups | None = None,
+) -> Filed:
+    """File a message that was read: a new ticket, a message on one, or a skip. `lookups`:
+    those of the batch it is filed with (by default its own, asked as it goes)."""
+    lookups = lookups or MailLookups(session)
+    message_id = stored_message_id(mail.message_id)
+    already = lookups.ticket_number_of([message_id])
     if already is not None:
         return Filed("duplicate", already, f"message {message_id} is on ticket #{already}")
-    ticket = _thread(session, mail)
+    ticket = _thread(lookups, mail)
     joins = ticket is not None and ticket.status != "closed" and not service.is_mirrored(ticket)
     incoming = service.Incoming(
         body_text=mail.text,
@@ -96,6 +111,7 @@ def file_mail(session: Session, policy: SupportPolicy, mail: InboundMail, now: d
         full_text=mail.full_text,
         body_html=mail.html_sanitised,
         message_id=message_id,
+        message_id_is_new=True,  # asked of `lookups` above
     )
     if mail.auto_reply is not None:
         if ticket is None or not joins:
@@ -103,10 +119,12 @@ def file_mail(session: Session, policy: SupportPolicy, mail: InboundMail, now: d
             return Filed("skipped", None, why)
         added = service.add_automatic_message(session, ticket, incoming, now)
         _keep_attachments(session, added, mail)
+        lookups.filed(message_id, ticket)
         return Filed("message", ticket.id, f"automatic: {mail.auto_reply.reason}")
     if ticket is not None and joins:
         added = service.add_tenant_message(session, policy, ticket, incoming, now)
         _keep_attachments(session, added, mail)
+        lookups.filed(message_id, ticket)
         return Filed("message", ticket.id, "joined its thread")
     follow_up = ""
     if ticket is not None:
@@ -115,7 +133,7 @@ def file_mail(session: Session, policy: SupportPolicy, mail: InboundMail, now: d
             if service.is_mirrored(ticket)
             else f" (follows up closed ticket #{ticket.id})"
         )
-    opened = service.open_ticket(
+    opened = service.open_with_message(
         session,
         policy,
         subject=mail.subject,
@@ -123,30 +141,29 @@ def file_mail(session: Session, policy: SupportPolicy, mail: InboundMail, now: d
         source="mail",
         actor="mail",
         now=now,
+        tenant_of=lookups.tenant_of,
     )
-    [first] = service.thread_of(session, opened.id)
-    _keep_attachments(session, first, mail)
-    queue_acknowledgement(session, opened, first, now)
-    return Filed("ticket", opened.id, f"opened{follow_up}")
+    _keep_attachments(session, opened.first, mail)
+    queue_acknowledgement(session, opened.ticket, opened.first, now)
+    lookups.filed(message_id, opened.ticket)
+    return Filed("ticket", opened.ticket.id, f"opened{follow_up}")
 
 
-def _thread(session: Session, mail: InboundMail) -> Ticket | None:
+def _thread(lookups: MailLookups, mail: InboundMail) -> Ticket | None:
     """The ticket a message answers, if any (see the module's rules)."""
-    ids = [_fitting(i) for i in (*mail.in_reply_to, *reversed(mail.references))]
+    ids = [stored_message_id(i) for i in (*mail.in_reply_to, *reversed(mail.references))]
     if ids:
-        found = session.scalars(
-            select(TicketMessage.ticket_id).where(TicketMessage.message_id.in_(ids))
-        ).first()
+        found = lookups.ticket_number_of(ids)
         if found is not None:
-            return session.get(Ticket, found)
+            return lookups.ticket(found)
     if mail.ticket_reference is None or mail.from_address is None:
         return None
-    ticket = session.get(Ticket, mail.ticket_reference)
+    ticket = lookups.ticket(mail.ticket_reference)
     if ticket is None:
         return None
     if ticket.requester_email == mail.from_address:
         return ticket
-    sender_tenant = tenant_of_address(session, mail.from_address)
+    sender_tenant = lookups.tenant_of(mail.from_address)
     if ticket.tenant_id is not None and sender_tenant == ticket.tenant_id:
         return ticket
     return None
@@ -184,19 +201,10 @@ def _keep_refused(session: Session, raw: bytes, refusal: Refusal, now: datetime)
             received_at=now,
             code=str(refusal.code),
             reason=refusal.reason[:500],
-            message_id=_fitting(refusal.message_id),
+            message_id=stored_message_id(refusal.message_id),
             size=refusal.size,
             raw=None if refusal.code == RefusalCode.TOO_LARGE else raw,
         )
     )
     session.flush()
     return Filed("refused", None, refusal.reason, refusal.code)
-
-
-def _fitting(message_id: str) -> str:
-    """A Message-ID as stored: one longer than the column is cut and marked with its hash, so
-    two long ids that share a beginning stay apart."""
-    if len(message_id) <= MESSAGE_ID_LENGTH:
-        return message_id
-    digest = hashlib.sha256(message_id.encode()).hexdigest()[:32]
-    return f"{message_id[: MESSAGE_ID_LENGTH - 34]}#{digest}>"

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutydesk.notify.service import enqueue
+from dutydesk.notify.service import Outgoing, enqueue, enqueue_many
 from dutydesk.people.models import Person
 from dutydesk.tickets.models import Ticket, TicketFollower, TicketMessage
 
@@ -90,25 +90,30 @@ def queue_acknowledgement(
     address to tell. Never for an automatic message (the intake's rule): no mail loops."""
     if ticket.requester_email is None:
         return False
-    enqueue(
+    # One statement (the outbox skips a key it has): every new ticket from mail comes here.
+    enqueue_many(
         session,
-        channel="email",
-        destination=ticket.requester_email,
-        subject=ticket_subject(ticket)[:300],
-        text=(
-            f"We have your request and it is ticket #{ticket.id}: {ticket.subject}\n"
-            "We will answer as soon as we can. To add to it, reply to this e-mail and keep"
-            f" [#{ticket.id}] in the subject."
-        ),
-        idempotency_key=f"ticket-ack-{ticket.id}",
-        now=now,
-        payload={
-            "email": {
-                "message_id": f"<ticket-{ticket.id}.ack@dutydesk>",
-                "in_reply_to": first.message_id,
-                "references": [first.message_id] if first.message_id else [],
-            }
-        },
+        [
+            Outgoing(
+                channel="email",
+                destination=ticket.requester_email,
+                subject=ticket_subject(ticket)[:300],
+                text=(
+                    f"We have your request and it is ticket #{ticket.id}: {ticket.subject}\n"
+                    "We will answer as soon as we can. To add to it, reply to this e-mail and"
+                    f" keep [#{ticket.id}] in the subject."
+                ),
+                idempotency_key=f"ticket-ack-{ticket.id}",
+                payload={
+                    "email": {
+                        "message_id": f"<ticket-{ticket.id}.ack@dutydesk>",
+                        "in_reply_to": first.message_id,
+                        "references": [first.message_id] if first.message_id else [],
+                    }
+                },
+            )
+        ],
+        now,
     )
     return True
 

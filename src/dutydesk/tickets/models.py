@@ -24,7 +24,7 @@ SUBJECT_LENGTH = 500
 EMAIL_LENGTH = 320
 NAME_LENGTH = 200
 # RFC 5322 allows long Message-IDs; real ones are under 250 characters. Longer ones are hashed
-# by the intake to fit (see tickets/threads.py).
+# by the intake to fit (see tickets/mail_lookups.py).
 MESSAGE_ID_LENGTH = 400
 
 STATUSES = ("new", "open", "pending", "solved", "closed")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -69,6 +69,10 @@ class Incoming:
     message_id: str | None = None
     # A mirrored ticket's comment: its id in the tool it came from (kept once per ticket).
     external_id: str | None = None
+    # The caller has made sure no message has `message_id` yet (the mail intake asks once for
+    # a whole batch); the unique column still holds it to that.
+    message_id_is_new: bool = False
+
 
 
 def is_mirrored(ticket: Ticket) -> bool:
@@ -113,6 +117,46 @@ def open_ticket(
     """A new ticket with the tenant's first message. Its tenant is the one given, else the
     one the requester's address belongs to (none: triage sets it). Its clock owes the first
     response from now."""
+    return open_with_message(
+        session,
+        policy,
+        subject=subject,
+        first=first,
+        source=source,
+        actor=actor,
+        now=now,
+        tenant_id=tenant_id,
+        priority=priority,
+        external_id=external_id,
+        external_url=external_url,
+    ).ticket
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A ticket just opened, and its first message."""
+
+    ticket: Ticket
+    first: TicketMessage
+
+
+def open_with_message(
+    session: Session,
+    policy: SupportPolicy,
+    *,
+    subject: str,
+    first: Incoming,
+    source: str,
+    actor: str,
+    now: datetime,
+    tenant_id: str | None = None,
+    priority: str | None = None,
+    external_id: str | None = None,
+    external_url: str | None = None,
+    tenant_of: Callable[[str], str | None] | None = None,
+) -> Opened:
+    """`open_ticket`, with the first message too. `tenant_of` finds the requester's tenant
+    when none is given (by default `tenant_of_address`; the mail intake asks once a batch)."""
     if source not in SOURCES:
         raise Invalid(f"source: must be one of {', '.join(SOURCES)}")
     if first.author_email is not None and source in TYPED_SOURCES:
@@ -125,7 +169,10 @@ def open_ticket(
             raise NotFound(f"no tenant {tenant_id!r}")
         get_tenant(session, tenant_id)
     elif first.author_email:
-        tenant_id = tenant_of_address(session, first.author_email)
+        if tenant_of is None:
+            tenant_id = tenant_of_address(session, first.author_email)
+        else:
+            tenant_id = tenant_of(first.author_email)
     _check_priority(priority)
     ticket = Ticket(
         tenant_id=tenant_id,
@@ -144,11 +191,11 @@ def open_ticket(
         ticket.assignee_id = engineer_on_support(session, policy, now)
     session.add(ticket)
     session.flush()
-    _add_message(session, ticket, "tenant", first, now)
+    message = _add_message(session, ticket, "tenant", first, now)
     _audit(session, ticket, actor, "ticket.open", f"opened ticket #{ticket.id}", now)
     _page_at_once(session, policy, ticket, now)
     send_event(session, policy, ticket, CREATED, now)
-    return ticket
+    return Opened(ticket, message)
 
 
 def add_tenant_message(
@@ -438,7 +485,7 @@ def _add_message(
     *,
     person_id: str | None = None,
 ) -> TicketMessage:
-    if message.message_id is not None:
+    if message.message_id is not None and not message.message_id_is_new:
         taken = session.scalar(
             select(TicketMessage.ticket_id).where(TicketMessage.message_id == message.message_id)
         )

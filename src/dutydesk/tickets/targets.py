@@ -18,8 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from dutydesk.hours.support import SupportHours
+from dutydesk.hours.weekly import WeeklyHours
 
 _NOTHING = timedelta(0)
 _WEEK = timedelta(days=7)
@@ -90,13 +93,18 @@ def support_day(hours: SupportHours) -> timedelta:
     Measured over a week of the hours' windows without holidays, so a bank holiday in the
     week does not change the length of a day; always open: 24 hours.
     """
-    if not hours.weekly:
+    return _support_day(hours.timezone, hours.weekly)
+
+
+# Every clock of a support-days target asks this, several times: worked out once per hours.
+@lru_cache(maxsize=64)
+def _support_day(zone: ZoneInfo, weekly: tuple[WeeklyHours, ...]) -> timedelta:
+    if not weekly:
         return timedelta(days=1)
-    plain = SupportHours(hours.timezone, hours.weekly)
-    monday = datetime(2001, 1, 1, tzinfo=hours.timezone)  # a Monday in a week without DST
+    plain = SupportHours(zone, weekly)
+    monday = datetime(2001, 1, 1, tzinfo=zone)  # a Monday in a week without DST
     open_days = {
-        opens.astimezone(hours.timezone).date()
-        for opens, _ in plain.open_intervals(monday, monday + _WEEK)
+        opens.astimezone(zone).date() for opens, _ in plain.open_intervals(monday, monday + _WEEK)
     }
     if not open_days:
         return timedelta(days=1)
