@@ -20,10 +20,10 @@ from dutydesk.settings import Settings
 from dutydesk.tickets import service
 from dutydesk.tickets.mail_in import fetch, file_batch, mail_due
 from dutydesk.tickets.support import support_policy
+from tests.notify.servers import reconfigure
 from tests.tickets.conftest import POISON
 from tests.tickets.test_intake import mail
 from tests.tickets.test_mail_batches import reply_to_m1, subjects
-from tests.notify.servers import reconfigure
 
 
 def test_mail_in_reply_out_answer_back_on_the_same_ticket(

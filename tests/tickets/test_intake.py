@@ -227,3 +227,12 @@ def test_every_message_of_the_corpus_gets_a_ticket_a_message_a_refusal_or_a_skip
 ):
     filed = file(case.build())
     assert filed.outcome in ("ticket", "message", "refused", "skipped", "duplicate")
+
+
+def test_a_subject_longer_than_a_ticket_holds_is_cut_never_refused(runtime, file):
+    subject = "Deploys fail " + "again and " * 80  # 813 characters, one line
+    filed = file(mail(subject=subject))
+    assert filed.outcome == "ticket"
+    ticket, _ = _ticket(runtime, filed.ticket_id)
+    assert len(ticket.subject) == 500
+    assert ticket.subject == subject[:499] + "…"

@@ -21,8 +21,8 @@ from dutydesk.tickets.mail_in import file_batch
 from dutydesk.tickets.models import Ticket, TicketMessage
 from dutydesk.tickets.page_views import names, view_ticket
 from dutydesk.tickets.panels import tickets_panel
-from tests.tickets.test_intake import mail
 from tests.query_plans import captured_statements, explain
+from tests.tickets.test_intake import mail
 
 TICKETS = 3000
 _SQLITE_SCAN = re.compile(r"^SCAN (tickets|ticket_messages|audit_entries)\b")

@@ -27,7 +27,13 @@ from dutydesk.mailin import InboundMail, Refusal, RefusalCode, read_message
 from dutydesk.tickets import service
 from dutydesk.tickets.mail_lookups import MailLookups, stored_message_id
 from dutydesk.tickets.mail_out import queue_acknowledgement
-from dutydesk.tickets.models import RefusedMail, Ticket, TicketAttachment, TicketMessage
+from dutydesk.tickets.models import (
+    SUBJECT_LENGTH,
+    RefusedMail,
+    Ticket,
+    TicketAttachment,
+    TicketMessage,
+)
 from dutydesk.tickets.policy import SupportPolicy
 
 Outcome = Literal["ticket", "message", "duplicate", "skipped", "refused"]
@@ -136,7 +142,7 @@ def file_mail(
     opened = service.open_with_message(
         session,
         policy,
-        subject=mail.subject,
+        subject=_fitting_subject(mail.subject),
         first=incoming,
         source="mail",
         actor="mail",
@@ -208,3 +214,12 @@ def _keep_refused(session: Session, raw: bytes, refusal: Refusal, now: datetime)
     )
     session.flush()
     return Filed("refused", None, refusal.reason, refusal.code)
+
+
+def _fitting_subject(subject: str) -> str:
+    """The subject as a ticket keeps it: mail may carry a longer one than a ticket holds (the
+    reader keeps up to a line's worth), and a message is never refused or lost for that; the
+    ticket keeps its start and an ellipsis."""
+    if len(subject) <= SUBJECT_LENGTH:
+        return subject
+    return subject[: SUBJECT_LENGTH - 1] + "…"

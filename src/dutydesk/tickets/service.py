@@ -74,7 +74,6 @@ class Incoming:
     message_id_is_new: bool = False
 
 
-
 def is_mirrored(ticket: Ticket) -> bool:
     """Whether the ticket lives in another tool (Zendesk) and is mirrored here: it is answered
     there, never from here."""
