@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from enum import Enum
 from textwrap import dedent
 
+import pytest
+
 from dutydesk.mailin import Address, AutoReplyKind, RefusalCode
 
 MIB = 1024 * 1024
@@ -55,6 +57,8 @@ class Case:
     html_lacks: tuple[str, ...] = ()
     problems_mention: tuple[str, ...] = ()
     large: bool = False  # built at test time: megabytes, or thousands of parts
+    # Tens of megabytes to read: `make test` reads it, `make test-fast` leaves it out (slow).
+    heavy: bool = False
 
 
 def mail(text: str) -> bytes:
@@ -1298,6 +1302,7 @@ CORPUS: tuple[Case, ...] = (
         attachments=("crash.log",),
         skipped=("heap.hprof",),
         large=True,
+        heavy=True,
     ),
     Case(
         "latin1",
@@ -1548,3 +1553,8 @@ CORPUS: tuple[Case, ...] = (
         refusal=RefusalCode.NOT_A_MESSAGE,
     ),
 )
+
+
+def corpus_param(case: Case) -> object:
+    """A case as a test parameter, marked slow when it is heavy."""
+    return pytest.param(case, id=case.name, marks=[pytest.mark.slow] if case.heavy else [])

@@ -31,7 +31,10 @@ def reading(name: str) -> tuple[InboundMail | Refusal, float]:
 
 
 def corpus_params() -> list[object]:
-    return [pytest.param(case.name, id=case.name) for case in CORPUS]
+    return [
+        pytest.param(case.name, id=case.name, marks=[pytest.mark.slow] if case.heavy else [])
+        for case in CORPUS
+    ]
 
 
 def test_the_corpus_has_thirty_messages_or_more_each_described():
@@ -141,6 +144,7 @@ def test_the_full_text_keeps_the_quote_the_text_leaves_out():
     assert "Please re-bind the drain service" not in result.text
 
 
+@pytest.mark.slow
 def test_reading_a_25_mb_attachment_holds_memory_to_the_parser_s_own():
     # The standard library's parser holds the message as text and as lines: 7.7 times its size
     # at the peak, the most any step reaches. A copy of the message in any step shows here.

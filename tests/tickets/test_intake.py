@@ -17,7 +17,7 @@ from dutydesk.tickets.intake import Limits, file_raw
 from dutydesk.tickets.mail_in import file_batch
 from dutydesk.tickets.models import RefusedMail, TicketAttachment
 from dutydesk.tickets.support import support_policy
-from tests.mailin.corpus import CORPUS
+from tests.mailin.corpus import CORPUS, corpus_param
 from tests.notify.servers import reconfigure
 
 LIMITS = Limits(message_bytes=40 * 1024 * 1024, attachment_bytes=1024 * 1024)
@@ -221,7 +221,7 @@ def test_a_refused_message_is_kept_for_a_person(runtime, file):
     assert kept.code == "empty" and kept.raw == b"   \r\n"
 
 
-@pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.name)
+@pytest.mark.parametrize("case", [corpus_param(case) for case in CORPUS])
 def test_every_message_of_the_corpus_gets_a_ticket_a_message_a_refusal_or_a_skip(
     runtime, file, case
 ):
