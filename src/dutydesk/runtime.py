@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -103,10 +104,22 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
         read_sessions=make_read_session_factory(engine),
         clock=clock or SystemClock(),
     )
-    event.listen(runtime.sessions, "after_commit", lambda s: _wake_if_asked(runtime, s))
+    # The listeners hold the runtime weakly: SQLAlchemy keeps them in a table keyed weakly by
+    # the sessions' class, and a strong hold on the runtime (which holds that class) from there
+    # would keep every runtime a process ever built, with its engine (tests build hundreds).
+    held = weakref.ref(runtime)
+    work_waiting = runtime.work_waiting
+    event.listen(runtime.sessions, "after_commit", lambda s: _wake_if_asked(work_waiting, s))
     event.listen(runtime.sessions, "after_soft_rollback", _forget_wake_on_rollback)
-    watch_commits(runtime.sessions, lambda: runtime.metrics)
+    watch_commits(runtime.sessions, lambda: _metrics_of(held))
     return runtime
+
+
+def _metrics_of(held: weakref.ref[Runtime]) -> Metrics:
+    runtime = held()
+    if runtime is None:
+        raise RuntimeError("the runtime these sessions belong to is gone")
+    return runtime.metrics
 
 
 # A session's `info` key: set it (ask_to_wake_worker) when the transaction queues due work.
@@ -125,6 +138,6 @@ def _forget_wake_on_rollback(session: Session, previous: SessionTransaction) -> 
         session.info.pop(WAKE, None)
 
 
-def _wake_if_asked(runtime: Runtime, session: Session) -> None:
+def _wake_if_asked(work_waiting: threading.Event, session: Session) -> None:
     if session.info.pop(WAKE, False):
-        runtime.wake_worker()
+        work_waiting.set()
