@@ -24,6 +24,11 @@ async def read_json_object(request: Request) -> dict[str, Any]:
     """The body as a JSON object, read no further than the size limit."""
     content_type = request.headers.get("content-type", "")
     check_media_type(content_type)
+    return json_object(await read_limited_body(request))
+
+
+async def read_limited_body(request: Request) -> bytes:
+    """The raw body, read no further than MAX_BODY_BYTES (BadBody past it)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise too_large()
@@ -32,7 +37,7 @@ async def read_json_object(request: Request) -> dict[str, Any]:
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             raise too_large()
-    return json_object(body)
+    return bytes(body)
 
 
 def too_large() -> BadBody:

@@ -23,12 +23,11 @@ from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from dutydesk.alerts.intake import (
-    MAX_BODY_BYTES,
     BadBody,
     check_media_type,
     json_body_openapi,
     json_object,
-    too_large,
+    read_limited_body,
 )
 from dutydesk.db import unit_of_work
 from dutydesk.deps import RuntimeDep
@@ -98,7 +97,7 @@ async def zendesk(request: Request, runtime: RuntimeDep) -> JSONResponse:
     event subscription's ticket event, or Dutydesk's trigger body."""
     # Read first, so that a body over DUTYDESK_MAX_BODY_BYTES is a 413 whatever else is wrong.
     try:
-        body = await _read(request)
+        body = await read_limited_body(request)
     except BadBody as bad:
         return _refused(400, "invalid", str(bad))
     secret = runtime.settings.zendesk_signing_secret
@@ -132,19 +131,6 @@ async def zendesk(request: Request, runtime: RuntimeDep) -> JSONResponse:
     except DutydeskError as error:
         return _refused(400, error.code, error.message)
     return JSONResponse({"status": done.outcome, "ticket": done.ticket_id, "reason": done.reason})
-
-
-async def _read(request: Request) -> bytes:
-    """The raw body (the signature is over its bytes), read no further than the size limit."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise too_large()
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise too_large()
-    return bytes(body)
 
 
 def _store(runtime: Runtime, headers: Signed, update: ZendeskUpdate | Ignored) -> Mirrored:
