@@ -8,13 +8,14 @@
   and commits. Printed: the time for all 1,000, and the passes.
 - **Mail intake** (target: at least 200 messages a second parsed, threaded and stored, SQLite):
   2,000 messages as mail clients send them (the test corpus's shapes: plain, HTML, quoted
-  replies, attachments, odd charsets), a third of them replies to earlier ones, filed as the
+  replies, attachments, odd charsets), a third of them replies to earlier ones, filed into a
+  database already holding the 100,000 open tickets above, as the
   IMAP fetch files them (`dutydesk.tickets.mail_in.file_batch`, the fetch's `handle`): a fetch
   takes DUTYDESK_MAIL_IMAP_BATCH messages (100), handed over in batches of at most 100 messages
   and 32 MiB (`dutydesk.mailin.imap.in_batches`); a batch is read before its transaction, then
   filed in one transaction, a savepoint a message, with one commit. Only the IMAP conversation
-  itself is left out. Printed: messages a second; the same messages piped one at a time into a
-  fresh database, each in a transaction of its own as `dutydesk mail receive` files them
+  itself is left out. Printed: messages a second; the same messages piped one at a time into
+  another such database, each in a transaction of its own as `dutydesk mail receive` files them
   (`file_one`); and as a ceiling the rate of only reading them (`dutydesk.mailin.read_message`,
   no database).
 
@@ -66,34 +67,40 @@ def _runtime(directory: str, now: datetime) -> Runtime:
     return runtime
 
 
+def _fill_backlog(runtime: Runtime, now: datetime, *, due: int) -> None:
+    """100,000 open tickets written in bulk: `due` of them with a reminder due now, the rest
+    over the coming days."""
+    rows = [
+        {
+            "subject": f"Ticket {n}",
+            "requester_email": f"ops{n % 500}@acme{n % 50}.com",
+            "status": "open" if n % 3 else "new",
+            "priority": ("P1", "P2", "P3", "P4")[n % 4],
+            "source": "mail",
+            "created_at": now - timedelta(minutes=30),
+            "updated_at": now,
+            "clock_kind": "first_response",
+            "clock_running_since": now - timedelta(minutes=30),
+            "clock_used_seconds": 0,
+            "answer_due_at": now + timedelta(hours=2),
+            # 1,000 due now; the rest over the coming days.
+            "next_reminder_at": (
+                now - timedelta(seconds=1) if n < due else now + timedelta(minutes=1 + n % 5000)
+            ),
+            "next_reminder_stage": 1,
+        }
+        for n in range(OPEN_TICKETS)
+    ]
+    with runtime.engine.begin() as connection:
+        for start in range(0, len(rows), _CHUNK):
+            connection.execute(insert(Ticket), rows[start : start + _CHUNK])
+
+
 def sla_cycle() -> None:
     now = datetime(2026, 1, 14, 10, 0, tzinfo=UTC)  # a Wednesday, in support hours
     with tempfile.TemporaryDirectory() as directory:
         runtime = _runtime(directory, now)
-        rows = [
-            {
-                "subject": f"Ticket {n}",
-                "requester_email": f"ops{n % 500}@acme{n % 50}.com",
-                "status": "open" if n % 3 else "new",
-                "priority": ("P1", "P2", "P3", "P4")[n % 4],
-                "source": "mail",
-                "created_at": now - timedelta(minutes=30),
-                "updated_at": now,
-                "clock_kind": "first_response",
-                "clock_running_since": now - timedelta(minutes=30),
-                "clock_used_seconds": 0,
-                "answer_due_at": now + timedelta(hours=2),
-                # 1,000 due now; the rest over the coming days.
-                "next_reminder_at": (
-                    now - timedelta(seconds=1) if n < DUE else now + timedelta(minutes=1 + n % 5000)
-                ),
-                "next_reminder_stage": 1,
-            }
-            for n in range(OPEN_TICKETS)
-        ]
-        with runtime.engine.begin() as connection:
-            for start in range(0, len(rows), _CHUNK):
-                connection.execute(insert(Ticket), rows[start : start + _CHUNK])
+        _fill_backlog(runtime, now, due=DUE)
         started, passes, handled = time.perf_counter(), 0, 0
         while True:
             done = tickets_due(runtime, "bench")
@@ -157,6 +164,7 @@ def intake() -> None:
     reading_rate = len(messages) / (time.perf_counter() - started)
     with tempfile.TemporaryDirectory() as directory:
         runtime = _runtime(directory, now)
+        _fill_backlog(runtime, now, due=0)
         per_fetch = runtime.settings.mail_imap_batch
         started = time.perf_counter()
         outcomes: list[str] = []
@@ -168,6 +176,7 @@ def intake() -> None:
         runtime.engine.dispose()
     with tempfile.TemporaryDirectory() as directory:
         runtime = _runtime(directory, now)
+        _fill_backlog(runtime, now, due=0)
         started = time.perf_counter()
         for raw in messages:
             file_one(runtime, raw)
