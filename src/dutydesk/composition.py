@@ -11,6 +11,7 @@ docs/architecture.md has the checklist for adding a domain.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import event
@@ -36,6 +37,7 @@ from dutydesk.contributions import (
 from dutydesk.cover.module import MODULE as COVER
 from dutydesk.escalation.module import MODULE as ESCALATION
 from dutydesk.heartbeats.module import MODULE as HEARTBEATS
+from dutydesk.incidents.module import MODULE as INCIDENTS
 from dutydesk.mailbox.module import MODULE as MAILBOX
 from dutydesk.notify.module import MODULE as NOTIFY
 from dutydesk.oncall.module import MODULE as ONCALL
@@ -113,24 +115,29 @@ MODULES: tuple[Module, ...] = (
     MAILBOX,
     TENANTS,
     TICKETS,
+    INCIDENTS,
     PORTAL,
 )
 
 
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
     """The runtime (settings, database, clock), with what reacts across domains wired into its
-    sessions: escalation reacts to the state of alerts.
+    sessions: escalation (and incidents' timelines) react to the state of alerts, and a ticket
+    that becomes P1 declares an incident.
 
     The one way to build a runtime: the command line (so the server and the worker too), the
     benchmarks and the tests all come here, and alerts refuse to change without their reactions.
     """
     # Imported when a runtime is built, not with this module: `dutydesk --help` builds none.
     from dutydesk.alerts.reactions import AlertReactions, wire_reactions
+    from dutydesk.tickets.reactions import TicketReactions, wire_ticket_reactions
 
     runtime = build_runtime(settings, clock)
     reactions = cast(AlertReactions, _EscalationOnFirstUse())
+    p1_tickets = cast(TicketReactions, _IncidentsOnFirstUse(runtime.settings.base_url))
     for sessions in (runtime.sessions, runtime.read_sessions):
         wire_reactions(sessions, reactions)
+        wire_ticket_reactions(sessions, p1_tickets)
         event.listen(sessions, "before_flush", _every_table_known)
     return runtime
 
@@ -147,17 +154,44 @@ def _every_table_known(session: Session, flush_context: object, instances: objec
 
 class _EscalationOnFirstUse:
     """Escalation's reactions, imported when an alert first changes state: most commands
-    (`dutydesk who`) change none, and importing escalation costs them a tenth of a second."""
+    (`dutydesk who`) change none, and importing escalation costs them a tenth of a second.
+
+    A quieted group is told to incidents as well, after escalation: an acknowledged or resolved
+    alert that is linked to an incident goes into its timeline.
+    """
 
     def __init__(self) -> None:
         self._reactions: Any = None
 
-    def __getattr__(self, name: str) -> Any:
+    def _escalation(self) -> Any:
         if self._reactions is None:
             from dutydesk.escalation.reactions import EscalationReactions
 
             self._reactions = EscalationReactions()
-        return getattr(self._reactions, name)
+        return self._reactions
+
+    def quieted(
+        self, session: Session, group: Any, now: datetime, *, triggered: int, reason: str
+    ) -> None:
+        from dutydesk.incidents.alert_reactions import alert_quieted
+
+        self._escalation().quieted(session, group, now, triggered=triggered, reason=reason)
+        alert_quieted(session, group, now, reason=reason)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._escalation(), name)
+
+
+class _IncidentsOnFirstUse:
+    """Incidents' answer to a P1 ticket, imported when a ticket first becomes P1."""
+
+    def __init__(self, base_url: str) -> None:
+        self._base_url = base_url
+
+    def became_p1(self, session: Session, ticket: Any, *, actor: str, now: datetime) -> None:
+        from dutydesk.incidents.ticket_reactions import IncidentForP1
+
+        IncidentForP1(self._base_url).became_p1(session, ticket, actor=actor, now=now)
 
 
 def routers() -> Iterator[Router]:

@@ -5,6 +5,7 @@ import dutydesk.announcements.models
 import dutydesk.audit.models
 import dutydesk.escalation.models
 import dutydesk.heartbeats.models
+import dutydesk.incidents.models
 import dutydesk.notify.models
 import dutydesk.portal.models
 import dutydesk.swaps.models
@@ -24,6 +25,7 @@ _TABLE_MODULES = (
     dutydesk.audit.models,
     dutydesk.escalation.models,
     dutydesk.heartbeats.models,
+    dutydesk.incidents.models,
     dutydesk.notify.models,
     dutydesk.portal.models,
     dutydesk.swaps.models,

@@ -297,6 +297,13 @@ class Settings:
         "Slack bot token (xoxb-…) for posting, channel topics and user groups.",
         _optional(_secret),
     )
+    slack_signing_secret = Setting(
+        None,
+        "The signing secret of your Slack app (Basic Information, App Credentials): requests"
+        " to /hooks/slack/commands are taken only when signed with it. Unset: the `/incident`"
+        " slash command is refused.",
+        _optional(_secret),
+    )
     slack_api_url = Setting(
         "https://slack.com/api/",
         "Base URL of the Slack Web API (point it at a test server in tests).",

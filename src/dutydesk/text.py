@@ -30,3 +30,9 @@ def check_one_line(value: str) -> str:
 def one_line(value: str) -> str:
     """`value` as one line: control characters become spaces, runs of spaces become one."""
     return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def slack_literal(text: str) -> str:
+    """Text as Slack shows it literally: its three control characters escaped, so nothing
+    anyone typed becomes a mention, a link or a broadcast."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -67,6 +67,7 @@ def test_the_worker_queues_before_it_delivers() -> None:
         "swaps",
         "heartbeats",
         "tickets",
+        "incidents",
         "escalations",
         "deliveries",
     ]
@@ -98,6 +99,7 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "services",
         "escalation_policies",
         "support",
+        "incidents",
     ]
     assert [entry.key for entry in APPLY_ORDER] == [
         "people",
@@ -105,4 +107,5 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "escalation_policies",
         "services",
         "support",
+        "incidents",
     ]

@@ -177,6 +177,7 @@ def test_a_scrape_after_real_traffic_counts_events_by_kind_pages_by_channel_and_
         "holidays",
         "mail",
         "tickets",
+        "incidents",
         "announcements",
         "swaps",
         "heartbeats",

@@ -174,6 +174,7 @@ def test_removing_a_rota_with_an_override_still_to_come_is_refused(cli, tmp_path
     assert added.code == 0, added.err
     text = EXAMPLE_TEAM.read_text()
     without_comms = text[: text.index("  - id: comms")] + text[text.index("  - id: escalation") :]
+    without_comms = without_comms.replace("  comms_rota: comms", "  comms_rota: escalation")
     smaller = tmp_path / "team.yaml"
     smaller.write_text(without_comms)
     refused = cli("apply", str(smaller))

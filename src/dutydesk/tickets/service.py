@@ -43,6 +43,7 @@ from dutydesk.tickets.queue import Queue as Queue
 from dutydesk.tickets.queue import QueuePlace as QueuePlace
 from dutydesk.tickets.queue import count_tickets as count_tickets
 from dutydesk.tickets.queue import list_tickets as list_tickets
+from dutydesk.tickets.reactions import ticket_reactions_of
 from dutydesk.tickets.support import engineer_on_support
 from dutydesk.tickets.webhooks import CREATED, SOLVED, send_event
 
@@ -192,7 +193,7 @@ def open_with_message(
     session.flush()
     message = _add_message(session, ticket, "tenant", first, now)
     _audit(session, ticket, actor, "ticket.open", f"opened ticket #{ticket.id}", now)
-    _page_at_once(session, policy, ticket, now)
+    _page_at_once(session, policy, ticket, actor, now)
     send_event(session, policy, ticket, CREATED, now)
     return Opened(ticket, message)
 
@@ -356,7 +357,7 @@ def set_priority(
         f"ticket #{ticket.id} {change.old or 'untriaged'} → {priority}: {why}",
         now,
     )
-    _page_at_once(session, policy, ticket, now)
+    _page_at_once(session, policy, ticket, actor, now)
     return change
 
 
@@ -453,10 +454,16 @@ def our_message_id(ticket_id: int) -> str:
     return f"<ticket-{ticket_id}.{secrets.token_hex(8)}@dutydesk>"
 
 
-def _page_at_once(session: Session, policy: SupportPolicy, ticket: Ticket, now: datetime) -> None:
-    """A ticket of a priority the policy pages for at once raises its alert (once)."""
+def _page_at_once(
+    session: Session, policy: SupportPolicy, ticket: Ticket, actor: str, now: datetime
+) -> None:
+    """A ticket of a priority the policy pages for at once raises its alert (once); a P1 is
+    an incident (tickets/reactions.py)."""
     if policy.page_service is not None and ticket.priority in policy.page_at_once:
         page_for(session, ticket, policy.page_service, "priority", now)
+    if ticket.priority == "P1":
+        session.flush()
+        ticket_reactions_of(session).became_p1(session, ticket, actor=actor, now=now)
 
 
 def _move_status(policy: SupportPolicy, ticket: Ticket, status: str, now: datetime) -> None:

@@ -17,7 +17,7 @@ from dutydesk.notify.channels.base import (
     first_line,
     redact,
 )
-from dutydesk.text import one_line
+from dutydesk.text import one_line, slack_literal
 
 TIMEOUT_SECONDS = 10
 # Slack's answers that no retry can change; anything else (ratelimited, internal_error,
@@ -54,7 +54,7 @@ def check_destination(channel: str, destination: str, payload: dict[str, Any] | 
 
 def escape_text(text: str) -> str:
     """Text as Slack shows it literally: its three control characters escaped."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return slack_literal(text)
 
 
 def make_client(token: str | None, api_url: str) -> WebClient | None:

@@ -1,0 +1,104 @@
+"""The incident document: made from a template that follows an incident state document, kept
+as Markdown, and shown as HTML that can carry nothing active.
+
+Markdown is rendered with markdown-it-py's `js-default` preset (CommonMark with tables and
+strikethrough, raw HTML off, links only of safe schemes), then cleaned with nh3 to a short list
+of tags and attributes: whatever someone pastes in shows as text or as plain formatting. Links
+open with `rel="noopener noreferrer nofollow"`, and images are dropped (the page's policy loads
+none from elsewhere).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import nh3
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+_TAGS = {
+    "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "td": {"align"}, "th": {"align"}}
+_SCHEMES = {"http", "https", "mailto"}
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("js-default")
+
+
+def render(text: str) -> str:
+    """The Markdown as safe HTML."""
+    return nh3.clean(
+        _markdown().render(text),
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def template(
+    *,
+    title: str,
+    priority: str,
+    declared_at_text: str,
+    declared_by: str,
+    roles: list[tuple[str, str]],
+) -> str:
+    """A new incident's document, its sections those of an incident state document."""
+    role_lines = "\n".join(f"- **{name}**: {holder}" for name, holder in roles)
+    return f"""# {_one_line(title)}
+
+## Summary
+
+What is happening, in two or three sentences a tenant-facing colleague can repeat.
+
+## Status
+
+{priority}, active. Declared {declared_at_text} by {_one_line(declared_by)}.
+
+## Impact
+
+Who is affected (tenants, services, regions) and how badly.
+
+## Command roles
+
+{role_lines}
+
+## Detailed status
+
+Last updated {declared_at_text} by {_one_line(declared_by)}.
+
+What is known, what is being tried, what is next.
+
+## Exit criteria
+
+- [ ] The service works for every affected tenant
+- [ ] Tenants have been told it is resolved
+
+## TODO
+
+- [ ] Next step, and who has it
+
+## Timeline
+
+The incident's timeline is kept on its page and exported with it; add here only what
+explains the story.
+"""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def stamp_text(at: datetime) -> str:
+    """A time as the template writes it (the page shows it in the team's zone as well)."""
+    return at.strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,560 @@
+"""Incident pages: the list with the form that declares one, one incident's page (roles,
+document, timeline, links, and what responders do there), and the document's editor.
+
+Every signed-in user reads them, the viewer role included; responders and admins change them.
+Each form runs one service call in one transaction; when the service refuses, nothing is
+committed and the page comes back with the reason beside the form's field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dutydesk.db import unit_of_work
+from dutydesk.errors import Conflict, DutydeskError, Invalid, NotFound
+from dutydesk.incidents import document_edits, links, service, timeline
+from dutydesk.incidents.document import render
+from dutydesk.incidents.document_edits import DocumentConflict
+from dutydesk.incidents.export import FORMATS, SUFFIXES, export
+from dutydesk.incidents.models import OPEN_STATUSES, PRIORITIES, ROLE_NAMES, ROLES, Incident
+from dutydesk.incidents.policy import incident_policy
+from dutydesk.incidents.service import MOVES
+from dutydesk.incidents.views import view_incident
+from dutydesk.people.models import Person
+from dutydesk.timeparse import parse_time
+from dutydesk.web.forms import FormErrors
+from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage, web_actor
+
+router = APIRouter(include_in_schema=False)
+
+ME = "me"
+# An alert's severity as an incident's priority, when one is declared from it.
+SEVERITY_PRIORITY = {"critical": "P1", "error": "P2", "warning": "P3", "info": "P4"}
+RECENT_CLOSED = 20
+
+
+@dataclass(frozen=True)
+class IncidentForm:
+    """A form of the incident page: the field its refusals are shown beside, the service's
+    field names as the form calls them, and the fields it posts."""
+
+    main: str
+    renames: dict[str, str] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()
+
+    def errors_for(self, error: DutydeskError) -> FormErrors:
+        errors = FormErrors()
+        name, separator, rest = error.message.partition(": ")
+        if separator and name in self.renames:
+            errors.add(self.renames[name], rest)
+        else:
+            errors.add(self.main, error.message)
+        return errors
+
+
+STATUS = IncidentForm("status", {"status": "status"}, ("status",))
+PRIORITY = IncidentForm("priority", {"priority": "priority"}, ("priority",))
+ROLE = IncidentForm(
+    "role_person", {"person": "role_person", "role": "role"}, ("role", "role_person")
+)
+UPDATE = IncidentForm("update", {"update": "update"}, ("update",))
+CHECK = IncidentForm("check", {}, ("check_note",))
+ENTRY = IncidentForm(
+    "entry", {"text": "entry", "occurred_at": "occurred_at"}, ("entry", "occurred_at")
+)
+LINK = IncidentForm("link", {}, ("link",))
+JOIN = IncidentForm("join", {"person": "join"}, ())
+ESCALATE = IncidentForm("escalate", {}, ())
+EDIT = IncidentForm("edit", {"text": "edit", "occurred_at": "edit"}, ())
+
+
+@router.get("/incidents", response_class=HTMLResponse)
+def incident_list(page: SignedInPage) -> HTMLResponse:
+    """Open incidents, then the latest closed ones, and the form that declares one."""
+    return _list_page(page)
+
+
+def _list_page(
+    page: Page,
+    *,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    with unit_of_work(page.runtime.read_sessions) as session:
+        open_ones = service.list_incidents(session, statuses=OPEN_STATUSES)
+        closed = service.list_incidents(
+            session, statuses=("resolved", "reviewed"), limit=RECENT_CLOSED
+        )
+        people = _people(session)
+    return page.render(
+        "incidents/list.html",
+        {
+            "active": "incidents",
+            "open_incidents": open_ones,
+            "closed_incidents": closed,
+            "may_change": page.may("responder"),
+            "priority_options": [(p, p) for p in PRIORITIES],
+            "lead_options": list(people.items()),
+            "errors": errors.by_field if errors else {},
+            "values": {"priority": "P2"} | (values or {}),
+        },
+        status=status,
+    )
+
+
+@router.post("/incidents", response_class=HTMLResponse)
+def declare(page: ResponderPage, form: PostedForm) -> Response:
+    """Declare an incident: from the list's form, an alert's page or a ticket's page."""
+    assert page.user is not None
+    values = {name: form.get(name, "").strip() for name in ("title", "priority", "lead")}
+    alert = _number(form.get("alert", ""))
+    ticket = _number(form.get("ticket", ""))
+    with unit_of_work(page.runtime.sessions) as session:
+        try:
+            incident = service.declare(
+                session,
+                incident_policy(session),
+                service.Declaration(
+                    title=values["title"],
+                    priority=values["priority"],
+                    source="alert" if alert else "ticket" if ticket else "web",
+                    alert_ids=(alert,) if alert else (),
+                    ticket_ids=(ticket,) if ticket else (),
+                    lead=values["lead"] or None,
+                ),
+                actor=web_actor(page),
+                person_id=page.user.person_id,
+                now=page.now,
+                base_url=page.runtime.settings.base_url,
+            )
+        except (Invalid, Conflict, NotFound) as error:
+            refusal: DutydeskError = error
+        else:
+            session.commit()
+            return page.redirect(
+                f"/incidents/{incident.id}",
+                flash=f"Incident {incident.id} declared: its roles are told.",
+            )
+    errors = FormErrors()
+    name, separator, rest = refusal.message.partition(": ")
+    if separator and name in ("title", "priority", "lead"):
+        errors.add(name, rest)
+    else:
+        errors.add("title", refusal.message)
+    return _list_page(page, errors=errors, values=values, status=_status_of(refusal))
+
+
+def incident_page(
+    page: Page,
+    incident_id: int,
+    *,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The incident: status, roles, document, timeline and links, and the forms open to the
+    user."""
+    assert page.user is not None
+    with unit_of_work(page.runtime.read_sessions) as session:
+        view = view_incident(session, incident_id)
+        people = _people(session)
+    incident = view.incident
+    person_id = page.user.person_id
+    me = [(ME, f"Me ({people.get(person_id, person_id)})")] if person_id else []
+    joined = {p.person_id for p in view.participants}
+    pinned = [entry for entry in view.entries if entry.pinned]
+    return page.render(
+        "incidents/show.html",
+        {
+            "active": "incidents",
+            "view": view,
+            "incident": incident,
+            "document_html": render(incident.document),
+            "pinned": pinned,
+            "is_open": incident.status in OPEN_STATUSES,
+            "may_change": page.may("responder"),
+            "roles": [(role, ROLE_NAMES[role], view.current_roles.get(role)) for role in ROLES],
+            "role_options": [(role, ROLE_NAMES[role]) for role in ROLES],
+            "moves": [(s, s.capitalize()) for s in MOVES[incident.status]],
+            "priority_options": [(p, p) for p in PRIORITIES if p != incident.priority],
+            "people_options": me + list(people.items()),
+            "joined": person_id in joined if person_id else True,
+            "formats": [(fmt, SUFFIXES[fmt]) for fmt in FORMATS],
+            "errors": errors.by_field if errors else {},
+            "values": values or {},
+        },
+        status=status,
+    )
+
+
+@router.get("/incidents/{incident_id:int}", response_class=HTMLResponse)
+def show_incident(incident_id: int, page: SignedInPage) -> HTMLResponse:
+    """One incident."""
+    return incident_page(page, incident_id)
+
+
+@router.get("/incidents/{incident_id:int}/timeline.{suffix}")
+def export_timeline(incident_id: int, suffix: str, page: SignedInPage) -> Response:
+    """The timeline as a file: Markdown, CSV or JSON."""
+    formats = {value: key for key, value in SUFFIXES.items()}
+    if suffix not in formats:
+        raise NotFound(f"no timeline export .{suffix}: .md, .csv or .json")
+    fmt = formats[suffix]
+    name = f"incident-{incident_id}-timeline.{suffix}"
+    with unit_of_work(page.runtime.read_sessions) as session:
+        incident = service.get_incident(session, incident_id)
+        zone = incident_policy(session).cadence.working.timezone
+        text = export(incident, timeline.entries(session, incident_id), zone, fmt)
+    return Response(
+        text,
+        media_type=f"{FORMATS[fmt]}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _act(
+    page: Page,
+    incident_id: int,
+    posted: dict[str, str],
+    form: IncidentForm,
+    act: Callable[[Session, Incident], str],
+    *,
+    anchor: str = "",
+) -> Response:
+    """Do `act` to the incident (locked) in one transaction and go back to it with the message
+    `act` returns; when the service refuses, nothing is committed and the form shows why."""
+    values = {name: posted.get(name, "") for name in form.fields}
+    with unit_of_work(page.runtime.sessions) as session:
+        incident = service.get_incident(session, incident_id, lock=True)
+        try:
+            flash = act(session, incident)
+        except (Invalid, Conflict, NotFound) as error:
+            refusal: DutydeskError = error
+        else:
+            session.commit()
+            return page.redirect(f"/incidents/{incident_id}{anchor}", flash=flash)
+    return incident_page(
+        page,
+        incident_id,
+        errors=form.errors_for(refusal),
+        values=values,
+        status=_status_of(refusal),
+    )
+
+
+@router.post("/incidents/{incident_id:int}/status", response_class=HTMLResponse)
+def move(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
+    """Active, mitigated or resolved."""
+    status = form.get("status", "").strip()
+
+    def set_status(session: Session, incident: Incident) -> str:
+        if not status:
+            raise Invalid("status: choose where the incident goes")
+        service.set_status(
+            session,
+            incident_policy(session),
+            incident,
+            status,
+            actor=web_actor(page),
+            now=page.now,
+            base_url=page.runtime.settings.base_url,
+        )
+        return f"Incident {incident.id} is {status} now."
+
+    return _act(page, incident_id, form, STATUS, set_status)
+
+
+@router.post("/incidents/{incident_id:int}/priority", response_class=HTMLResponse)
+def reprioritise(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
+    """A new priority: the update cadence follows it."""
+    priority = form.get("priority", "").strip()
+
+    def set_priority(session: Session, incident: Incident) -> str:
+        service.set_priority(
+            session,
+            incident_policy(session),
+            incident,
+            priority,
+            actor=web_actor(page),
+            now=page.now,
+        )
+        return f"Incident {incident.id} is {priority} now."
+
+    return _act(page, incident_id, form, PRIORITY, set_priority)
+
+
+@router.post("/incidents/{incident_id:int}/roles", response_class=HTMLResponse)
+def hand_over(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
+    """Hand a role over to someone; they are told."""
+    role = form.get("role", "").strip()
+    chosen = form.get("role_person", "").strip()
+
+    def give(session: Session, incident: Incident) -> str:
+        if not chosen:
+            raise Invalid("person: choose who takes the role")
+        person_id = _person(page, chosen, "person")
+        service.hand_over(
+            session,
+            incident,
+            role,
+            person_id,
+            actor=web_actor(page),
+            now=page.now,
+            base_url=page.runtime.settings.base_url,
+        )
+        return f"{_name(session, person_id)} is the {ROLE_NAMES[role].lower()} now."
+
+    return _act(page, incident_id, form, ROLE, give, anchor="#roles")
+
+
+@router.post("/incidents/{incident_id:int}/join", response_class=HTMLResponse)
+def join(incident_id: int, page: SignedInPage, form: PostedForm) -> Response:
+    """Join the incident as a participant: anyone signed in may."""
+
+    def add(session: Session, incident: Incident) -> str:
+        person_id = _person(page, ME, "person")
+        service.join(session, incident, person_id, now=page.now)
+        return f"You are a participant of incident {incident.id}."
+
+    return _act(page, incident_id, form, JOIN, add, anchor="#roles")
+
+
+@router.post("/incidents/{incident_id:int}/escalate", response_class=HTMLResponse)
+def escalate(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
+    """Page the escalation contact through their notification rules."""
+
+    def call(session: Session, incident: Incident) -> str:
+        person = service.call_escalation(
+            session,
+            incident,
+            actor=web_actor(page),
+            now=page.now,
+            base_url=page.runtime.settings.base_url,
+        )
+        return f"Paging {person.name}, the escalation contact."
+
+    return _act(page, incident_id, form, ESCALATE, call, anchor="#roles")
+
+
+@router.post("/incidents/{incident_id:int}/update", response_class=HTMLResponse)
+def record_update(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
+    """Record the update tenants were sent: the cadence starts again."""
+    text = _text(form, "update")
+
+    def record(session: Session, incident: Incident) -> str:
+        service.record_update(
+            session, incident_policy(session), incident, text, actor=web_actor(page), now=page.now
+        )
+        return "Tenant update recorded; the next is due at the priority's interval from now."
+
+    return _act(page, incident_id, form, UPDATE, record, anchor="#update")
+
+
+@router.post("/incidents/{incident_id:int}/check", response_class=HTMLResponse)
+def check(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
+    """One click: checked on the engineer, all OK or help needed."""
+    answer = form.get("answer", "")
+
+    def record(session: Session, incident: Incident) -> str:
+        if answer not in ("ok", "help"):
+            raise Invalid("check: answer all OK, or needs help")
+        service.answer_check(
+            session,
+            incident_policy(session),
+            incident,
+            all_ok=answer == "ok",
+            note=form.get("check_note", ""),
+            actor=web_actor(page),
+            now=page.now,
+            base_url=page.runtime.settings.base_url,
+        )
+        if answer == "ok":
+            return "Checked: all OK. The next check is in 30 minutes."
+        return "Checked: help is needed. The escalation contact and participants are told."
+
+    return _act(page, incident_id, form, CHECK, record, anchor="#check")
+
+
+@router.post("/incidents/{incident_id:int}/timeline", response_class=HTMLResponse)
+def add_entry(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
+    """A timeline entry at the time it happened (default now)."""
+    text = _text(form, "entry")
+    when = form.get("occurred_at", "").strip()
+
+    def add(session: Session, incident: Incident) -> str:
+        zone = incident_policy(session).cadence.working.timezone
+        occurred = parse_time(when, zone, page.now, field="occurred_at") if when else page.now
+        timeline.add_entry(
+            session, incident, text, occurred_at=occurred, actor=web_actor(page), now=page.now
+        )
+        return "Added to the timeline."
+
+    return _act(page, incident_id, form, ENTRY, add, anchor="#timeline")
+
+
+@router.post("/incidents/{incident_id:int}/timeline/{entry_id:int}", response_class=HTMLResponse)
+def change_entry(
+    incident_id: int, entry_id: int, page: ResponderPage, form: PostedForm
+) -> Response:
+    """Edit an entry's words or time (the earlier ones are kept), or pin or unpin it."""
+    action = form.get("action", "edit")
+
+    def change(session: Session, incident: Incident) -> str:
+        entry = timeline.get_entry(session, incident.id, entry_id)
+        if action in ("pin", "unpin"):
+            timeline.pin_entry(entry, action == "pin")
+            return "Pinned to the top." if action == "pin" else "Unpinned."
+        zone = incident_policy(session).cadence.working.timezone
+        when = form.get("occurred_at", "").strip()
+        timeline.edit_entry(
+            session,
+            incident,
+            entry,
+            text=_text(form, "text"),
+            occurred_at=parse_time(when, zone, page.now, field="occurred_at") if when else None,
+            actor=web_actor(page),
+            now=page.now,
+        )
+        return "Entry changed; what it said before is kept."
+
+    return _act(page, incident_id, form, EDIT, change, anchor=f"#entry-{entry_id}")
+
+
+@router.post("/incidents/{incident_id:int}/links", response_class=HTMLResponse)
+def link(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
+    """Attach an alert ("alert 12" or "12") or a ticket ("#34" or "ticket 34")."""
+    said = form.get("link", "").strip().lower()
+
+    def attach(session: Session, incident: Incident) -> str:
+        kind, number = _link_target(said)
+        if kind == "alert":
+            links.link_alert(session, incident, number, actor=web_actor(page), now=page.now)
+            return f"Alert {number} linked."
+        links.link_ticket(session, incident, number, actor=web_actor(page), now=page.now)
+        return f"Ticket #{number} linked."
+
+    return _act(page, incident_id, form, LINK, attach, anchor="#links")
+
+
+@router.get("/incidents/{incident_id:int}/document", response_class=HTMLResponse)
+def edit_document(incident_id: int, page: ResponderPage) -> HTMLResponse:
+    """The document's editor, starting from the latest version."""
+    with unit_of_work(page.runtime.read_sessions) as session:
+        incident = service.get_incident(session, incident_id)
+        return _editor(page, incident, text=incident.document, base=incident.document_version)
+
+
+def _editor(
+    page: Page,
+    incident: Incident,
+    *,
+    text: str,
+    base: int,
+    conflict: DocumentConflict | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HTMLResponse:
+    return page.render(
+        "incidents/document.html",
+        {
+            "active": "incidents",
+            "incident": incident,
+            "text": text,
+            "base_version": base,
+            "conflict": conflict,
+            "theirs_html": render(conflict.current_text) if conflict else "",
+            "errors": {"document": error} if error else {},
+        },
+        status=status,
+    )
+
+
+@router.post("/incidents/{incident_id:int}/document", response_class=HTMLResponse)
+def save_document(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
+    """Save the document; when someone saved since this edit began, nothing is saved and both
+    texts come back side by side to bring together."""
+    text = _text(form, "document")
+    base = _number(form.get("base_version", "")) or 0
+    with unit_of_work(page.runtime.sessions) as session:
+        incident = service.get_incident(session, incident_id, lock=True)
+        try:
+            saved = document_edits.save_document(
+                session, incident, text, base_version=base, actor=web_actor(page), now=page.now
+            )
+        except DocumentConflict as conflict:
+            return _editor(
+                page,
+                incident,
+                text=text,
+                base=conflict.current_version,
+                conflict=conflict,
+                error=conflict.message.removeprefix("document: "),
+                status=409,
+            )
+        except Invalid as error:
+            message = error.message.removeprefix("document: ")
+            return _editor(page, incident, text=text, base=base, error=message, status=400)
+        session.commit()
+    flash = f"Saved as version {saved.version}." if saved.changed else "Nothing had changed."
+    return page.redirect(f"/incidents/{incident_id}#document", flash=flash)
+
+
+def _link_target(said: str) -> tuple[str, int]:
+    words = said.replace("#", "ticket ").split()
+    if len(words) == 1 and words[0].isdigit():
+        words = ["alert", words[0]]
+    if len(words) != 2 or words[0] not in ("alert", "ticket") or not words[1].isdigit():
+        raise Invalid('link: write "alert 12" or "#34" (a ticket)')
+    number = int(words[1])
+    if not 1 <= number <= service.LARGEST_NUMBER:
+        raise Invalid(f"link: there is no {words[0]} {number}")
+    return words[0], number
+
+
+def _people(session: Session) -> dict[str, str]:
+    return dict(
+        session.execute(select(Person.id, Person.name).order_by(Person.name)).all()
+    )
+
+
+def _name(session: Session, person_id: str) -> str:
+    person = session.get(Person, person_id)
+    return person.name if person is not None else person_id
+
+
+def _person(page: Page, value: str, field_name: str) -> str:
+    """The person a people select chose: "me" is the signed-in user's own."""
+    assert page.user is not None
+    if value != ME:
+        return value
+    if page.user.person_id is None:
+        raise Invalid(f"{field_name}: your account is not linked to a person on the team")
+    return page.user.person_id
+
+
+def _text(posted: dict[str, str], name: str) -> str:
+    """A textarea's text with the browser's CRLF line ends made plain newlines."""
+    return posted.get(name, "").replace("\r\n", "\n")
+
+
+def _number(text: str) -> int | None:
+    text = text.strip()
+    if not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 1 <= number <= service.LARGEST_NUMBER else None
+
+
+def _status_of(error: DutydeskError) -> int:
+    if isinstance(error, Conflict):
+        return 409
+    if isinstance(error, NotFound):
+        return 404
+    return 400

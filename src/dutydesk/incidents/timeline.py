@@ -1,0 +1,160 @@
+"""An incident's timeline: what happened and when, in the order it happened.
+
+Entries are written automatically for what Dutydesk sees (the declaration, role, status and
+priority changes, linked alerts and tickets, updates to tenants, checks on the engineer) and
+by people, who give the time it happened so the comms lead can backfill. Editing an entry
+keeps what it said before (`incident_timeline_edits`); an entry can be pinned to the top of
+the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dutydesk.errors import Invalid, NotFound
+from dutydesk.incidents.models import ENTRY_LENGTH, Incident, TimelineEdit, TimelineEntry
+
+NOTE = "note"
+# How far ahead of now an entry may say it happened: a clock a little fast, not the future.
+_LEEWAY_SECONDS = 300
+
+
+def automatic(
+    session: Session,
+    incident: Incident,
+    kind: str,
+    text: str,
+    now: datetime,
+    details: dict[str, Any] | None = None,
+    *,
+    author: str = "dutydesk",
+) -> TimelineEntry:
+    """An entry Dutydesk writes for something it saw happen at `now`."""
+    entry = TimelineEntry(
+        incident_id=incident.id,
+        occurred_at=now,
+        recorded_at=now,
+        kind=kind,
+        text=text[:ENTRY_LENGTH],
+        author=author,
+        pinned=False,
+        details=details or {},
+    )
+    session.add(entry)
+    return entry
+
+
+def add_entry(
+    session: Session,
+    incident: Incident,
+    text: str,
+    *,
+    occurred_at: datetime,
+    actor: str,
+    now: datetime,
+) -> TimelineEntry:
+    """A person's entry about something that happened at `occurred_at` (now, or earlier)."""
+    body = _text(text)
+    _check_when(incident, occurred_at, now)
+    entry = TimelineEntry(
+        incident_id=incident.id,
+        occurred_at=occurred_at,
+        recorded_at=now,
+        kind=NOTE,
+        text=body,
+        author=actor,
+        pinned=False,
+        details={},
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def get_entry(session: Session, incident_id: int, entry_id: int) -> TimelineEntry:
+    entry = session.get(TimelineEntry, entry_id) if 1 <= entry_id <= 2_147_483_647 else None
+    if entry is None or entry.incident_id != incident_id:
+        raise NotFound(f"incident {incident_id} has no timeline entry {entry_id}")
+    return entry
+
+
+def edit_entry(
+    session: Session,
+    incident: Incident,
+    entry: TimelineEntry,
+    *,
+    text: str | None,
+    occurred_at: datetime | None,
+    actor: str,
+    now: datetime,
+) -> TimelineEntry:
+    """Change an entry's words or time; what it said before is kept."""
+    body = entry.text if text is None else _text(text)
+    when = entry.occurred_at if occurred_at is None else occurred_at
+    _check_when(incident, when, now)
+    if body == entry.text and when == entry.occurred_at:
+        return entry
+    session.add(
+        TimelineEdit(
+            entry_id=entry.id,
+            text=entry.text,
+            occurred_at=entry.occurred_at,
+            edited_by=actor,
+            edited_at=now,
+        )
+    )
+    entry.text, entry.occurred_at, entry.edited_at = body, when, now
+    session.flush()
+    return entry
+
+
+def pin_entry(entry: TimelineEntry, pinned: bool) -> None:
+    entry.pinned = pinned
+
+
+def entries(session: Session, incident_id: int) -> Sequence[TimelineEntry]:
+    """The timeline in the order things happened (then the order they were written down)."""
+    return session.scalars(
+        select(TimelineEntry)
+        .where(TimelineEntry.incident_id == incident_id)
+        .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+    ).all()
+
+
+def edits_of(session: Session, entry_ids: Sequence[int]) -> dict[int, list[TimelineEdit]]:
+    """Each edited entry's earlier versions, oldest first."""
+    found: dict[int, list[TimelineEdit]] = {}
+    if not entry_ids:
+        return found
+    for edit in session.scalars(
+        select(TimelineEdit)
+        .where(TimelineEdit.entry_id.in_(list(entry_ids)))
+        .order_by(TimelineEdit.edited_at, TimelineEdit.id)
+    ):
+        found.setdefault(edit.entry_id, []).append(edit)
+    return found
+
+
+def count_entries(session: Session, incident_id: int) -> int:
+    return session.scalar(select(func.count()).where(TimelineEntry.incident_id == incident_id)) or 0
+
+
+def _text(text: str) -> str:
+    body = text.replace("\r\n", "\n").strip()
+    if not body:
+        raise Invalid("text: say what happened")
+    if len(body) > ENTRY_LENGTH:
+        raise Invalid(f"text: at most {ENTRY_LENGTH} characters")
+    return body
+
+
+def _check_when(incident: Incident, occurred_at: datetime, now: datetime) -> None:
+    if (occurred_at - now).total_seconds() > _LEEWAY_SECONDS:
+        raise Invalid("occurred_at: that is in the future; give when it happened")
+    if (incident.declared_at - occurred_at).days > 30:
+        raise Invalid("occurred_at: more than 30 days before the incident was declared")
