@@ -287,7 +287,7 @@ def test_a_p1_ticket_is_always_an_incident_and_only_one(runtime, clock, example_
     clock.set(IN_HOURS)
     with unit_of_work(runtime.sessions) as session:
         policy = support_policy(session)
-        opened = tickets.open_ticket(
+        tickets.open_ticket(
             session,
             policy,
             subject="Everything is down",
