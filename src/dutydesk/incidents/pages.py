@@ -519,9 +519,7 @@ def _link_target(said: str) -> tuple[str, int]:
 
 
 def _people(session: Session) -> dict[str, str]:
-    return dict(
-        session.execute(select(Person.id, Person.name).order_by(Person.name)).all()
-    )
+    return dict(session.execute(select(Person.id, Person.name).order_by(Person.name)).all())
 
 
 def _name(session: Session, person_id: str) -> str:
