@@ -62,6 +62,7 @@ SLOW = {
     TESTS / "alerts" / "test_pdpyras.py",
     TESTS / "escalation" / "test_escalation_workers.py",
     TESTS / "tickets" / "test_two_workers.py",
+    TESTS / "incidents" / "test_two_workers.py",
     TESTS / "tickets" / "test_imap_round_trip.py",
     TESTS / "tickets" / "test_mail_receive.py",
     TESTS / "mailin" / "test_imap.py",

@@ -33,7 +33,7 @@ def declare(runtime, example_team, clock) -> Callable[..., int]:
                 actor=by or "api",
                 person_id=by,
                 now=clock.now(),
-                base_url="https://desk.example.org",
+                base_url=runtime.settings.base_url,
             )
             session.commit()
             return incident.id

@@ -56,7 +56,7 @@ def test_in_hours_the_roles_come_from_the_engineering_comms_and_escalation_rotas
         "erin@example.org",
         "carol@example.org",
     }
-    assert all("https://desk.example.org/incidents/1" in m.text for m in outbox("incident-1-role"))
+    assert all("http://dutydesk.test/incidents/1" in m.text for m in outbox("incident-1-role"))
 
 
 def test_outside_comms_hours_the_escalation_rota_is_the_comms_lead_and_the_declarer_leads(
