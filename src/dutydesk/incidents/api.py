@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from dutydesk.auth.service import require_role
 from dutydesk.deps import (
     CurrentUser,
     ReadSessionDep,
@@ -210,7 +211,9 @@ def join(
     team_time: TeamTimeDep,
     runtime: RuntimeDep,
 ) -> IncidentDetail:
-    """Join as a participant (anyone signed in may join, themselves or a colleague)."""
+    """Add a participant: anyone signed in may join themselves; responders add colleagues."""
+    if body.person != user.person_id:
+        require_role(user, "responder")
     incident = service.get_incident(session, incident_id)
     service.join(session, incident, body.person, now=team_time.now)
     session.commit()
