@@ -16,17 +16,27 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dutydesk.alerts.models import Alert
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, DutydeskError, Invalid, NotFound
 from dutydesk.incidents import document_edits, links, service, timeline
 from dutydesk.incidents.document import render
 from dutydesk.incidents.document_edits import DocumentConflict
 from dutydesk.incidents.export import FORMATS, SUFFIXES, export
-from dutydesk.incidents.models import OPEN_STATUSES, PRIORITIES, ROLE_NAMES, ROLES, Incident
+from dutydesk.incidents.models import (
+    OPEN_STATUSES,
+    PRIORITIES,
+    ROLE_NAMES,
+    ROLES,
+    TITLE_LENGTH,
+    Incident,
+)
 from dutydesk.incidents.policy import incident_policy
 from dutydesk.incidents.service import MOVES
 from dutydesk.incidents.views import view_incident
 from dutydesk.people.models import Person
+from dutydesk.text import one_line
+from dutydesk.tickets import service as tickets
 from dutydesk.timeparse import parse_time
 from dutydesk.web.forms import FormErrors
 from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage, web_actor
@@ -36,6 +46,7 @@ router = APIRouter(include_in_schema=False)
 ME = "me"
 # An alert's severity as an incident's priority, when one is declared from it.
 SEVERITY_PRIORITY = {"critical": "P1", "error": "P2", "warning": "P3", "info": "P4"}
+DEFAULT_PRIORITY = "P2"
 RECENT_CLOSED = 20
 
 
@@ -118,6 +129,8 @@ def declare(page: ResponderPage, form: PostedForm) -> Response:
     ticket = _number(form.get("ticket", ""))
     with unit_of_work(page.runtime.sessions) as session:
         try:
+            if alert or ticket:
+                values = _from_what_it_links(session, values, alert, ticket)
             incident = service.declare(
                 session,
                 incident_policy(session),
@@ -149,6 +162,25 @@ def declare(page: ResponderPage, form: PostedForm) -> Response:
     else:
         errors.add("title", refusal.message)
     return _list_page(page, errors=errors, values=values, status=_status_of(refusal))
+
+
+def _from_what_it_links(
+    session: Session, values: dict[str, str], alert: int | None, ticket: int | None
+) -> dict[str, str]:
+    """A declaration from an alert's or a ticket's page, in one click: the title and priority
+    it leaves out come from the alert (its summary and severity) or the ticket."""
+    title, priority = values["title"], values["priority"]
+    if alert:
+        found = session.get(Alert, alert)
+        if found is None:
+            raise NotFound(f"no alert {alert}")
+        title = title or found.summary
+        priority = priority or SEVERITY_PRIORITY.get(found.severity, DEFAULT_PRIORITY)
+    elif ticket:
+        linked = tickets.get_ticket(session, ticket)
+        title = title or f"Ticket #{linked.id}: {linked.subject}"
+        priority = priority or linked.priority or DEFAULT_PRIORITY
+    return values | {"title": one_line(title)[:TITLE_LENGTH], "priority": priority}
 
 
 def incident_page(
