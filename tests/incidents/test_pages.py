@@ -6,7 +6,6 @@ none of it; hostile text renders as text on every page that shows it."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -65,7 +64,7 @@ def test_an_alert_page_declares_an_incident_in_one_click(browser, runtime, examp
         alert_id = alert.id
     bob = browser("bob", person="bob")
     page = bob.get(f"/alerts/{alert_id}")
-    assert 'name="alert" value="%d"' % alert_id in page.text
+    assert f'name="alert" value="{alert_id}"' in page.text
     made = bob.post("/incidents", {"alert": str(alert_id)})
     assert made.status_code == 303
     with unit_of_work(runtime.read_sessions) as session:
@@ -93,7 +92,7 @@ def test_a_ticket_page_declares_an_incident_of_its_priority(browser, runtime, ex
         session.commit()
         ticket_id = ticket.id
     bob = browser("bob", person="bob")
-    assert 'name="ticket" value="%d"' % ticket_id in bob.get(f"/tickets/{ticket_id}").text
+    assert f'name="ticket" value="{ticket_id}"' in bob.get(f"/tickets/{ticket_id}").text
     assert bob.post("/incidents", {"ticket": str(ticket_id)}).status_code == 303
     with unit_of_work(runtime.read_sessions) as session:
         incident = session.get(Incident, 1)
