@@ -49,6 +49,7 @@ from dutydesk.rotas.module import MODULE as ROTAS
 from dutydesk.runtime import Runtime, build_runtime
 from dutydesk.settings import Settings
 from dutydesk.swaps.module import MODULE as SWAPS
+from dutydesk.tasks.module import MODULE as TASKS
 from dutydesk.tenants.module import MODULE as TENANTS
 from dutydesk.tickets.module import MODULE as TICKETS
 
@@ -114,6 +115,7 @@ MODULES: tuple[Module, ...] = (
     CALENDARS,
     MAILBOX,
     TENANTS,
+    TASKS,
     TICKETS,
     INCIDENTS,
     PORTAL,

@@ -9,6 +9,7 @@ import dutydesk.incidents.models
 import dutydesk.notify.models
 import dutydesk.portal.models
 import dutydesk.swaps.models
+import dutydesk.tasks.models
 import dutydesk.tenants.models
 import dutydesk.tickets.models
 from dutydesk.auth.models import ApiToken, User
@@ -29,6 +30,7 @@ _TABLE_MODULES = (
     dutydesk.notify.models,
     dutydesk.portal.models,
     dutydesk.swaps.models,
+    dutydesk.tasks.models,
     dutydesk.tenants.models,
     dutydesk.tickets.models,
 )

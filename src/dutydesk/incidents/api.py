@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from dutydesk.auth.service import require_role
 from dutydesk.deps import (
@@ -15,11 +16,13 @@ from dutydesk.deps import (
     Responder,
     RuntimeDep,
     SessionDep,
+    TeamTime,
     TeamTimeDep,
 )
-from dutydesk.errors import Invalid
-from dutydesk.incidents import document_edits, links, service, timeline
+from dutydesk.errors import Invalid, NotFound
+from dutydesk.incidents import document_edits, links, review, service, timeline
 from dutydesk.incidents.export import FORMATS, SUFFIXES, export
+from dutydesk.incidents.models import IncidentReview
 from dutydesk.incidents.policy import incident_policy
 from dutydesk.incidents.schemas import (
     CheckAnswer,
@@ -33,9 +36,12 @@ from dutydesk.incidents.schemas import (
     IncidentRead,
     LinkCreate,
     PriorityChange,
+    ReviewCreate,
+    ReviewRead,
     Role,
     RoleChange,
     StatusChange,
+    TaskRead,
     UpdateRecord,
     document_read,
     entry_read,
@@ -43,6 +49,8 @@ from dutydesk.incidents.schemas import (
     incident_read,
 )
 from dutydesk.incidents.views import view_incident
+from dutydesk.tasks.service import NewTask, tasks_from
+from dutydesk.timeparse import in_zone
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 IncidentNumber = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -396,6 +404,63 @@ def link(
         links.link_ticket(session, incident, body.ticket, actor=user.username, now=team_time.now)
     session.commit()
     return _detail(session, incident_id, team_time, runtime)
+
+
+@router.get("/{incident_id}/review", response_model=ReviewRead)
+def get_review(
+    incident_id: IncidentNumber,
+    _user: CurrentUser,
+    session: ReadSessionDep,
+    team_time: TeamTimeDep,
+) -> ReviewRead:
+    """The review as it was held; 404 until it is."""
+    service.get_incident(session, incident_id)
+    held = review.review_of(session, incident_id)
+    if held is None:
+        raise NotFound(f"incident {incident_id} has not been reviewed yet")
+    return _review_read(session, held, team_time)
+
+
+@router.post("/{incident_id}/review", response_model=ReviewRead, status_code=201)
+def hold_review(
+    incident_id: IncidentNumber,
+    body: ReviewCreate,
+    user: Responder,
+    session: SessionDep,
+    team_time: TeamTimeDep,
+) -> ReviewRead:
+    """Hold the review of a resolved incident: its follow-ups become tasks, and it is
+    reviewed."""
+    incident = service.get_incident(session, incident_id, lock=True)
+    held, _ = review.hold_review(
+        session,
+        incident_policy(session),
+        incident,
+        body.model_dump(include=set(review.SECTIONS)),
+        [NewTask(f.title, owner_id=f.owner, due_on=f.due_on) for f in body.follow_ups],
+        actor=user.username,
+        now=team_time.now,
+    )
+    session.commit()
+    return _review_read(session, held, team_time)
+
+
+def _review_read(session: Session, held: IncidentReview, team_time: TeamTime) -> ReviewRead:
+    held_at = in_zone(held.held_at, team_time.zone)
+    assert held_at is not None
+    return ReviewRead(
+        what_happened=held.what_happened,
+        impact=held.impact,
+        went_well=held.went_well,
+        went_badly=held.went_badly,
+        timeline=held.timeline,
+        held_by=held.held_by,
+        held_at=held_at,
+        follow_ups=[
+            TaskRead(id=t.id, title=t.title, owner=t.owner_id, due_on=t.due_on, status=t.status)
+            for t in tasks_from(session, f"incident:{held.incident_id}")
+        ],
+    )
 
 
 def _detail(

@@ -3,18 +3,20 @@ tenant updates and checks, move its status, export its timeline."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
 
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
-from dutydesk.incidents import links, service, timeline
+from dutydesk.incidents import links, review, service, timeline
 from dutydesk.incidents.export import FORMATS, export
 from dutydesk.incidents.models import ROLE_NAMES
 from dutydesk.incidents.policy import incident_policy
 from dutydesk.incidents.schemas import incident_detail, incident_read
 from dutydesk.incidents.views import view_incident
+from dutydesk.tasks.service import NewTask
 from dutydesk.team.service import team_zone
 from dutydesk.terminal import Wrap, cli_actor, print_json, print_table, runtime_of
 from dutydesk.timeparse import local_text, parse_time
@@ -326,3 +328,53 @@ def incident_export(
         incident = service.get_incident(session, incident_id)
         text = export(incident, timeline.entries(session, incident_id), team_zone(session), format)
     typer.echo(text, nl=False)
+
+
+@incident_app.command("review")
+def incident_review(
+    ctx: typer.Context,
+    incident_id: Number,
+    what_happened: Annotated[str, typer.Option("--what-happened", help="Markdown.")],
+    impact: Annotated[str, typer.Option(help="Who was affected, how badly.")] = "",
+    went_well: Annotated[str, typer.Option("--went-well")] = "",
+    went_badly: Annotated[str, typer.Option("--went-badly", help="What did not go well.")] = "",
+    follow_up: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--follow-up", help='An action: "TITLE", "TITLE;OWNER" or "TITLE;OWNER;YYYY-MM-DD".'
+        ),
+    ] = None,
+    person: Annotated[str | None, AS] = None,
+) -> None:
+    """Hold the review of a resolved incident: its follow-up actions become tasks."""
+    actions = [_follow_up(text) for text in follow_up or ()]
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        _, tasks = review.hold_review(
+            session,
+            incident_policy(session),
+            service.get_incident(session, incident_id, lock=True),
+            {
+                "what_happened": what_happened,
+                "impact": impact,
+                "went_well": went_well,
+                "went_badly": went_badly,
+            },
+            actions,
+            actor=person or cli_actor(),
+            now=runtime.clock.now(),
+        )
+        session.commit()
+        for task in tasks:
+            typer.echo(f"Task {task.id}: {task.title}")
+    typer.echo(f"Incident {incident_id} is reviewed.")
+
+
+def _follow_up(text: str) -> NewTask:
+    title, _, rest = text.partition(";")
+    owner, _, due = rest.partition(";")
+    try:
+        due_on = date.fromisoformat(due.strip()) if due.strip() else None
+    except ValueError:
+        raise Invalid(f"--follow-up: {due.strip()!r} is not a date (YYYY-MM-DD)") from None
+    return NewTask(title.strip(), owner_id=owner.strip() or None, due_on=due_on)

@@ -208,3 +208,21 @@ class SlackCommandRequest(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class IncidentReview(Base):
+    """The review of a resolved incident, as it was held: its sections (the template's) and
+    the timeline as it stood, imported when the review was written."""
+
+    __tablename__ = "incident_reviews"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    what_happened: Mapped[str] = mapped_column(Text)
+    impact: Mapped[str] = mapped_column(Text)
+    went_well: Mapped[str] = mapped_column(Text)
+    went_badly: Mapped[str] = mapped_column(Text)
+    timeline: Mapped[str] = mapped_column(Text)
+    held_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime())

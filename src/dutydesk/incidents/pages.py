@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from dutydesk.alerts.models import Alert
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, DutydeskError, Invalid, NotFound
-from dutydesk.incidents import document_edits, links, service, timeline
+from dutydesk.incidents import document_edits, links, review, service, timeline
 from dutydesk.incidents.document import render
 from dutydesk.incidents.document_edits import DocumentConflict
 from dutydesk.incidents.export import FORMATS, SUFFIXES, export
@@ -35,6 +36,7 @@ from dutydesk.incidents.policy import incident_policy
 from dutydesk.incidents.service import MOVES
 from dutydesk.incidents.views import view_incident
 from dutydesk.people.models import Person
+from dutydesk.tasks.service import NewTask, tasks_from
 from dutydesk.text import one_line
 from dutydesk.tickets import service as tickets
 from dutydesk.timeparse import parse_time
@@ -588,3 +590,100 @@ def _status_of(error: DutydeskError) -> int:
     if isinstance(error, NotFound):
         return 404
     return 400
+
+
+FOLLOW_UP_ROWS = 5
+
+
+@router.get("/incidents/{incident_id:int}/review", response_class=HTMLResponse)
+def review_page(incident_id: int, page: SignedInPage) -> HTMLResponse:
+    """The review: as held, or its template for a responder to hold it."""
+    return _review_page(page, incident_id)
+
+
+def _review_page(
+    page: Page,
+    incident_id: int,
+    *,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    with unit_of_work(page.runtime.read_sessions) as session:
+        incident = service.get_incident(session, incident_id)
+        zone = incident_policy(session).cadence.working.timezone
+        held = review.review_of(session, incident_id)
+        follow_ups = list(tasks_from(session, f"incident:{incident_id}"))
+        imported = held.timeline if held else review.imported_timeline(session, incident, zone)
+        people = _people(session)
+    return page.render(
+        "incidents/review.html",
+        {
+            "active": "incidents",
+            "incident": incident,
+            "held": held,
+            "sections": (
+                {name: render(getattr(held, name)) for name in review.SECTIONS} if held else {}
+            ),
+            "follow_ups": follow_ups,
+            "imported": imported,
+            "may_hold": page.may("responder") and incident.status == "resolved",
+            "rows": range(1, FOLLOW_UP_ROWS + 1),
+            "owner_options": list(people.items()),
+            "people": people,
+            "errors": errors.by_field if errors else {},
+            "values": values or {},
+        },
+        status=status,
+    )
+
+
+@router.post("/incidents/{incident_id:int}/review", response_class=HTMLResponse)
+def hold_review(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
+    """Hold the review: recorded, its follow-ups tasks, the incident reviewed."""
+    values = {name: _text(form, name) for name in review.SECTIONS}
+    for row in range(1, FOLLOW_UP_ROWS + 1):
+        for part in ("title", "owner", "due"):
+            values[f"follow_{row}_{part}"] = form.get(f"follow_{row}_{part}", "").strip()
+    with unit_of_work(page.runtime.sessions) as session:
+        incident = service.get_incident(session, incident_id, lock=True)
+        try:
+            _held, tasks = review.hold_review(
+                session,
+                incident_policy(session),
+                incident,
+                values,
+                _follow_ups(values),
+                actor=web_actor(page),
+                now=page.now,
+            )
+        except (Invalid, Conflict) as error:
+            refusal: DutydeskError = error
+        else:
+            session.commit()
+            return page.redirect(
+                f"/incidents/{incident_id}/review",
+                flash=f"Review held; {len(tasks)} follow-up action(s) are tasks now.",
+            )
+    errors = FormErrors()
+    name, separator, rest = refusal.message.partition(": ")
+    errors.add(name if separator and name in review.SECTIONS else "review", rest or name)
+    return _review_page(page, incident_id, errors=errors, values=values, status=_status_of(refusal))
+
+
+def _follow_ups(values: dict[str, str]) -> list[NewTask]:
+    found: list[NewTask] = []
+    for row in range(1, FOLLOW_UP_ROWS + 1):
+        title = values[f"follow_{row}_title"]
+        owner = values[f"follow_{row}_owner"] or None
+        due_text = values[f"follow_{row}_due"]
+        if not title:
+            if owner or due_text:
+                raise Invalid(f"follow_ups: action {row} needs a title")
+            continue
+        try:
+            due = date.fromisoformat(due_text) if due_text else None
+        except ValueError:
+            raise Invalid(f"follow_ups: action {row}, due: {due_text!r} is not a date") from None
+        found.append(NewTask(title, owner_id=owner, due_on=due))
+    return found

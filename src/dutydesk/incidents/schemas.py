@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -202,3 +202,36 @@ def document_read(incident: Incident, zone: ZoneInfo) -> DocumentRead:
         saved_by=incident.document_saved_by,
         saved_at=saved_at,
     )
+
+
+class FollowUp(BaseModel):
+    title: str = Field(max_length=300)
+    owner: str | None = Field(default=None, max_length=64, description="A person's id.")
+    due_on: date | None = None
+
+
+class ReviewCreate(BaseModel):
+    what_happened: str = Field(max_length=20_000)
+    impact: str = Field(default="", max_length=20_000)
+    went_well: str = Field(default="", max_length=20_000)
+    went_badly: str = Field(default="", max_length=20_000)
+    follow_ups: list[FollowUp] = Field(default_factory=list, max_length=20)
+
+
+class TaskRead(BaseModel):
+    id: int
+    title: str
+    owner: str | None
+    due_on: date | None
+    status: str
+
+
+class ReviewRead(BaseModel):
+    what_happened: str
+    impact: str
+    went_well: str
+    went_badly: str
+    timeline: str = Field(description="The timeline as imported when it was held (Markdown).")
+    held_by: str
+    held_at: datetime
+    follow_ups: list[TaskRead]

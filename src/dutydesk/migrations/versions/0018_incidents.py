@@ -1,6 +1,7 @@
-"""incidents: their roles over time, participants, the document and its versions, the
-timeline and its edits, linked alerts and tickets, the cadence's reminders, the team file's
-`incidents:`, and the Slack command requests already taken
+"""incidents and tasks: incidents, their roles over time, participants, the document and
+its versions, the timeline and its edits, linked alerts and tickets, the cadence's reminders,
+reviews, the team file's `incidents:` and the Slack command requests already taken; tasks,
+made today by reviews' follow-up actions
 
 Revision ID: 0018
 Revises: 0017
@@ -122,6 +123,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_incident_reminders_due_at"), ["due_at"], unique=False)
 
     op.create_table(
+        "incident_reviews",
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("what_happened", sa.Text(), nullable=False),
+        sa.Column("impact", sa.Text(), nullable=False),
+        sa.Column("went_well", sa.Text(), nullable=False),
+        sa.Column("went_badly", sa.Text(), nullable=False),
+        sa.Column("timeline", sa.Text(), nullable=False),
+        sa.Column("held_by", sa.String(length=200), nullable=False),
+        sa.Column("held_at", dutydesk.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_incident_reviews_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("incident_id", name=op.f("pk_incident_reviews")),
+    )
+    op.create_table(
         "incident_roles",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
@@ -178,6 +197,31 @@ def upgrade() -> None:
             ["incident_id", "occurred_at", "id"],
             unique=False,
         )
+
+    op.create_table(
+        "tasks",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("labels", sa.JSON(), nullable=False),
+        sa.Column("size", sa.String(length=1), nullable=True),
+        sa.Column("link", sa.String(length=500), nullable=True),
+        sa.Column("owner_id", sa.String(length=64), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=8), nullable=False),
+        sa.Column("source", sa.String(length=64), nullable=True),
+        sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("created_at", dutydesk.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", dutydesk.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["people.id"], name=op.f("fk_tasks_owner_id_people"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
+    )
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.create_index("ix_tasks_owner_id_status", ["owner_id", "status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_source"), ["source"], unique=False)
+        batch_op.create_index("ix_tasks_status_created_at", ["status", "created_at"], unique=False)
 
     op.create_table(
         "incident_tickets",
@@ -260,6 +304,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_incident_tickets_ticket_id"))
 
     op.drop_table("incident_tickets")
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_index("ix_tasks_status_created_at")
+        batch_op.drop_index(batch_op.f("ix_tasks_source"))
+        batch_op.drop_index("ix_tasks_owner_id_status")
+
+    op.drop_table("tasks")
     with op.batch_alter_table("incident_timeline", schema=None) as batch_op:
         batch_op.drop_index("ix_incident_timeline_incident_id_occurred_at")
 
@@ -269,6 +319,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_incident_roles_incident_id_role")
 
     op.drop_table("incident_roles")
+    op.drop_table("incident_reviews")
     with op.batch_alter_table("incident_reminders", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_incident_reminders_due_at"))
 

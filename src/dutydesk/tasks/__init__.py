@@ -1,0 +1,2 @@
+"""Small tasks: the backlog the engineer on support picks up between support work, and the
+follow-up actions of incident reviews."""
