@@ -64,6 +64,10 @@ RESPONDER_PAGES = (
     "/tickets",
     "/tickets/1",  # the ticket `seed` opens
     "/tickets/new",
+    "/incidents",
+    "/incidents/1",  # the incident `seed` declares, the alert and ticket linked
+    "/incidents/1/document",
+    "/incidents/2/review",  # the one it resolves: its review's form
 )
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
@@ -129,8 +133,8 @@ def run_cli(database_url: str, *args: str, stdin: str = "") -> str:
 
 
 def seed(database_url: str) -> str:
-    """The example team, an alert, a tenant with a ticket and a user for each role, made with
-    the CLI; returns an admin token."""
+    """The example team, an alert, a tenant with a ticket, an incident on them and another
+    resolved, and a user for each role, made with the CLI; returns an admin token."""
     run_cli(database_url, "db", "upgrade")
     run_cli(database_url, "apply", str(EXAMPLE_TEAM))
     summary = "Disk almost full on db-1 (93%), writes may fail within the hour"
@@ -142,6 +146,13 @@ def seed(database_url: str) -> str:
         *("ticket", "open", "Deploys to eu-west fail with 502", "--from", "ops@initech.example"),
         *("--priority", "P2", "--body", "Since 09:00 every cf push fails.\nOur users see errors."),
     )
+    run_cli(
+        database_url,
+        *("incident", "declare", "Platform API errors for tenants in eu-west"),
+        *("--priority", "P2", "--alert", "1", "--ticket", "1", "--as", "alice"),
+    )
+    run_cli(database_url, "incident", "declare", "Router flapping", "--priority", "P3")
+    run_cli(database_url, "incident", "status", "2", "resolved")
     for username, role, person in USERS:
         linked = ["--person", person] if person else []
         add = ["user", "add", username, "--role", role, *linked, "--password-stdin"]

@@ -45,7 +45,7 @@ def test_declaring_on_the_list_page_fills_the_roles_and_shows_the_incident(
     text = unescape(shown.text)
     for expected in ("Incident lead", "Bob Brown", "Comms lead", "Erin Evans", "Carol Chen"):
         assert expected in text
-    assert "<h2>Summary</h2>" in shown.text
+    assert "<h4>Summary</h4>" in shown.text
     assert "Incident 1: Deploys fail" in unescape(alice.get("/incidents").text)
     assert "Open incidents" in alice.get("/").text  # the dashboard's panel
 
@@ -195,7 +195,7 @@ def test_a_viewer_reads_everything_and_sees_no_form_and_may_not_post(
     for url in ("/incidents", "/incidents/1", "/incidents/1/timeline.md"):
         assert vera.get(url).status_code == 200, url
     page = vera.get("/incidents/1").text
-    assert "<h2>Summary</h2>" in page
+    assert "<h4>Summary</h4>" in page
     assert 'action="/incidents/1/' not in page.replace('action="/incidents/1/join', "")
     assert 'action="/incidents"' not in vera.get("/incidents").text
     assert vera.get("/incidents/1/document").status_code == 403

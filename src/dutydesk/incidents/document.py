@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import nh3
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
@@ -31,13 +33,27 @@ _SCHEMES = {"http", "https", "mailto"}
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("js-default")
+    md = MarkdownIt("js-default")
+    md.add_render_rule("heading_open", _shifted_heading)
+    md.add_render_rule("heading_close", _shifted_heading)
+    return md
 
 
-def render(text: str) -> str:
-    """The Markdown as safe HTML."""
+def _shifted_heading(
+    self: Any, tokens: Sequence[Token], index: int, options: Any, env: dict[str, Any]
+) -> str:
+    """A heading `env["shift"]` levels down (at most h6), so that a document shown under a
+    page's own headings keeps one h1 on the page and its outline in order."""
+    token = tokens[index]
+    token.tag = f"h{min(6, int(token.tag[1]) + env.get('shift', 0))}"
+    rendered: str = self.renderToken(tokens, index, options, env)
+    return rendered
+
+
+def render(text: str, *, shift: int = 0) -> str:
+    """The Markdown as safe HTML, its headings `shift` levels down."""
     return nh3.clean(
-        _markdown().render(text),
+        _markdown().render(text, {"shift": shift}),
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes=_SCHEMES,

@@ -210,7 +210,8 @@ def incident_page(
             "active": "incidents",
             "view": view,
             "incident": incident,
-            "document_html": render(incident.document),
+            # Under the page's h1 and the section's h2.
+            "document_html": render(incident.document, shift=2),
             "pinned": pinned,
             "is_open": incident.status in OPEN_STATUSES,
             "may_change": page.may("responder"),
@@ -503,7 +504,6 @@ def _editor(
             "text": text,
             "base_version": base,
             "conflict": conflict,
-            "theirs_html": render(conflict.current_text) if conflict else "",
             "errors": {"document": error} if error else {},
         },
         status=status,
@@ -623,7 +623,9 @@ def _review_page(
             "incident": incident,
             "held": held,
             "sections": (
-                {name: render(getattr(held, name)) for name in review.SECTIONS} if held else {}
+                {name: render(getattr(held, name), shift=2) for name in review.SECTIONS}
+                if held
+                else {}
             ),
             "follow_ups": follow_ups,
             "imported": imported,
