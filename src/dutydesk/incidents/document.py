@@ -10,9 +10,9 @@ none from elsewhere).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import nh3
