@@ -5,7 +5,18 @@ from __future__ import annotations
 import platform
 import sys
 
-from bench import cli, events, first_page, mail_parse, metrics, oncall, outbox, pages, ticket_queue
+from bench import (
+    cli,
+    events,
+    first_page,
+    incidents,
+    mail_parse,
+    metrics,
+    oncall,
+    outbox,
+    pages,
+    ticket_queue,
+)
 
 
 def main() -> None:
@@ -14,6 +25,7 @@ def main() -> None:
     outbox.run()
     pages.run()
     ticket_queue.run()
+    incidents.run()
     events.run()
     metrics.run()
     first_page.run()

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dutydesk.errors import Invalid
-from dutydesk.timeparse import parse_duration, parse_time
+from dutydesk.timeparse import local_text, parse_duration, parse_time
 
 LONDON = ZoneInfo("Europe/London")
 SUMMER_MORNING = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -117,3 +119,16 @@ def test_a_day_whose_midnight_is_skipped_starts_when_the_clocks_jump():
     assert parse_time("2026-09-06", santiago, SUMMER_MORNING) == datetime(
         2026, 9, 6, 4, 0, tzinfo=UTC
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    instant=st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1)),
+    zone=st.sampled_from(["Europe/London", "America/New_York", "Asia/Kolkata", "UTC"]),
+    with_year=st.booleans(),
+)
+def test_local_text_reads_as_strftime_does_in_the_c_locale(instant, zone, with_year):
+    aware = instant.replace(tzinfo=UTC)
+    local = aware.astimezone(ZoneInfo(zone))
+    expected = local.strftime("%a %d %b %Y %H:%M" if with_year else "%a %d %b %H:%M")
+    assert local_text(aware, ZoneInfo(zone), with_year=with_year) == expected

@@ -145,7 +145,16 @@ def local_text(instant: datetime | None, zone: ZoneInfo, *, with_year: bool = Tr
     """
     if instant is None:
         return "—"
-    return instant.astimezone(zone).strftime("%a %d %b %Y %H:%M" if with_year else "%a %d %b %H:%M")
+    # Spelled out rather than strftime: a third of the time (long timelines format thousands),
+    # and English whatever the process's locale.
+    local = instant.astimezone(zone)
+    day = f"{_DAYS[local.weekday()]} {local.day:02d} {_MONTHS[local.month - 1]}"
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    return f"{day} {local.year} {clock}" if with_year else f"{day} {clock}"
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def duration_text(length: timedelta) -> str:

@@ -280,3 +280,36 @@ def test_the_check_finds_each_payload_when_rendered_unsafely(hostile):
     unsafe = MarkdownIt("commonmark", {"html": True})
     unsafe.validateLink = lambda url: True  # type: ignore[method-assign]
     assert markup_problems(hostile) or markup_problems(unsafe.render(hostile)), hostile
+
+
+def test_an_entry_is_changed_or_pinned_on_its_own_page_and_dutydesks_stay_as_recorded(
+    browser, runtime, example_team
+):
+    bob = browser("bob", person="bob")
+    bob.post("/incidents", {"title": "Deploys fail", "priority": "P2"})
+    bob.post("/incidents/1/timeline", {"entry": "Rolled back 4312"})
+    with unit_of_work(runtime.read_sessions) as session:
+        entries = timeline.entries(session, 1)
+    note = next(e for e in entries if e.kind == "note")
+    recorded = next(e for e in entries if e.kind == "declared")
+    listed = bob.get("/incidents/1").text
+    assert f'href="/incidents/1/timeline/{note.id}">Edit or pin' in listed
+    assert f'href="/incidents/1/timeline/{recorded.id}">Pin<' in listed
+    assert "Save the entry" in bob.get(f"/incidents/1/timeline/{note.id}").text
+    assert "stays as it is" in bob.get(f"/incidents/1/timeline/{recorded.id}").text
+    changed = bob.post(
+        f"/incidents/1/timeline/{note.id}", {"action": "edit", "text": "Rolled back 4313"}
+    )
+    assert changed.status_code == 303 and changed.headers["location"].endswith(f"#entry-{note.id}")
+    refused = bob.post(
+        f"/incidents/1/timeline/{recorded.id}", {"action": "edit", "text": "Never declared"}
+    )
+    assert refused.status_code == 409 and "recorded by Dutydesk" in unescape(refused.text)
+    assert bob.post(f"/incidents/1/timeline/{recorded.id}", {"action": "pin"}).status_code == 303
+    page = bob.client.get("/incidents/1").text
+    assert "Earlier versions" in page and "Rolled back 4312" in page
+    pinned = page[page.index('id="pinned-heading"') : page.index('id="roles-heading"')]
+    assert "Declared P2 by web:bob" in pinned, pinned
+    vera = browser("vera", role="viewer")
+    assert vera.get(f"/incidents/1/timeline/{note.id}").status_code == 403
+    assert "Edit or pin" not in vera.get("/incidents/1").text

@@ -34,6 +34,7 @@ from dutydesk.incidents.models import (
 )
 from dutydesk.incidents.policy import incident_policy
 from dutydesk.incidents.service import MOVES
+from dutydesk.incidents.timeline_view import timeline_html, timeline_rows
 from dutydesk.incidents.views import view_incident
 from dutydesk.people.models import Person
 from dutydesk.tasks.service import NewTask, tasks_from
@@ -84,7 +85,7 @@ ENTRY = IncidentForm(
 LINK = IncidentForm("link", {}, ("link",))
 JOIN = IncidentForm("join", {"person": "join"}, ())
 ESCALATE = IncidentForm("escalate", {}, ())
-EDIT = IncidentForm("edit", {"text": "edit", "occurred_at": "edit"}, ())
+EDIT = IncidentForm("text", {"text": "text", "occurred_at": "occurred_at"}, ())
 
 
 @router.get("/incidents", response_class=HTMLResponse)
@@ -203,7 +204,11 @@ def incident_page(
     person_id = page.user.person_id
     me = [(ME, f"Me ({people.get(person_id, person_id)})")] if person_id else []
     joined = {p.person_id for p in view.participants}
-    pinned = [entry for entry in view.entries if entry.pinned]
+    may_change = page.may("responder")
+    listed = timeline_html(
+        view.entries, view.edits, page.zone, incident_id=incident.id, may_change=may_change
+    )
+    pinned = timeline_rows([e for e in view.entries if e.pinned], {}, page.zone)
     return page.render(
         "incidents/show.html",
         {
@@ -212,6 +217,7 @@ def incident_page(
             "incident": incident,
             # Under the page's h1 and the section's h2.
             "document_html": render(incident.document, shift=2),
+            "timeline_items": listed,
             "pinned": pinned,
             "is_open": incident.status in OPEN_STATUSES,
             "may_change": page.may("responder"),
@@ -434,32 +440,97 @@ def add_entry(incident_id: int, page: ResponderPage, form: PostedForm) -> Respon
     return _act(page, incident_id, form, ENTRY, add, anchor="#timeline")
 
 
+@router.get("/incidents/{incident_id:int}/timeline/{entry_id:int}", response_class=HTMLResponse)
+def entry_page(incident_id: int, entry_id: int, page: ResponderPage) -> HTMLResponse:
+    """One timeline entry: pin or unpin it, and change a person's entry."""
+    return _entry_page(page, incident_id, entry_id)
+
+
+def _entry_page(
+    page: Page,
+    incident_id: int,
+    entry_id: int,
+    *,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    with unit_of_work(page.runtime.read_sessions) as session:
+        incident = service.get_incident(session, incident_id)
+        entry = timeline.get_entry(session, incident_id, entry_id)
+        [row] = timeline_rows(
+            [
+                timeline.Entry(
+                    entry.id,
+                    entry.occurred_at,
+                    entry.recorded_at,
+                    entry.kind,
+                    entry.text,
+                    entry.author,
+                    entry.pinned,
+                    entry.edited_at,
+                )
+            ],
+            timeline.edits_of(session, [entry.id]),
+            page.zone,
+        )
+    shown = {"text": entry.text, "occurred_at": page.field_time(entry.occurred_at)}
+    return page.render(
+        "incidents/entry.html",
+        {
+            "active": "incidents",
+            "incident": incident,
+            "entry": row,
+            "editable": entry.kind == timeline.NOTE,
+            "errors": errors.by_field if errors else {},
+            "values": shown | (values or {}),
+        },
+        status=status,
+    )
+
+
 @router.post("/incidents/{incident_id:int}/timeline/{entry_id:int}", response_class=HTMLResponse)
 def change_entry(
     incident_id: int, entry_id: int, page: ResponderPage, form: PostedForm
 ) -> Response:
     """Edit an entry's words or time (the earlier ones are kept), or pin or unpin it."""
     action = form.get("action", "edit")
-
-    def change(session: Session, incident: Incident) -> str:
+    values = {"text": _text(form, "text"), "occurred_at": form.get("occurred_at", "").strip()}
+    with unit_of_work(page.runtime.sessions) as session:
+        incident = service.get_incident(session, incident_id, lock=True)
         entry = timeline.get_entry(session, incident.id, entry_id)
-        if action in ("pin", "unpin"):
-            timeline.pin_entry(entry, action == "pin")
-            return "Pinned to the top." if action == "pin" else "Unpinned."
-        zone = incident_policy(session).cadence.working.timezone
-        when = form.get("occurred_at", "").strip()
-        timeline.edit_entry(
-            session,
-            incident,
-            entry,
-            text=_text(form, "text"),
-            occurred_at=parse_time(when, zone, page.now, field="occurred_at") if when else None,
-            actor=web_actor(page),
-            now=page.now,
-        )
-        return "Entry changed; what it said before is kept."
-
-    return _act(page, incident_id, form, EDIT, change, anchor=f"#entry-{entry_id}")
+        try:
+            if action in ("pin", "unpin"):
+                timeline.pin_entry(entry, action == "pin")
+                flash = "Pinned to the top." if action == "pin" else "Unpinned."
+            else:
+                zone = incident_policy(session).cadence.working.timezone
+                when = values["occurred_at"]
+                timeline.edit_entry(
+                    session,
+                    incident,
+                    entry,
+                    text=values["text"],
+                    occurred_at=parse_time(when, zone, page.now, field="occurred_at")
+                    if when
+                    else None,
+                    actor=web_actor(page),
+                    now=page.now,
+                )
+                flash = "Entry changed; what it said before is kept."
+        except (Invalid, Conflict) as error:
+            refusal: DutydeskError = error
+        else:
+            session.commit()
+            return page.redirect(f"/incidents/{incident_id}#entry-{entry_id}", flash=flash)
+    return _entry_page(
+        page,
+        incident_id,
+        entry_id,
+        errors=EDIT.errors_for(refusal),
+        values=values,
+        status=_status_of(refusal),
+    )
 
 
 @router.post("/incidents/{incident_id:int}/links", response_class=HTMLResponse)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from dutydesk.incidents.document import render
 from dutydesk.incidents.models import Incident, TimelineEntry
+from dutydesk.incidents.timeline import Entry
 from dutydesk.incidents.views import IncidentView
 from dutydesk.timeparse import in_zone
 
@@ -151,7 +152,7 @@ def _fields(incident: Incident, zone: ZoneInfo, base_url: str) -> dict[str, obje
     }
 
 
-def entry_read(entry: TimelineEntry, zone: ZoneInfo) -> EntryRead:
+def entry_read(entry: Entry | TimelineEntry, zone: ZoneInfo) -> EntryRead:
     occurred = in_zone(entry.occurred_at, zone)
     recorded = in_zone(entry.recorded_at, zone)
     assert occurred is not None and recorded is not None

@@ -10,13 +10,14 @@ the page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dutydesk.errors import Invalid, NotFound
+from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.incidents.models import ENTRY_LENGTH, Incident, TimelineEdit, TimelineEntry
 
 NOTE = "note"
@@ -93,7 +94,13 @@ def edit_entry(
     actor: str,
     now: datetime,
 ) -> TimelineEntry:
-    """Change an entry's words or time; what it said before is kept."""
+    """Change an entry's words or time; what it said before is kept. Only people's entries
+    change: what Dutydesk recorded stands (a person adds an entry to correct it)."""
+    if entry.kind != NOTE:
+        raise Conflict(
+            f"entry {entry.id} was recorded by Dutydesk and stays as it is: add an entry to"
+            " correct or explain it"
+        )
     body = entry.text if text is None else _text(text)
     when = entry.occurred_at if occurred_at is None else occurred_at
     _check_when(incident, when, now)
@@ -117,13 +124,41 @@ def pin_entry(entry: TimelineEntry, pinned: bool) -> None:
     entry.pinned = pinned
 
 
-def entries(session: Session, incident_id: int) -> Sequence[TimelineEntry]:
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A timeline entry as it is shown and exported (read without its details, and without
+    the ORM's bookkeeping: a long incident has thousands)."""
+
+    id: int
+    occurred_at: datetime
+    recorded_at: datetime
+    kind: str
+    text: str
+    author: str
+    pinned: bool
+    edited_at: datetime | None
+
+
+_ENTRY_COLUMNS = (
+    TimelineEntry.id,
+    TimelineEntry.occurred_at,
+    TimelineEntry.recorded_at,
+    TimelineEntry.kind,
+    TimelineEntry.text,
+    TimelineEntry.author,
+    TimelineEntry.pinned,
+    TimelineEntry.edited_at,
+)
+
+
+def entries(session: Session, incident_id: int) -> list[Entry]:
     """The timeline in the order things happened (then the order they were written down)."""
-    return session.scalars(
-        select(TimelineEntry)
+    found = session.execute(
+        select(*_ENTRY_COLUMNS)
         .where(TimelineEntry.incident_id == incident_id)
         .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
-    ).all()
+    )
+    return [Entry(*row) for row in found]
 
 
 def edits_of(session: Session, entry_ids: Sequence[int]) -> dict[int, list[TimelineEdit]]:

@@ -16,7 +16,6 @@ from dutydesk.incidents.models import (
     IncidentReminder,
     IncidentRole,
     TimelineEdit,
-    TimelineEntry,
 )
 from dutydesk.people.models import Person
 from dutydesk.tickets.models import Ticket
@@ -27,7 +26,7 @@ class IncidentView:
     incident: Incident
     roles: Sequence[IncidentRole]  # every holding, in the order they started
     participants: Sequence[IncidentParticipant]
-    entries: Sequence[TimelineEntry]
+    entries: Sequence[timeline.Entry]
     edits: dict[int, list[TimelineEdit]]
     alerts: Sequence[Alert]
     tickets: Sequence[Ticket]
