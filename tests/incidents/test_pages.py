@@ -251,11 +251,21 @@ def test_hostile_text_renders_as_text_on_every_page_that_shows_it(
             now=now,
             base_url=runtime.settings.base_url,
         )
-        timeline.add_entry(session, incident, hostile, occurred_at=now, actor="alice", now=now)
+        entry = timeline.add_entry(
+            session, incident, hostile, occurred_at=now, actor="alice", now=now
+        )
         incident.document = hostile + "\n\n" + incident.document
         session.commit()
+        entry_url = f"/incidents/1/timeline/{entry.id}"
     bob = browser("bob", person="bob")
-    for url in ("/", "/incidents", "/incidents/1", "/incidents/1/document"):
+    for url in (
+        "/",
+        "/incidents",
+        "/incidents/1",
+        "/incidents/1/document",
+        entry_url,
+        "/incidents/1/review",
+    ):
         page = bob.get(url)
         assert page.status_code == 200, url
         assert markup_problems(page.text) == [], url

@@ -26,6 +26,7 @@ from dutydesk.incidents.views import view_incident
 from dutydesk.tickets import service as tickets
 from dutydesk.tickets.models import TicketMessage
 from dutydesk.tickets.support import support_policy
+from tests.conftest import EXAMPLE_TEAM
 
 from .conftest import IN_HOURS
 
@@ -361,3 +362,38 @@ def test_a_title_must_be_one_line_of_words(runtime, clock, declare):
     with unit_of_work(runtime.read_sessions) as session:
         assert session.scalar(select(func.count()).select_from(Incident)) == 0
         assert session.scalar(select(func.count()).select_from(TimelineEntry)) == 0
+
+
+def test_webhooks_are_told_of_each_change_through_the_outbox(
+    runtime, clock, example_team, tmp_path, cli, outbox
+):
+    team = EXAMPLE_TEAM.read_text() + "  webhooks: [https://hooks.example.org/incidents]\n"
+    assert team.rstrip().splitlines()[-2].lstrip().startswith("working_hours:")
+    (tmp_path / "team.yaml").write_text(team)
+    assert cli("apply", str(tmp_path / "team.yaml")).code == 0
+    clock.set(IN_HOURS)
+    with unit_of_work(runtime.sessions) as session:
+        policy = incident_policy(session)
+        incident = service.declare(
+            session,
+            policy,
+            service.Declaration(title="Hooked", priority="P2", source="api"),
+            actor="alice",
+            person_id=None,
+            now=IN_HOURS,
+            base_url="https://d",
+        )
+        service.set_priority(session, policy, incident, "P1", actor="bob", now=IN_HOURS)
+        later = IN_HOURS + timedelta(hours=1)
+        service.set_status(
+            session, policy, incident, "resolved", actor="bob", now=later, base_url="https://d"
+        )
+        session.commit()
+    hooks = [m for m in outbox("incident-1-incident.") if m.channel == "webhook"]
+    assert [(m.destination, m.payload["event"]) for m in hooks] == [
+        ("https://hooks.example.org/incidents", "incident.declared"),
+        ("https://hooks.example.org/incidents", "incident.changed"),
+        ("https://hooks.example.org/incidents", "incident.resolved"),
+    ]
+    assert hooks[-1].payload["incident"]["status"] == "resolved"
+    assert hooks[-1].payload["incident"]["review_due_at"] == "2026-01-28T12:00:00+00:00"
