@@ -323,3 +323,35 @@ def test_an_entry_is_changed_or_pinned_on_its_own_page_and_dutydesks_stay_as_rec
     vera = browser("vera", role="viewer")
     assert vera.get(f"/incidents/1/timeline/{note.id}").status_code == 403
     assert "Edit or pin" not in vera.get("/incidents/1").text
+
+
+def test_the_page_shows_every_change_to_the_timeline_however_it_was_made(
+    browser, runtime, example_team
+):
+    bob = browser("bob", person="bob")
+    bob.post("/incidents", {"title": "Deploys fail", "priority": "P2"})
+    assert "Failover started" not in bob.get("/incidents/1").text
+    with unit_of_work(runtime.sessions) as session:
+        incident = service.get_incident(session, 1)
+        now = runtime.clock.now()
+        entry = timeline.add_entry(
+            session, incident, "Failover started", occurred_at=now, actor="cli", now=now
+        )
+        session.commit()
+    assert "Failover started" in bob.get("/incidents/1").text
+    with unit_of_work(runtime.sessions) as session:
+        incident = service.get_incident(session, 1)
+        timeline.edit_entry(
+            session,
+            incident,
+            timeline.get_entry(session, 1, entry.id),
+            text="Failover finished",
+            occurred_at=None,
+            actor="cli",
+            now=now,
+        )
+        session.commit()
+    page = bob.get("/incidents/1").text
+    assert "Failover finished" in page and "Earlier versions" in page
+    viewer = browser("vera", role="viewer").get("/incidents/1").text
+    assert "Failover finished" in viewer and "Edit or pin" not in viewer

@@ -213,7 +213,7 @@ def test_manual_entries_sort_by_when_they_happened_and_edits_keep_the_history(
             timeline.add_entry(
                 session, incident, "   ", occurred_at=IN_HOURS, actor="erin", now=IN_HOURS
             )
-        timeline.pin_entry(entry, True)
+        timeline.pin_entry(incident, entry, True)
         session.commit()
     with unit_of_work(runtime.read_sessions) as session:
         view = view_incident(session, incident_id)

@@ -379,7 +379,7 @@ def change_entry(
             now=team_time.now,
         )
     if body.pinned is not None:
-        timeline.pin_entry(entry, body.pinned)
+        timeline.pin_entry(incident, entry, body.pinned)
     session.commit()
     return entry_read(entry, team_time.zone)
 

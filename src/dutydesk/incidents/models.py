@@ -63,6 +63,9 @@ class Incident(Base):
     document_version: Mapped[int] = mapped_column(Integer, default=1)
     document_saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
     document_saved_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    # Moves on with every change to the timeline (an entry added, changed or pinned): the
+    # incident page keeps the timeline it rendered until it does (timeline_view.py).
+    timeline_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class IncidentDocumentVersion(Base):

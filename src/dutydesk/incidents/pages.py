@@ -34,7 +34,7 @@ from dutydesk.incidents.models import (
 )
 from dutydesk.incidents.policy import incident_policy
 from dutydesk.incidents.service import MOVES
-from dutydesk.incidents.timeline_view import timeline_html, timeline_rows
+from dutydesk.incidents.timeline_view import rendered_timeline, timeline_rows
 from dutydesk.incidents.views import view_incident
 from dutydesk.people.models import Person
 from dutydesk.tasks.service import NewTask, tasks_from
@@ -197,18 +197,16 @@ def incident_page(
     """The incident: status, roles, document, timeline and links, and the forms open to the
     user."""
     assert page.user is not None
+    may_change = page.may("responder")
     with unit_of_work(page.runtime.read_sessions) as session:
-        view = view_incident(session, incident_id)
+        view = view_incident(session, incident_id, whole_timeline=False)
         people = _people(session)
+        listed = rendered_timeline(session, view.incident, page.zone, may_change=may_change)
     incident = view.incident
     person_id = page.user.person_id
     me = [(ME, f"Me ({people.get(person_id, person_id)})")] if person_id else []
     joined = {p.person_id for p in view.participants}
-    may_change = page.may("responder")
-    listed = timeline_html(
-        view.entries, view.edits, page.zone, incident_id=incident.id, may_change=may_change
-    )
-    pinned = timeline_rows([e for e in view.entries if e.pinned], {}, page.zone)
+    pinned = timeline_rows(view.entries, {}, page.zone)
     return page.render(
         "incidents/show.html",
         {
@@ -501,7 +499,7 @@ def change_entry(
         entry = timeline.get_entry(session, incident.id, entry_id)
         try:
             if action in ("pin", "unpin"):
-                timeline.pin_entry(entry, action == "pin")
+                timeline.pin_entry(incident, entry, action == "pin")
                 flash = "Pinned to the top." if action == "pin" else "Unpinned."
             else:
                 zone = incident_policy(session).cadence.working.timezone

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dutydesk.db import in_chunks
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.incidents.models import ENTRY_LENGTH, Incident, TimelineEdit, TimelineEntry
 
@@ -36,6 +37,7 @@ def automatic(
     author: str = "dutydesk",
 ) -> TimelineEntry:
     """An entry Dutydesk writes for something it saw happen at `now`."""
+    changed(incident)
     entry = TimelineEntry(
         incident_id=incident.id,
         occurred_at=now,
@@ -62,6 +64,7 @@ def add_entry(
     """A person's entry about something that happened at `occurred_at` (now, or earlier)."""
     body = _text(text)
     _check_when(incident, occurred_at, now)
+    changed(incident)
     entry = TimelineEntry(
         incident_id=incident.id,
         occurred_at=occurred_at,
@@ -116,12 +119,20 @@ def edit_entry(
         )
     )
     entry.text, entry.occurred_at, entry.edited_at = body, when, now
+    changed(incident)
     session.flush()
     return entry
 
 
-def pin_entry(entry: TimelineEntry, pinned: bool) -> None:
-    entry.pinned = pinned
+def pin_entry(incident: Incident, entry: TimelineEntry, pinned: bool) -> None:
+    if entry.pinned != pinned:
+        entry.pinned = pinned
+        changed(incident)
+
+
+def changed(incident: Incident) -> None:
+    """The timeline changed: what was rendered of it is out of date."""
+    incident.timeline_version = (incident.timeline_version or 0) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +162,43 @@ _ENTRY_COLUMNS = (
 )
 
 
-def entries(session: Session, incident_id: int) -> list[Entry]:
-    """The timeline in the order things happened (then the order they were written down)."""
+def stamps(
+    session: Session, incident_id: int
+) -> list[tuple[int, tuple[datetime, bool, datetime | None]]]:
+    """Each entry's id with when it happened, whether it is pinned and when it was last
+    edited, in the timeline's order: what tells a rendering of it out of date."""
     found = session.execute(
-        select(*_ENTRY_COLUMNS)
+        select(
+            TimelineEntry.id,
+            TimelineEntry.occurred_at,
+            TimelineEntry.pinned,
+            TimelineEntry.edited_at,
+        )
         .where(TimelineEntry.incident_id == incident_id)
         .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
     )
+    return [(entry_id, (occurred, pinned, edited)) for entry_id, occurred, pinned, edited in found]
+
+
+def entries_by_id(session: Session, incident_id: int, entry_ids: Sequence[int]) -> list[Entry]:
+    """Some of the incident's entries, in no particular order."""
+    found: list[Entry] = []
+    for chunk in in_chunks(list(entry_ids)):
+        rows = session.execute(
+            select(*_ENTRY_COLUMNS).where(
+                TimelineEntry.incident_id == incident_id, TimelineEntry.id.in_(chunk)
+            )
+        )
+        found += [Entry(*row) for row in rows]
+    return found
+
+
+def entries(session: Session, incident_id: int, *, pinned_only: bool = False) -> list[Entry]:
+    """The timeline in the order things happened (then the order they were written down)."""
+    query = select(*_ENTRY_COLUMNS).where(TimelineEntry.incident_id == incident_id)
+    if pinned_only:
+        query = query.where(TimelineEntry.pinned.is_(True))
+    found = session.execute(query.order_by(TimelineEntry.occurred_at, TimelineEntry.id))
     return [Entry(*row) for row in found]
 
 

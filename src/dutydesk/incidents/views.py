@@ -43,10 +43,17 @@ class IncidentView:
         return {row.role: row for row in self.roles if row.ended_at is None}
 
 
-def view_incident(session: Session, incident_id: int) -> IncidentView:
-    """The incident and what its page shows; NotFound for an unknown number."""
+def view_incident(
+    session: Session, incident_id: int, *, whole_timeline: bool = True
+) -> IncidentView:
+    """The incident and what its page shows; NotFound for an unknown number. Without
+    `whole_timeline`, only the pinned entries (the page renders the rest once per version)."""
     incident = service.get_incident(session, incident_id)
-    entries = timeline.entries(session, incident_id)
+    entries = (
+        timeline.entries(session, incident_id)
+        if whole_timeline
+        else timeline.entries(session, incident_id, pinned_only=True)
+    )
     edited = [entry.id for entry in entries if entry.edited_at is not None]
     reminders = {
         row.kind: row

@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("document_version", sa.Integer(), nullable=False),
         sa.Column("document_saved_at", dutydesk.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("document_saved_by", sa.String(length=200), nullable=False),
+        sa.Column("timeline_version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
     )
     with op.batch_alter_table("incidents", schema=None) as batch_op:
