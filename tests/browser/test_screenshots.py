@@ -213,3 +213,52 @@ def test_ticket_screenshot(new_context: Callable[..., BrowserContext], busy_desk
     expect(page.locator(".message")).to_have_count(3)
 
     assert shoot(page, f"ticket-{width}").stat().st_size > 0
+
+
+@pytest.fixture(scope="module")
+def busy_incident(server: Server) -> int:
+    """The incident `seed` declares on the disk alert and the 502 ticket, an hour in: entries
+    backfilled, an update sent to tenants, the engineer checked on, the document filled in.
+    Returns its number."""
+    incident = 1
+    earlier = datetime.now(UTC) - timedelta(minutes=50)
+    for minutes, text in (
+        (0, "Disk on db-1 at 93%: writes to the API's database slow down"),
+        (6, "Tenants in eu-west report 502s on cf push"),
+        (14, "Moved the WAL archive to the new volume; disk at 71%"),
+    ):
+        at = (earlier + timedelta(minutes=minutes)).isoformat()
+        server.api(
+            "POST", f"/api/v1/incidents/{incident}/timeline", json={"text": text, "occurred_at": at}
+        )
+    server.api(
+        "POST",
+        f"/api/v1/incidents/{incident}/updates",
+        json={"text": "We know deploys to eu-west fail with 502 and are fixing the database disk."},
+    )
+    server.api("POST", f"/api/v1/incidents/{incident}/checks", json={"all_ok": True})
+    document = server.api("GET", f"/api/v1/incidents/{incident}/document")
+    text = document["text"].replace(
+        "What is happening, in two or three sentences a tenant-facing colleague can repeat.",
+        "The database behind the Platform API ran short of disk; its writes slowed and deploys"
+        " in eu-west failed with 502. Space is freed and deploys are recovering.",
+    )
+    server.api(
+        "PUT",
+        f"/api/v1/incidents/{incident}/document",
+        json={"text": text, "base_version": document["version"]},
+    )
+    return incident
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_incident_screenshot(
+    new_context: Callable[..., BrowserContext], busy_incident: int, width: str
+):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    sign_in(page, "alice")
+    page.goto(f"/incidents/{busy_incident}")
+    expect(page.locator(".incident-document")).to_contain_text("ran short of disk")
+    expect(page.locator(".timeline__entry")).not_to_have_count(0)
+
+    assert shoot(page, f"incident-{width}").stat().st_size > 0
