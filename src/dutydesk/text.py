@@ -36,3 +36,9 @@ def slack_literal(text: str) -> str:
     """Text as Slack shows it literally: its three control characters escaped, so nothing
     anyone typed becomes a mention, a link or a broadcast."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def storable(text: str) -> str:
+    """Text as a database keeps it: without NUL characters, which PostgreSQL refuses in text
+    and nobody means."""
+    return text.replace("\x00", "")

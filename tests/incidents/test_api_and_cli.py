@@ -39,6 +39,14 @@ def test_an_incident_declared_through_the_api_has_its_roles_document_and_reminde
     assert declared["url"] == "http://dutydesk.test/incidents/1"
 
 
+def test_text_with_nul_characters_is_kept_without_them(api, declared):
+    entry = api.post("/api/v1/incidents/1/timeline", json={"text": "Rolled\x00 back"})
+    assert entry.status_code == 201 and entry.json()["text"] == "Rolled back"
+    saved = api.put("/api/v1/incidents/1/document", json={"text": "# A\x00B", "base_version": 1})
+    assert saved.json()["text"] == "# AB"
+    assert api.post("/api/v1/incidents/1/updates", json={"text": "On\x00 it"}).status_code == 201
+
+
 def test_the_timeline_document_status_and_links_through_the_api(api, declared):
     entry = api.post(
         "/api/v1/incidents/1/timeline",
@@ -85,23 +93,21 @@ def test_exports_are_in_time_order_in_each_format(api, declared):
         json={"text": "first | sign", "occurred_at": "2026-01-14T09:00"},
     )
     api.post("/api/v1/incidents/1/timeline", json={"text": '=HYPERLINK("x")'})
-    as_json = api.get("/api/v1/incidents/1/timeline/export", params={"format": "json"})
+    as_json = api.get("/api/v1/incidents/1/export", params={"format": "json"})
     timeline = as_json.json()["timeline"]
     assert [e["occurred_at"] for e in timeline] == sorted(e["occurred_at"] for e in timeline)
     assert timeline[0]["text"] == "first | sign"
-    as_csv = api.get("/api/v1/incidents/1/timeline/export", params={"format": "csv"})
+    as_csv = api.get("/api/v1/incidents/1/export", params={"format": "csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
     assert rows[0]["occurred_at_utc"] == "2026-01-14T09:00:00Z"
     assert rows[-1]["text"] == '\'=HYPERLINK("x")'  # never a formula in a spreadsheet
-    markdown = api.get("/api/v1/incidents/1/timeline/export").text
+    markdown = api.get("/api/v1/incidents/1/export").text
     assert (
         "| 2026-01-14T09:00:00Z | Wed 14 Jan 2026 09:00 | note | rhea | first \\| sign |"
         in markdown
     )
-    assert (
-        api.get("/api/v1/incidents/1/timeline/export", params={"format": "pdf"}).status_code == 422
-    )
+    assert api.get("/api/v1/incidents/1/export", params={"format": "pdf"}).status_code == 422
 
 
 def test_a_viewer_reads_and_may_not_change_anything(runtime, api, declared, token_for):
@@ -132,6 +138,11 @@ def test_bad_input_is_a_4xx_with_a_message_and_changes_nothing(api, example_team
         answer = api.post("/api/v1/incidents", json=body)
         assert 400 <= answer.status_code < 500 and message in answer.json()["message"], answer.text
     assert api.post("/api/v1/incidents", json={"title": "x", "priority": "P9"}).status_code == 422
+    for body in (
+        {"title": "x\x00y", "priority": "P1"},
+        {"title": "x", "priority": "P1", "lead": "bob\x00"},
+    ):
+        assert api.post("/api/v1/incidents", json=body).status_code == 422, body
     assert api.get("/api/v1/incidents").json() == []
     assert api.get("/api/v1/incidents/99").status_code == 404
     assert api.get("/api/v1/incidents/99999999999").status_code == 422

@@ -110,8 +110,9 @@ def test_without_a_priority_it_is_a_p2_and_help_or_nothing_shows_how(runtime, cl
 
 
 def test_someone_not_on_the_team_is_told_and_nothing_is_declared(runtime, clock, slack):
-    said = send(slack, clock, command("P1 it is down", user="U09STRANGER")).json()
-    assert said["response_type"] == "ephemeral" and "not a person of the team" in said["text"]
+    for user in ("U09STRANGER", "U01ALICE\x00", "<@U01ALICE>"):
+        said = send(slack, clock, command("P1 it is down", user=user)).json()
+        assert said["response_type"] == "ephemeral" and "not a person of the team" in said["text"]
     assert incidents(runtime) == 0
 
 

@@ -114,7 +114,7 @@ def get_incident(
 
 
 @router.get(
-    "/{incident_id}/timeline/export",
+    "/{incident_id}/export",
     response_class=Response,
     responses={200: {"content": {media: {} for media in FORMATS.values()}}},
 )

@@ -21,6 +21,7 @@ from dutydesk.incidents.models import (
     Incident,
     IncidentDocumentVersion,
 )
+from dutydesk.text import storable
 
 
 class DocumentConflict(Conflict):
@@ -68,7 +69,7 @@ def save_document(
 ) -> Saved:
     """Save `text` as the next version if `base_version` is still the latest; else
     DocumentConflict with the latest text. Call with the incident locked."""
-    body = text.replace("\r\n", "\n")
+    body = storable(text).replace("\r\n", "\n")
     if len(body) > DOCUMENT_LENGTH:
         raise Invalid(f"document: at most {DOCUMENT_LENGTH} characters")
     if base_version != incident.document_version:

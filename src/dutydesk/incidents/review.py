@@ -20,6 +20,7 @@ from dutydesk.incidents.reminders import reschedule
 from dutydesk.incidents.webhooks import REVIEWED_EVENT, send_event
 from dutydesk.tasks.models import Task
 from dutydesk.tasks.service import NewTask, add_task
+from dutydesk.text import storable
 
 SECTION_LENGTH = 20_000
 MOST_FOLLOW_UPS = 20
@@ -51,7 +52,9 @@ def hold_review(
         raise Conflict(f"incident {incident.id} was reviewed already")
     if incident.status != RESOLVED:
         raise Conflict(f"incident {incident.id} is {incident.status}: resolve it before its review")
-    written = {name: sections.get(name, "").replace("\r\n", "\n").strip() for name in SECTIONS}
+    written = {
+        name: storable(sections.get(name, "")).replace("\r\n", "\n").strip() for name in SECTIONS
+    }
     for name, text in written.items():
         if len(text) > SECTION_LENGTH:
             raise Invalid(f"{name}: at most {SECTION_LENGTH} characters")

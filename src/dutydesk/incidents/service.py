@@ -43,12 +43,14 @@ from dutydesk.incidents.roles import RoleFill, fill_roles
 from dutydesk.incidents.webhooks import DECLARED, RESOLVED_EVENT, STATUS_CHANGED, send_event
 from dutydesk.notify.service import Outgoing, enqueue_many
 from dutydesk.people.models import Person
-from dutydesk.text import check_one_line
+from dutydesk.text import check_one_line, control_character, storable
 from dutydesk.timeparse import local_text
 
 # Incident numbers are PostgreSQL integers.
 LARGEST_NUMBER = 2_147_483_647
 UPDATE_LENGTH = 5_000
+# people.id's length.
+PERSON_ID_LENGTH = 64
 # Where an incident may go from each status. Mitigated can slip back to active, a resolved
 # incident can be reopened, and only holding its review makes it reviewed.
 MOVES = {
@@ -370,7 +372,7 @@ def record_update(
     """Tenants were sent an update: it goes into the timeline and the update cadence starts
     again from now."""
     _check_open(incident)
-    body = text.strip()
+    body = storable(text).strip()
     if not body:
         raise Invalid("update: say what tenants were told")
     if len(body) > UPDATE_LENGTH:
@@ -395,7 +397,7 @@ def answer_check(
     """The comms lead checked on the engineer: all OK, or help is needed (the escalation
     contact and participants are told). Into the timeline; the next check is 30 minutes on."""
     _check_open(incident)
-    said = " ".join(note.split())[:500]
+    said = " ".join(storable(note).split())[:500]
     answer = "all OK" if all_ok else "needs help"
     incident.last_check_at = now
     incident.updated_at = now
@@ -496,7 +498,10 @@ def _names(session: Session, person_ids: Sequence[str | None]) -> dict[str, str]
 
 
 def _person(session: Session, person_id: str, field: str) -> Person:
-    person = session.get(Person, person_id) if person_id else None
+    # Not a person's id (too long, a control character): no query, which PostgreSQL would
+    # refuse for a NUL.
+    plausible = 0 < len(person_id) <= PERSON_ID_LENGTH and control_character(person_id) is None
+    person = session.get(Person, person_id) if plausible else None
     if person is None:
         raise Invalid(f"{field}: there is no person {person_id!r} on the team")
     return person

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
+from dutydesk.addresses import is_slack_name
 from dutydesk.alerts.intake import BadBody, read_limited_body
 from dutydesk.db import unit_of_work
 from dutydesk.deps import RuntimeDep
@@ -100,8 +101,11 @@ def _run(runtime: Runtime, signature: str, fields: dict[str, str]) -> dict[str, 
             session.commit()
             return _to_user(USAGE)
         slack_user = fields.get("user_id", "")
+        # Only a member id is looked up: anything else (a NUL, say) names nobody.
         person = (
-            session.scalar(select(Person).where(Person.slack == slack_user)) if slack_user else None
+            session.scalar(select(Person).where(Person.slack == slack_user))
+            if is_slack_name(slack_user)
+            else None
         )
         if person is None:
             session.commit()

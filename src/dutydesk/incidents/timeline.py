@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from dutydesk.db import in_chunks
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.incidents.models import ENTRY_LENGTH, Incident, TimelineEdit, TimelineEntry
+from dutydesk.text import storable
 
 NOTE = "note"
 # How far ahead of now an entry may say it happened: a clock a little fast, not the future.
@@ -221,7 +222,7 @@ def count_entries(session: Session, incident_id: int) -> int:
 
 
 def _text(text: str) -> str:
-    body = text.replace("\r\n", "\n").strip()
+    body = storable(text).replace("\r\n", "\n").strip()
     if not body:
         raise Invalid("text: say what happened")
     if len(body) > ENTRY_LENGTH:

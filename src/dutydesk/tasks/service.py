@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from dutydesk.db import id_exists
 from dutydesk.errors import Invalid
 from dutydesk.tasks.models import OPEN, SIZES, TITLE_LENGTH, Task
-from dutydesk.text import check_one_line
+from dutydesk.text import check_one_line, control_character, storable
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,17 @@ def add_task(
         raise Invalid("title: say what is to be done")
     if len(title) > TITLE_LENGTH:
         raise Invalid(f"title: at most {TITLE_LENGTH} characters")
-    if new.owner_id is not None and not id_exists(session, "people", new.owner_id):
+    if new.owner_id is not None and (
+        len(new.owner_id) > 64
+        or control_character(new.owner_id)
+        or not id_exists(session, "people", new.owner_id)
+    ):
         raise Invalid(f"owner: there is no person {new.owner_id!r} on the team")
     if new.size is not None and new.size not in SIZES:
         raise Invalid(f"size: one of {', '.join(SIZES)}")
     task = Task(
         title=title,
-        description=new.description.strip(),
+        description=storable(new.description).strip(),
         labels=[],
         size=new.size,
         link=new.link,

@@ -21,6 +21,7 @@ from dutydesk.db import id_exists
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.tenants.addresses import check_address
 from dutydesk.tenants.service import get_tenant, tenant_of_address
+from dutydesk.text import storable
 from dutydesk.tickets import clocks
 from dutydesk.tickets.clock_columns import clock_of, keep_clock
 from dutydesk.tickets.mail_out import queue_reply_mail, tell_followers
@@ -577,8 +578,7 @@ def _checked_address(text: str) -> str:
 
 
 def _body(text: str) -> str:
-    # PostgreSQL keeps no NUL in text; nobody means one.
-    text = text.replace("\x00", "")
+    text = storable(text)
     if not text.strip():
         raise Invalid("body: write something")
     if len(text) > BODY_LENGTH:

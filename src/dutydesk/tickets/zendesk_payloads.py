@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, Validat
 from dutydesk.alerts.intake import field_path
 from dutydesk.errors import Invalid
 from dutydesk.tenants.addresses import check_address
+from dutydesk.text import storable
 from dutydesk.tickets.models import EMAIL_LENGTH
 from dutydesk.tickets.zendesk import (
     COMMENT_EVENT,
@@ -56,8 +57,7 @@ def _zendesk_id(value: Any) -> str:
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a string")
-    # PostgreSQL keeps no NUL in text; nobody means one.
-    return value.replace("\x00", "")
+    return storable(value)
 
 
 def _time(value: Any) -> datetime:
