@@ -206,7 +206,7 @@ def _measured_incident(runtime: Runtime, now: datetime) -> int:
         incident_id = incident.id
         declared = incident.declared_at
     with runtime.engine.begin() as connection:
-        written = timeline.count_entries(Session(connection), incident_id)
+        written = len(timeline.entries(Session(connection), incident_id))
         rows = [_entry(incident_id, n, declared) for n in range(ENTRIES - written)]
         for start in range(0, len(rows), _CHUNK):
             connection.execute(insert(TimelineEntry), rows[start : start + _CHUNK])

@@ -12,7 +12,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import text
+
+from dutydesk.db import unit_of_work
+from dutydesk.runtime import Runtime
 
 DEADLINE_SECONDS = 60.0
 
@@ -97,3 +102,19 @@ class WorkerProcess:
         self._reader.join(timeout=10)
         if self.process.stderr is not None:
             self.process.stderr.close()
+
+
+def writing_to(runtime: Runtime, table: str, names: Sequence[str]) -> str | None:
+    """The worker (one of `names`, its connections' application_name) caught with rows written
+    to `table` and not yet committed, if any: where a SIGKILL tests exactly-once."""
+    with unit_of_work(runtime.read_sessions) as session:
+        name: str | None = session.scalar(
+            text(
+                "SELECT a.application_name FROM pg_locks l"
+                " JOIN pg_stat_activity a ON a.pid = l.pid"
+                " WHERE l.relation = CAST(:table AS regclass) AND l.mode = 'RowExclusiveLock'"
+                " AND a.application_name = ANY(:names) LIMIT 1"
+            ),
+            {"table": table, "names": list(names)},
+        )
+        return name

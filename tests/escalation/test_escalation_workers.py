@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
 from dutydesk.alerts.models import Alert, AlertGroup, AlertLogEntry
 from dutydesk.alerts.service import AlertFields, trigger_on_service
@@ -33,7 +33,7 @@ from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file
 from tests.conftest import POSTGRES_URL
 from tests.notify.servers import RecordingServer, recording_server
-from tests.worker_processes import WorkerProcess, wait_until
+from tests.worker_processes import WorkerProcess, wait_until, writing_to
 
 pytestmark = pytest.mark.skipif(
     not POSTGRES_URL,
@@ -157,17 +157,7 @@ def fast_forward(runtime: Runtime, due: dict[Position, datetime]) -> int:
 
 def firing_a_step(runtime: Runtime) -> str | None:
     """The worker caught with a step's pages written and not yet committed, if any."""
-    with unit_of_work(runtime.read_sessions) as session:
-        name: str | None = session.scalar(
-            text(
-                "SELECT a.application_name FROM pg_locks l"
-                " JOIN pg_stat_activity a ON a.pid = l.pid"
-                " WHERE l.relation = 'group_pages'::regclass AND l.mode = 'RowExclusiveLock'"
-                " AND a.application_name = ANY(:names) LIMIT 1"
-            ),
-            {"names": list(WORKER_NAMES)},
-        )
-        return name
+    return writing_to(runtime, "group_pages", WORKER_NAMES)
 
 
 def escalations_running(runtime: Runtime) -> int:

@@ -397,3 +397,47 @@ def test_webhooks_are_told_of_each_change_through_the_outbox(
     ]
     assert hooks[-1].payload["incident"]["status"] == "resolved"
     assert hooks[-1].payload["incident"]["review_due_at"] == "2026-01-28T12:00:00+00:00"
+
+
+def test_the_link_goes_to_the_incident_channel_and_list_and_the_escalation_contact_is_paged(
+    runtime, clock, example_team, tmp_path, cli, outbox
+):
+    team = (
+        EXAMPLE_TEAM.read_text() + "  slack_channel: C0INCIDENTS\n  email: incidents@example.org\n"
+    )
+    (tmp_path / "team.yaml").write_text(team)
+    assert cli("apply", str(tmp_path / "team.yaml")).code == 0
+    clock.set(IN_HOURS)
+    incident_id = declare_as(runtime, "Announced")
+    announced = {(m.channel, m.destination) for m in outbox(f"incident-{incident_id}-declared")}
+    assert announced == {("slack", "C0INCIDENTS"), ("email", "incidents@example.org")}
+    assert all(
+        "http://dutydesk.test/incidents/1" in m.text
+        for m in outbox(f"incident-{incident_id}-declared")
+    )
+    with unit_of_work(runtime.sessions) as session:
+        incident = service.get_incident(session, incident_id)
+        called = service.call_escalation(
+            session, incident, actor="bob", now=IN_HOURS, base_url="http://dutydesk.test"
+        )
+        session.commit()
+    # carol, the escalation contact, by her notification rules (e-mail: she has no Slack).
+    paged = outbox(f"incident-{incident_id}-call-")
+    assert called.id == "carol"
+    assert [(m.channel, m.destination) for m in paged] == [("email", "carol@example.org")]
+    assert "bob calls you in" in paged[0].subject
+
+
+def declare_as(runtime, title):
+    with unit_of_work(runtime.sessions) as session:
+        incident = service.declare(
+            session,
+            incident_policy(session),
+            service.Declaration(title=title, priority="P1", source="web"),
+            actor="alice",
+            person_id="alice",
+            now=IN_HOURS,
+            base_url="http://dutydesk.test",
+        )
+        session.commit()
+        return incident.id

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
 from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
@@ -28,7 +28,7 @@ from dutydesk.settings import Settings
 from dutydesk.team_as_code.service import apply
 from dutydesk.team_as_code.spec import read_team_file
 from tests.conftest import POSTGRES_URL
-from tests.worker_processes import WorkerProcess, wait_until
+from tests.worker_processes import WorkerProcess, wait_until, writing_to
 
 pytestmark = pytest.mark.skipif(
     not POSTGRES_URL,
@@ -131,17 +131,7 @@ def due_now(runtime: Runtime) -> int:
 
 def queueing_a_reminder(runtime: Runtime) -> str | None:
     """The worker caught with a reminder written to the outbox and not yet committed."""
-    with unit_of_work(runtime.read_sessions) as session:
-        name: str | None = session.scalar(
-            text(
-                "SELECT a.application_name FROM pg_locks l"
-                " JOIN pg_stat_activity a ON a.pid = l.pid"
-                " WHERE l.relation = 'outbox_messages'::regclass AND l.mode = 'RowExclusiveLock'"
-                " AND a.application_name = ANY(:names) LIMIT 1"
-            ),
-            {"names": list(WORKER_NAMES)},
-        )
-        return name
+    return writing_to(runtime, "outbox_messages", WORKER_NAMES)
 
 
 def reminder_keys(runtime: Runtime) -> list[str]:

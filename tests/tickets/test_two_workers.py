@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
 from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
@@ -27,7 +27,7 @@ from dutydesk.tickets.clocks import BREACH
 from dutydesk.tickets.models import Ticket
 from dutydesk.tickets.support import support_policy
 from tests.conftest import POSTGRES_URL
-from tests.worker_processes import WorkerProcess
+from tests.worker_processes import WorkerProcess, writing_to
 
 pytestmark = pytest.mark.skipif(
     not POSTGRES_URL,
@@ -121,17 +121,7 @@ def reminders_to_come(runtime: Runtime) -> int:
 
 def queueing_a_reminder(runtime: Runtime) -> str | None:
     """The worker caught with a reminder written to the outbox and not yet committed."""
-    with unit_of_work(runtime.read_sessions) as session:
-        name: str | None = session.scalar(
-            text(
-                "SELECT a.application_name FROM pg_locks l"
-                " JOIN pg_stat_activity a ON a.pid = l.pid"
-                " WHERE l.relation = 'outbox_messages'::regclass AND l.mode = 'RowExclusiveLock'"
-                " AND a.application_name = ANY(:names) LIMIT 1"
-            ),
-            {"names": list(WORKER_NAMES)},
-        )
-        return name
+    return writing_to(runtime, "outbox_messages", WORKER_NAMES)
 
 
 def reminder_keys(runtime: Runtime) -> list[str]:

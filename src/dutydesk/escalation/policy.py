@@ -14,8 +14,13 @@ from dutydesk.escalation.spec import PolicySpec
 from dutydesk.hours.holidays import HolidayCalendar
 from dutydesk.hours.support import SupportHours
 from dutydesk.hours.weekly import parse_hours
+from dutydesk.notify.service import Outgoing
+from dutydesk.people.models import Person
 from dutydesk.people.spec import NotifyRuleSpec
 from dutydesk.timeparse import parse_duration
+
+# The longest subject a message of the outbox takes.
+SUBJECT_LENGTH = 300
 
 TARGET_KINDS = ("rota", "person", "slack_channel", "email", "webhook")
 
@@ -135,3 +140,34 @@ def notify_rules(rules: list[Any], *, email: str | None, slack: str | None) -> l
         return [NotifyRule(rule.via, parse_duration(rule.after)) for rule in checked]
     defaults = [("slack", slack), ("email", email)]
     return [NotifyRule(via, timedelta(0)) for via, contact in defaults if contact]
+
+
+def messages_by_rules(
+    person: Person,
+    *,
+    subject: str,
+    text: str,
+    key: str,
+    now: datetime,
+    at_once: bool = False,
+) -> list[Outgoing]:
+    """One message to `person` by each of their notification rules (their delays kept unless
+    `at_once`), keyed `key-<person>-<rule>` so that a retried transaction queues none twice;
+    none when they have no contact to send to."""
+    messages: list[Outgoing] = []
+    rules = notify_rules(person.notify, email=person.email, slack=person.slack)
+    for index, rule in enumerate(rules):
+        destination = person.slack if rule.via == "slack" else person.email
+        if destination is None:
+            continue
+        messages.append(
+            Outgoing(
+                channel=rule.via,
+                destination=destination,
+                subject=subject[:SUBJECT_LENGTH],
+                text=text,
+                idempotency_key=f"{key}-{person.id}-{index}",
+                due_at=now if at_once else now + rule.after,
+            )
+        )
+    return messages

@@ -21,7 +21,7 @@ from dutydesk.deps import (
 )
 from dutydesk.errors import Invalid, NotFound
 from dutydesk.incidents import document_edits, links, review, service, timeline
-from dutydesk.incidents.export import FORMATS, SUFFIXES, export
+from dutydesk.incidents.export import FORMATS, timeline_file
 from dutydesk.incidents.models import IncidentReview
 from dutydesk.incidents.policy import incident_policy
 from dutydesk.incidents.schemas import (
@@ -128,14 +128,8 @@ def export_timeline(
     """The timeline in the order things happened, as Markdown, CSV or JSON."""
     if format not in FORMATS:
         raise Invalid(f"format: one of {', '.join(FORMATS)}")
-    incident = service.get_incident(session, incident_id)
-    text = export(incident, timeline.entries(session, incident_id), team_time.zone, format)
-    name = f"incident-{incident_id}-timeline.{SUFFIXES[format]}"
-    return Response(
-        text,
-        media_type=f"{FORMATS[format]}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    file = timeline_file(session, incident_id, team_time.zone, format)
+    return Response(file.text, media_type=file.media_type, headers=file.headers)
 
 
 @router.post("/{incident_id}/status", response_model=IncidentRead)

@@ -11,7 +11,7 @@ import typer
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
 from dutydesk.incidents import links, review, service, timeline
-from dutydesk.incidents.export import FORMATS, export
+from dutydesk.incidents.export import FORMATS, timeline_file
 from dutydesk.incidents.models import ROLE_NAMES
 from dutydesk.incidents.policy import incident_policy
 from dutydesk.incidents.schemas import incident_detail, incident_read
@@ -325,9 +325,8 @@ def incident_export(
         raise Invalid(f"--format: one of {', '.join(FORMATS)}")
     runtime = runtime_of(ctx)
     with unit_of_work(runtime.read_sessions) as session:
-        incident = service.get_incident(session, incident_id)
-        text = export(incident, timeline.entries(session, incident_id), team_zone(session), format)
-    typer.echo(text, nl=False)
+        file = timeline_file(session, incident_id, team_zone(session), format)
+    typer.echo(file.text, nl=False)
 
 
 @incident_app.command("review")

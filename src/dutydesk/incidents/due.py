@@ -15,9 +15,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
+from dutydesk.escalation.policy import messages_by_rules
 from dutydesk.incidents import cadence, timeline
 from dutydesk.incidents.models import COMMS, LEAD, Incident, IncidentReminder
-from dutydesk.incidents.notices import heading, incident_link, to_people, to_person
+from dutydesk.incidents.notices import heading, incident_link, to_people
 from dutydesk.incidents.policy import IncidentPolicy, incident_policy
 from dutydesk.incidents.reminders import state_of
 from dutydesk.incidents.service import holder, on_duty
@@ -189,7 +190,7 @@ class Reminder:
         if lead is None or self.incident.review_due_at is None:
             return []
         due = local_text(self.incident.review_due_at, self.zone)
-        return to_person(
+        return messages_by_rules(
             lead,
             subject=f"[Dutydesk] Review due {due}: {heading(self.incident)}",
             text=(
@@ -206,7 +207,7 @@ class Reminder:
         person = self._holder(COMMS) or self._holder(LEAD)
         if person is None:
             return []
-        return to_person(
+        return messages_by_rules(
             person,
             subject=f"[Dutydesk] {heading(self.incident)}: {what}",
             text=text,

@@ -7,11 +7,15 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from dutydesk.incidents.models import Incident
-from dutydesk.incidents.timeline import Entry
+from dutydesk.incidents.service import get_incident
+from dutydesk.incidents.timeline import Entry, entries
 from dutydesk.timeparse import local_text
 
 FORMATS = {"markdown": "text/markdown", "csv": "text/csv", "json": "application/json"}
@@ -19,6 +23,29 @@ SUFFIXES = {"markdown": "md", "csv": "csv", "json": "json"}
 _CSV_FIELDS = ("occurred_at_utc", "occurred_at_local", "kind", "author", "pinned", "edited", "text")
 # Characters that make a spreadsheet read a cell as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class TimelineFile:
+    """An incident's timeline as a file to download."""
+
+    text: str
+    media_type: str
+    filename: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Content-Disposition": f'attachment; filename="{self.filename}"'}
+
+
+def timeline_file(session: Session, incident_id: int, zone: ZoneInfo, fmt: str) -> TimelineFile:
+    """The incident's timeline exported as `fmt`; NotFound for an unknown incident."""
+    incident = get_incident(session, incident_id)
+    return TimelineFile(
+        export(incident, entries(session, incident_id), zone, fmt),
+        f"{FORMATS[fmt]}; charset=utf-8",
+        f"incident-{incident_id}-timeline.{SUFFIXES[fmt]}",
+    )
 
 
 def export(incident: Incident, entries: Sequence[Entry], zone: ZoneInfo, fmt: str) -> str:

@@ -79,12 +79,6 @@ def linked_tickets(session: Session, incident_id: int) -> Sequence[Ticket]:
     ).all()
 
 
-def incidents_of_ticket(session: Session, ticket_id: int) -> Sequence[int]:
-    return session.scalars(
-        select(IncidentTicket.incident_id).where(IncidentTicket.ticket_id == ticket_id)
-    ).all()
-
-
 def answer_linked_tickets(
     session: Session, policy: IncidentPolicy, incident: Incident, *, actor: str, now: datetime
 ) -> int:

@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from dutydesk.escalation.policy import notify_rules
+from dutydesk.escalation.policy import SUBJECT_LENGTH, messages_by_rules
 from dutydesk.incidents.models import Incident
 from dutydesk.incidents.spec import IncidentsSpec
 from dutydesk.notify.service import Outgoing
 from dutydesk.people.models import Person
 from dutydesk.text import one_line
-
-SUBJECT_LENGTH = 300
 
 
 def incident_link(base_url: str, incident_id: int) -> str:
@@ -31,30 +29,6 @@ def heading(incident: Incident) -> str:
     return one_line(f"Incident {incident.id} ({incident.priority}): {incident.title}")
 
 
-def to_person(
-    person: Person, *, subject: str, text: str, key: str, now: datetime, at_once: bool = False
-) -> list[Outgoing]:
-    """The message to `person` by each of their notification rules (their delays kept unless
-    `at_once`); none when they have no contact to send to."""
-    messages: list[Outgoing] = []
-    rules = notify_rules(person.notify, email=person.email, slack=person.slack)
-    for index, rule in enumerate(rules):
-        destination = person.slack if rule.via == "slack" else person.email
-        if destination is None:
-            continue
-        messages.append(
-            Outgoing(
-                channel=rule.via,
-                destination=destination,
-                subject=subject[:SUBJECT_LENGTH],
-                text=text,
-                idempotency_key=f"{key}-{person.id}-{index}",
-                due_at=now if at_once else now + rule.after,
-            )
-        )
-    return messages
-
-
 def to_people(
     people: Iterable[Person], *, subject: str, text: str, key: str, now: datetime
 ) -> list[Outgoing]:
@@ -64,7 +38,7 @@ def to_people(
     for person in people:
         if person.id not in seen:
             seen.add(person.id)
-            messages += to_person(person, subject=subject, text=text, key=key, now=now)
+            messages += messages_by_rules(person, subject=subject, text=text, key=key, now=now)
     return messages
 
 

@@ -9,12 +9,10 @@ committed and the page comes back with the reason beside the form's field.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dutydesk.alerts.models import Alert
@@ -23,7 +21,7 @@ from dutydesk.errors import Conflict, DutydeskError, Invalid, NotFound
 from dutydesk.incidents import document_edits, links, review, service, timeline
 from dutydesk.incidents.document import render
 from dutydesk.incidents.document_edits import DocumentConflict
-from dutydesk.incidents.export import FORMATS, SUFFIXES, export
+from dutydesk.incidents.export import FORMATS, SUFFIXES, timeline_file
 from dutydesk.incidents.models import (
     OPEN_STATUSES,
     PRIORITIES,
@@ -36,56 +34,40 @@ from dutydesk.incidents.policy import incident_policy
 from dutydesk.incidents.service import MOVES
 from dutydesk.incidents.timeline_view import rendered_timeline, timeline_rows
 from dutydesk.incidents.views import view_incident
-from dutydesk.people.models import Person
+from dutydesk.people.service import name_of, person_names
 from dutydesk.tasks.service import NewTask, tasks_from
 from dutydesk.text import one_line
 from dutydesk.tickets import service as tickets
 from dutydesk.timeparse import parse_time
-from dutydesk.web.forms import FormErrors
-from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage, web_actor
+from dutydesk.web.forms import FormErrors, PageForm, posted_text
+from dutydesk.web.page import (
+    ME,
+    Page,
+    PostedForm,
+    ResponderPage,
+    SignedInPage,
+    chosen_person,
+    web_actor,
+)
 
 router = APIRouter(include_in_schema=False)
 
-ME = "me"
 # An alert's severity as an incident's priority, when one is declared from it.
 SEVERITY_PRIORITY = {"critical": "P1", "error": "P2", "warning": "P3", "info": "P4"}
 DEFAULT_PRIORITY = "P2"
 RECENT_CLOSED = 20
 
 
-@dataclass(frozen=True)
-class IncidentForm:
-    """A form of the incident page: the field its refusals are shown beside, the service's
-    field names as the form calls them, and the fields it posts."""
-
-    main: str
-    renames: dict[str, str] = field(default_factory=dict)
-    fields: tuple[str, ...] = ()
-
-    def errors_for(self, error: DutydeskError) -> FormErrors:
-        errors = FormErrors()
-        name, separator, rest = error.message.partition(": ")
-        if separator and name in self.renames:
-            errors.add(self.renames[name], rest)
-        else:
-            errors.add(self.main, error.message)
-        return errors
-
-
-STATUS = IncidentForm("status", {"status": "status"}, ("status",))
-PRIORITY = IncidentForm("priority", {"priority": "priority"}, ("priority",))
-ROLE = IncidentForm(
-    "role_person", {"person": "role_person", "role": "role"}, ("role", "role_person")
-)
-UPDATE = IncidentForm("update", {"update": "update"}, ("update",))
-CHECK = IncidentForm("check", {}, ("check_note",))
-ENTRY = IncidentForm(
-    "entry", {"text": "entry", "occurred_at": "occurred_at"}, ("entry", "occurred_at")
-)
-LINK = IncidentForm("link", {}, ("link",))
-JOIN = IncidentForm("join", {"person": "join"}, ())
-ESCALATE = IncidentForm("escalate", {}, ())
-EDIT = IncidentForm("text", {"text": "text", "occurred_at": "occurred_at"}, ())
+STATUS = PageForm("status", {"status": "status"}, ("status",))
+PRIORITY = PageForm("priority", {"priority": "priority"}, ("priority",))
+ROLE = PageForm("role_person", {"person": "role_person", "role": "role"}, ("role", "role_person"))
+UPDATE = PageForm("update", {"update": "update"}, ("update",))
+CHECK = PageForm("check", {}, ("check_note",))
+ENTRY = PageForm("entry", {"text": "entry", "occurred_at": "occurred_at"}, ("entry", "occurred_at"))
+LINK = PageForm("link", {}, ("link",))
+JOIN = PageForm("join", {"person": "join"}, ())
+ESCALATE = PageForm("escalate", {}, ())
+EDIT = PageForm("text", {"text": "text", "occurred_at": "occurred_at"}, ())
 
 
 @router.get("/incidents", response_class=HTMLResponse)
@@ -106,7 +88,7 @@ def _list_page(
         closed = service.list_incidents(
             session, statuses=("resolved", "reviewed"), limit=RECENT_CLOSED
         )
-        people = _people(session)
+        people = person_names(session)
     return page.render(
         "incidents/list.html",
         {
@@ -200,7 +182,7 @@ def incident_page(
     may_change = page.may("responder")
     with unit_of_work(page.runtime.read_sessions) as session:
         view = view_incident(session, incident_id, whole_timeline=False)
-        people = _people(session)
+        people = view.people
         listed = rendered_timeline(session, view.incident, page.zone, may_change=may_change)
     incident = view.incident
     person_id = page.user.person_id
@@ -245,24 +227,16 @@ def export_timeline(incident_id: int, suffix: str, page: SignedInPage) -> Respon
     formats = {value: key for key, value in SUFFIXES.items()}
     if suffix not in formats:
         raise NotFound(f"no timeline export .{suffix}: .md, .csv or .json")
-    fmt = formats[suffix]
-    name = f"incident-{incident_id}-timeline.{suffix}"
     with unit_of_work(page.runtime.read_sessions) as session:
-        incident = service.get_incident(session, incident_id)
-        zone = incident_policy(session).cadence.working.timezone
-        text = export(incident, timeline.entries(session, incident_id), zone, fmt)
-    return Response(
-        text,
-        media_type=f"{FORMATS[fmt]}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+        file = timeline_file(session, incident_id, page.zone, formats[suffix])
+    return Response(file.text, media_type=file.media_type, headers=file.headers)
 
 
 def _act(
     page: Page,
     incident_id: int,
     posted: dict[str, str],
-    form: IncidentForm,
+    form: PageForm,
     act: Callable[[Session, Incident], str],
     *,
     anchor: str = "",
@@ -338,7 +312,7 @@ def hand_over(incident_id: int, page: ResponderPage, form: PostedForm) -> Respon
     def give(session: Session, incident: Incident) -> str:
         if not chosen:
             raise Invalid("person: choose who takes the role")
-        person_id = _person(page, chosen, "person")
+        person_id = chosen_person(page, chosen, "person")
         service.hand_over(
             session,
             incident,
@@ -348,7 +322,7 @@ def hand_over(incident_id: int, page: ResponderPage, form: PostedForm) -> Respon
             now=page.now,
             base_url=page.runtime.settings.base_url,
         )
-        return f"{_name(session, person_id)} is the {ROLE_NAMES[role].lower()} now."
+        return f"{name_of(session, person_id)} is the {ROLE_NAMES[role].lower()} now."
 
     return _act(page, incident_id, form, ROLE, give, anchor="#roles")
 
@@ -358,7 +332,7 @@ def join(incident_id: int, page: SignedInPage, form: PostedForm) -> Response:
     """Join the incident as a participant: anyone signed in may."""
 
     def add(session: Session, incident: Incident) -> str:
-        person_id = _person(page, ME, "person")
+        person_id = chosen_person(page, ME, "person")
         service.join(session, incident, person_id, now=page.now)
         return f"You are a participant of incident {incident.id}."
 
@@ -385,7 +359,7 @@ def escalate(incident_id: int, page: ResponderPage, form: PostedForm) -> Respons
 @router.post("/incidents/{incident_id:int}/update", response_class=HTMLResponse)
 def record_update(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
     """Record the update tenants were sent: the cadence starts again."""
-    text = _text(form, "update")
+    text = posted_text(form, "update")
 
     def record(session: Session, incident: Incident) -> str:
         service.record_update(
@@ -424,7 +398,7 @@ def check(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
 @router.post("/incidents/{incident_id:int}/timeline", response_class=HTMLResponse)
 def add_entry(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
     """A timeline entry at the time it happened (default now)."""
-    text = _text(form, "entry")
+    text = posted_text(form, "entry")
     when = form.get("occurred_at", "").strip()
 
     def add(session: Session, incident: Incident) -> str:
@@ -493,7 +467,7 @@ def change_entry(
 ) -> Response:
     """Edit an entry's words or time (the earlier ones are kept), or pin or unpin it."""
     action = form.get("action", "edit")
-    values = {"text": _text(form, "text"), "occurred_at": form.get("occurred_at", "").strip()}
+    values = {"text": posted_text(form, "text"), "occurred_at": form.get("occurred_at", "").strip()}
     with unit_of_work(page.runtime.sessions) as session:
         incident = service.get_incident(session, incident_id, lock=True)
         entry = timeline.get_entry(session, incident.id, entry_id)
@@ -583,7 +557,7 @@ def _editor(
 def save_document(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
     """Save the document; when someone saved since this edit began, nothing is saved and both
     texts come back side by side to bring together."""
-    text = _text(form, "document")
+    text = posted_text(form, "document")
     base = _number(form.get("base_version", "")) or 0
     with unit_of_work(page.runtime.sessions) as session:
         incident = service.get_incident(session, incident_id, lock=True)
@@ -619,30 +593,6 @@ def _link_target(said: str) -> tuple[str, int]:
     if not 1 <= number <= service.LARGEST_NUMBER:
         raise Invalid(f"link: there is no {words[0]} {number}")
     return words[0], number
-
-
-def _people(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Person.id, Person.name).order_by(Person.name)).all())
-
-
-def _name(session: Session, person_id: str) -> str:
-    person = session.get(Person, person_id)
-    return person.name if person is not None else person_id
-
-
-def _person(page: Page, value: str, field_name: str) -> str:
-    """The person a people select chose: "me" is the signed-in user's own."""
-    assert page.user is not None
-    if value != ME:
-        return value
-    if page.user.person_id is None:
-        raise Invalid(f"{field_name}: your account is not linked to a person on the team")
-    return page.user.person_id
-
-
-def _text(posted: dict[str, str], name: str) -> str:
-    """A textarea's text with the browser's CRLF line ends made plain newlines."""
-    return posted.get(name, "").replace("\r\n", "\n")
 
 
 def _number(text: str) -> int | None:
@@ -684,7 +634,7 @@ def _review_page(
         held = review.review_of(session, incident_id)
         follow_ups = list(tasks_from(session, f"incident:{incident_id}"))
         imported = held.timeline if held else review.imported_timeline(session, incident, zone)
-        people = _people(session)
+        people = person_names(session)
     return page.render(
         "incidents/review.html",
         {
@@ -712,7 +662,7 @@ def _review_page(
 @router.post("/incidents/{incident_id:int}/review", response_class=HTMLResponse)
 def hold_review(incident_id: int, page: ResponderPage, form: PostedForm) -> Response:
     """Hold the review: recorded, its follow-ups tasks, the incident reviewed."""
-    values = {name: _text(form, name) for name in review.SECTIONS}
+    values = {name: posted_text(form, name) for name in review.SECTIONS}
     for row in range(1, FOLLOW_UP_ROWS + 1):
         for part in ("title", "owner", "due"):
             values[f"follow_{row}_{part}"] = form.get(f"follow_{row}_{part}", "").strip()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dutydesk.audit.service import record
 from dutydesk.errors import Conflict, Invalid, NotFound
+from dutydesk.escalation.policy import messages_by_rules
 from dutydesk.incidents import cadence, document, document_edits, links, timeline
 from dutydesk.incidents.models import (
     ACTIVE,
@@ -36,7 +37,7 @@ from dutydesk.incidents.models import (
     IncidentParticipant,
     IncidentRole,
 )
-from dutydesk.incidents.notices import announced, heading, incident_link, to_people, to_person
+from dutydesk.incidents.notices import announced, heading, incident_link, to_people
 from dutydesk.incidents.policy import IncidentPolicy
 from dutydesk.incidents.reminders import reschedule
 from dutydesk.incidents.roles import RoleFill, fill_roles
@@ -341,7 +342,7 @@ def call_escalation(
     link = incident_link(base_url, incident.id)
     enqueue_many(
         session,
-        to_person(
+        messages_by_rules(
             person,
             subject=f"[Dutydesk] {actor} calls you in: {heading(incident)}",
             text=(
@@ -477,7 +478,7 @@ def _give_role(
     if person is None:
         return []
     link = incident_link(base_url, incident.id)
-    return to_person(
+    return messages_by_rules(
         person,
         subject=f"[Dutydesk] You are the {ROLE_NAMES[fill.role].lower()}: {heading(incident)}",
         text=(

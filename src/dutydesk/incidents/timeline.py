@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dutydesk.db import in_chunks
@@ -215,10 +215,6 @@ def edits_of(session: Session, entry_ids: Sequence[int]) -> dict[int, list[Timel
     ):
         found.setdefault(edit.entry_id, []).append(edit)
     return found
-
-
-def count_entries(session: Session, incident_id: int) -> int:
-    return session.scalar(select(func.count()).where(TimelineEntry.incident_id == incident_id)) or 0
 
 
 def _text(text: str) -> str:

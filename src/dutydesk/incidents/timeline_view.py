@@ -1,5 +1,6 @@
 """The timeline as the incident page shows it, in the team's zone and UTC: the whole list as
-HTML (`timeline_html`), and single entries as rows for the pinned list and an entry's page."""
+HTML, kept per timeline version (`rendered_timeline`), and single entries as rows for the
+pinned list and an entry's page."""
 
 from __future__ import annotations
 
@@ -69,19 +70,6 @@ def timeline_rows(
         )
         for entry in entries
     ]
-
-
-def timeline_html(
-    entries: Sequence[Entry],
-    edits: dict[int, list[TimelineEdit]],
-    zone: ZoneInfo,
-    *,
-    incident_id: int,
-    may_change: bool,
-) -> Markup:
-    """The timeline's list items, in the order given."""
-    items = entry_items(entries, edits, zone, incident_id=incident_id, may_change=may_change)
-    return Markup("\n".join(items))
 
 
 def entry_items(

@@ -17,7 +17,7 @@ from dutydesk.incidents.models import (
     IncidentRole,
     TimelineEdit,
 )
-from dutydesk.people.models import Person
+from dutydesk.people.service import person_names
 from dutydesk.tickets.models import Ticket
 
 
@@ -70,5 +70,5 @@ def view_incident(
         alerts=links.linked_alerts(session, incident_id),
         tickets=links.linked_tickets(session, incident_id),
         reminders=reminders,
-        people=dict(session.execute(select(Person.id, Person.name)).all()),
+        people=person_names(session),
     )

@@ -21,6 +21,12 @@ def person_names(session: Session) -> dict[str, str]:
     return {person.id: person.name for person in list_people(session)}
 
 
+def name_of(session: Session, person_id: str) -> str:
+    """A person's name, or their id when there is no such person."""
+    person = session.get(Person, person_id)
+    return person.name if person is not None else person_id
+
+
 def get_person(session: Session, person_id: str) -> Person:
     """The person with this id, or NotFound."""
     person = session.get(Person, person_id)

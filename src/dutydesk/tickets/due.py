@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
-from dutydesk.escalation.policy import notify_rules
+from dutydesk.escalation.policy import messages_by_rules
 from dutydesk.notify.service import Outgoing, enqueue_many
 from dutydesk.people.models import Person
 from dutydesk.runtime import Runtime
@@ -126,20 +126,4 @@ def _reminder(
     # One key per ticket, answer owed (its due time tells one update from the next), stage
     # and rule: a retried pass never queues it twice.
     base = f"ticket-{ticket.id}-{clock.kind}-{clock.due.isoformat()}-{clock.next_stage}"
-    rules = notify_rules(engineer.notify, email=engineer.email, slack=engineer.slack)
-    messages: list[Outgoing] = []
-    for index, rule in enumerate(rules):
-        destination = engineer.slack if rule.via == "slack" else engineer.email
-        if destination is None:
-            continue
-        messages.append(
-            Outgoing(
-                channel=rule.via,
-                destination=destination,
-                subject=subject[:300],
-                text=text,
-                idempotency_key=f"{base}-{engineer.id}-{index}",
-                due_at=now + rule.after,
-            )
-        )
-    return messages
+    return messages_by_rules(engineer, subject=subject, text=text, key=base, now=now)

@@ -9,7 +9,7 @@ is rolled back and the page comes back with the reason beside the form's field: 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
@@ -19,19 +19,25 @@ from sqlalchemy.orm import Session
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, DutydeskError, Invalid, NotFound
 from dutydesk.notify.models import OutboxMessage
-from dutydesk.people.models import Person
+from dutydesk.people.service import name_of
 from dutydesk.tickets import service
 from dutydesk.tickets.mail_out import reply_mail_key
 from dutydesk.tickets.models import PRIORITIES, Ticket, TicketMessage
 from dutydesk.tickets.page_views import names, view_ticket
 from dutydesk.tickets.support import support_policy
-from dutydesk.web.forms import FormErrors
-from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage, web_actor
+from dutydesk.web.forms import FormErrors, PageForm, posted_text
+from dutydesk.web.page import (
+    ME,
+    Page,
+    PostedForm,
+    ResponderPage,
+    SignedInPage,
+    chosen_person,
+    web_actor,
+)
 
 router = APIRouter(include_in_schema=False)
 
-# The choice of "me" in the people selects: the signed-in user's own person.
-ME = "me"
 REPLY_THEN = (
     ("pending", "Pending: waiting on the tenant"),
     ("solved", "Solved"),
@@ -44,34 +50,14 @@ MOVES = (
 )
 
 
-@dataclass(frozen=True)
-class TicketForm:
-    """A form of the ticket page: the field its refusals are shown beside, the service's field
-    names as the form calls them, and the fields it posts."""
-
-    main: str
-    renames: dict[str, str] = field(default_factory=dict)
-    fields: tuple[str, ...] = ()
-
-    def errors_for(self, error: DutydeskError) -> FormErrors:
-        """The service's message beside the field it names, else beside the form's main one."""
-        errors = FormErrors()
-        name, separator, rest = error.message.partition(": ")
-        if separator and name in self.renames:
-            errors.add(self.renames[name], rest)
-        else:
-            errors.add(self.main, error.message)
-        return errors
-
-
-REPLY = TicketForm("reply", {"body": "reply", "status": "reply_status"}, ("reply", "reply_status"))
-NOTE = TicketForm("note", {"body": "note"}, ("note",))
-PRIORITY = TicketForm(
+REPLY = PageForm("reply", {"body": "reply", "status": "reply_status"}, ("reply", "reply_status"))
+NOTE = PageForm("note", {"body": "note"}, ("note",))
+PRIORITY = PageForm(
     "priority", {"priority": "priority", "reason": "reason"}, ("priority", "reason")
 )
-STATUS = TicketForm("status", {"status": "status"}, ("status",))
-ASSIGNEE = TicketForm("assignee", {"assignee": "assignee"}, ("assignee",))
-FOLLOWER = TicketForm("follower", {"follower": "follower"}, ("follower",))
+STATUS = PageForm("status", {"status": "status"}, ("status",))
+ASSIGNEE = PageForm("assignee", {"assignee": "assignee"}, ("assignee",))
+FOLLOWER = PageForm("follower", {"follower": "follower"}, ("follower",))
 
 
 @dataclass(frozen=True)
@@ -136,7 +122,7 @@ def show_ticket(ticket_id: int, page: SignedInPage) -> HTMLResponse:
 
 
 def _refused(
-    page: Page, ticket_id: int, error: DutydeskError, form: TicketForm, values: dict[str, str]
+    page: Page, ticket_id: int, error: DutydeskError, form: PageForm, values: dict[str, str]
 ) -> HTMLResponse:
     """The ticket again with the reason beside the form: 409 for a clash, else 400."""
     status = 409 if isinstance(error, Conflict) else 400
@@ -147,7 +133,7 @@ def _act(
     page: Page,
     ticket_id: int,
     posted: dict[str, str],
-    form: TicketForm,
+    form: PageForm,
     act: Callable[[Session, Ticket], str],
 ) -> Response:
     """Do `act` to the ticket in one transaction and go back to it with the message `act`
@@ -165,16 +151,11 @@ def _act(
     return _refused(page, ticket_id, refusal, form, values)
 
 
-def _text(posted: dict[str, str], name: str) -> str:
-    """A textarea's text with the browser's CRLF line ends made plain newlines."""
-    return posted.get(name, "").replace("\r\n", "\n")
-
-
 @router.post("/tickets/{ticket_id:int}/reply", response_class=HTMLResponse)
 def reply(ticket_id: int, page: ResponderPage, form: PostedForm) -> Response:
     """Preview a public reply (the default), change it, or send it."""
     assert page.user is not None
-    body = _text(form, "reply")
+    body = posted_text(form, "reply")
     then = form.get("reply_status", "").strip()
     values = {"reply": body, "reply_status": then}
     step = form.get("step", "preview")
@@ -234,7 +215,7 @@ def note(ticket_id: int, page: ResponderPage, form: PostedForm) -> Response:
         service.add_note(
             session,
             ticket,
-            _text(form, "note"),
+            posted_text(form, "note"),
             actor=web_actor(page),
             now=page.now,
             person_id=person_id,
@@ -289,28 +270,13 @@ def move(ticket_id: int, page: ResponderPage, form: PostedForm) -> Response:
     return _act(page, ticket_id, form, STATUS, set_status)
 
 
-def _name(session: Session, person_id: str) -> str:
-    person = session.get(Person, person_id)
-    return person.name if person is not None else person_id
-
-
-def _person(page: Page, value: str, field_name: str) -> str:
-    """The person a people select chose: "me" is the signed-in user's own."""
-    assert page.user is not None
-    if value != ME:
-        return value
-    if page.user.person_id is None:
-        raise Invalid(f"{field_name}: your account is not linked to a person on the team")
-    return page.user.person_id
-
-
 @router.post("/tickets/{ticket_id:int}/assignee", response_class=HTMLResponse)
 def pick_up(ticket_id: int, page: ResponderPage, form: PostedForm) -> Response:
     """Give the ticket to someone (me, or a colleague), or back to nobody."""
     chosen = form.get("assignee", "").strip()
 
     def assign(session: Session, ticket: Ticket) -> str:
-        person_id = _person(page, chosen, "assignee") if chosen else None
+        person_id = chosen_person(page, chosen, "assignee") if chosen else None
         try:
             service.assign(session, ticket, person_id, actor=web_actor(page), now=page.now)
         except NotFound as error:
@@ -319,7 +285,7 @@ def pick_up(ticket_id: int, page: ResponderPage, form: PostedForm) -> Response:
             return f"Nobody has ticket #{ticket.id} now."
         if page.user is not None and person_id == page.user.person_id:
             return f"You picked up ticket #{ticket.id}."
-        return f"Ticket #{ticket.id} is {_name(session, person_id)}'s now."
+        return f"Ticket #{ticket.id} is {name_of(session, person_id)}'s now."
 
     return _act(page, ticket_id, form, ASSIGNEE, assign)
 
@@ -332,12 +298,12 @@ def involve(ticket_id: int, page: ResponderPage, form: PostedForm) -> Response:
     def follow(session: Session, ticket: Ticket) -> str:
         if not chosen:
             raise Invalid("follower: choose who to involve")
-        person_id = _person(page, chosen, "follower")
+        person_id = chosen_person(page, chosen, "follower")
         try:
             added = service.follow(session, ticket, person_id, actor=web_actor(page), now=page.now)
         except NotFound as error:
             raise Invalid(f"follower: {error.message}") from None
-        name = _name(session, person_id)
+        name = name_of(session, person_id)
         if not added:
             return f"{name} follows ticket #{ticket.id} already."
         return f"{name} follows ticket #{ticket.id} now: they are told of its replies."

@@ -55,3 +55,28 @@ def field_error(name: str, error: Invalid) -> FormErrors:
     errors = FormErrors()
     errors.add_error(error, (name,))
     return errors
+
+
+@dataclass(frozen=True)
+class PageForm:
+    """A form of a page that holds several: the field its refusals are shown beside, the
+    service's field names as the form calls them, and the fields it posts (kept when refused)."""
+
+    main: str
+    renames: dict[str, str] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()
+
+    def errors_for(self, error: DutydeskError) -> FormErrors:
+        """The service's message beside the field it names, else beside the form's main one."""
+        errors = FormErrors()
+        name, separator, rest = error.message.partition(": ")
+        if separator and name in self.renames:
+            errors.add(self.renames[name], rest)
+        else:
+            errors.add(self.main, error.message)
+        return errors
+
+
+def posted_text(form: dict[str, str], name: str) -> str:
+    """A textarea's text with the browser's CRLF line ends made plain newlines."""
+    return form.get(name, "").replace("\r\n", "\n")

@@ -277,3 +277,17 @@ async def read_posted_form(request: Request, runtime: Runtime, forms: CsrfScope)
 
 
 PostedForm = Annotated[dict[str, str], Depends(get_posted_form)]
+
+
+# The choice of "me" in the people selects: the signed-in user's own person.
+ME = "me"
+
+
+def chosen_person(page: Page, value: str, field_name: str) -> str:
+    """The person a people select chose: "me" is the signed-in user's own."""
+    assert page.user is not None
+    if value != ME:
+        return value
+    if page.user.person_id is None:
+        raise Invalid(f"{field_name}: your account is not linked to a person on the team")
+    return page.user.person_id
