@@ -8,6 +8,7 @@ import dutydesk.heartbeats.models
 import dutydesk.incidents.models
 import dutydesk.notify.models
 import dutydesk.portal.models
+import dutydesk.statuspage.models
 import dutydesk.swaps.models
 import dutydesk.tasks.models
 import dutydesk.tenants.models
@@ -29,6 +30,7 @@ _TABLE_MODULES = (
     dutydesk.incidents.models,
     dutydesk.notify.models,
     dutydesk.portal.models,
+    dutydesk.statuspage.models,
     dutydesk.swaps.models,
     dutydesk.tasks.models,
     dutydesk.tenants.models,

@@ -159,6 +159,17 @@ def _web_address(value: str) -> str:
     return address
 
 
+def _host_name(value: str) -> str:
+    name = value.strip().lower().rstrip(".")
+    labels = name.split(".")
+    if not name or len(name) > 253 or not all(
+        label and len(label) <= 63 and label.replace("-", "").isalnum() and label.isascii()
+        for label in labels
+    ):
+        raise ValueError(f"must be a host name such as status.example.org, not {value!r}")
+    return name
+
+
 def _optional(read: Callable[[str], T]) -> Callable[[str], T | None]:
     def read_optional(value: str) -> T | None:
         return read(value)
@@ -195,6 +206,20 @@ class Settings:
         "Public URL of this service, used to build links (calendar feeds, e-mails). Unset:"
         " http://DUTYDESK_HOST:DUTYDESK_PORT (127.0.0.1 when listening on every address).",
         _url_without_trailing_slash,
+    )
+    status_host = Setting(
+        None,
+        "Host name whose root serves the public status page alone (e.g. status.example.org),"
+        " with the scheme of DUTYDESK_BASE_URL; every other path on it is not found. Unset:"
+        " the status page is at /status/ under DUTYDESK_BASE_URL.",
+        _optional(_host_name),
+    )
+    status_export_dir = Setting(
+        None,
+        "A directory the worker keeps a complete static copy of the public status page in"
+        " (HTML, JSON, feeds), rewritten after every change, to publish on any static host."
+        " Unset: none is kept (`dutydesk status export DIR` writes one on demand).",
+        _optional(_text),
     )
     host = Setting("127.0.0.1", "Address `dutydesk serve` listens on.", _text)
     port = Setting(8000, "Port `dutydesk serve` listens on.", _whole(0, 65535))

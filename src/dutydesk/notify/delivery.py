@@ -67,7 +67,12 @@ LEASED_BATCH_SIZE = 32
 # Each kind of destination has lanes of its own that claim and record batches side by side, so
 # a destination that hangs (an SMTP server that accepts and never answers) holds up its own
 # kind's lanes until the send times out, never the messages for the others.
-LANE_KINDS: tuple[tuple[str, ...], ...] = (("webhook",), SLACK_CHANNELS, ("email",), ("apprise",))
+LANE_KINDS: tuple[tuple[str, ...], ...] = (
+    ("webhook", "scoped_webhook"),
+    SLACK_CHANNELS,
+    ("email",),
+    ("apprise",),
+)
 LANES_PER_KIND = 3
 # At most this many messages of one kind are on the wire at once, per worker: on PostgreSQL, the
 # most a killed worker can leave receivers of that kind holding without knowing it (the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,15 @@ from dutydesk.notify.channels.connections import Connections
 from dutydesk.notify.signing import webhook_secret
 from dutydesk.runtime import Runtime
 
-CHANNELS = ("email", "slack", "slack_topic", "slack_usergroup", "webhook", "apprise")
+CHANNELS = (
+    "email",
+    "slack",
+    "slack_topic",
+    "slack_usergroup",
+    "webhook",
+    "scoped_webhook",
+    "apprise",
+)
 SLACK_CHANNELS = ("slack", "slack_topic", "slack_usergroup")
 
 
@@ -29,13 +37,16 @@ def check_destination(channel: str, destination: str, payload: dict[str, Any] | 
         slack.check_destination(channel, destination, payload)
     elif channel == "webhook":
         webhook.check_url(destination)
+    elif channel == "scoped_webhook":
+        webhook.check_url(destination)
+        webhook.check_scoped_payload(payload)
     elif channel == "apprise":
         apprise.check_apprise_url(destination)
 
 
 def shown_destination(channel: str, destination: str) -> str:
     """The destination as logs and lists show it: no tokens from URLs."""
-    if channel == "webhook":
+    if channel in ("webhook", "scoped_webhook"):
         return webhook.shown_url(destination)
     if channel == "apprise":
         return apprise.shown_apprise(destination)
@@ -89,6 +100,14 @@ class Senders:
                 secret = webhook_secret(self.secret_key, envelope.destination)
                 self._webhook_secrets[envelope.destination] = secret
             webhook.send_webhook(self.webhooks, secret, envelope, now=now)
+        elif envelope.channel == "scoped_webhook":
+            # A receiver of its own (a status page subscriber) has a secret of its own: the
+            # scope names whose, and the payload's body is what is posted.
+            payload = envelope.payload or {}
+            scope, body = str(payload.get("scope")), payload.get("body")
+            secret = webhook_secret(self.secret_key, f"{scope}:{envelope.destination}")
+            posted = replace(envelope, payload=body if isinstance(body, dict) else {})
+            webhook.send_webhook(self.webhooks, secret, posted, now=now)
         elif envelope.channel == "apprise":
             apprise.send_apprise(envelope)
         else:

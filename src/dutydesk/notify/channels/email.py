@@ -7,7 +7,9 @@ import re
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.headerregistry import BaseHeader
 from email.message import EmailMessage
+from email.policy import Policy
 from email.utils import formatdate, parseaddr
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -71,6 +73,10 @@ def build_email(envelope: Envelope, sender: str) -> EmailMessage:
     the messages it answers in its payload's `email` (`message_id`, `in_reply_to`,
     `references`), so the recipient's mail client threads it and their answer finds its way
     back. Each is checked to be a message id (`<…@…>`), so nothing in them can start a header.
+
+    A message a subscriber can stop (the status page's) names its one-click unsubscribe link in
+    the payload's `email` (`list_unsubscribe`, and optionally `list_id`); see
+    `unsubscribe_headers`.
     """
     threading = thread_headers(envelope.payload)
     email = EmailMessage()
@@ -88,6 +94,8 @@ def build_email(envelope: Envelope, sender: str) -> EmailMessage:
     if threading.get("references"):
         email["References"] = threading["references"]
     email["Dutydesk-Idempotency-Key"] = envelope.idempotency_key
+    for name, value in unsubscribe_headers(envelope.payload).items():
+        email[name] = _OneLineHeader(name, value)
     email.set_content(envelope.text)
     return email
 
@@ -114,6 +122,74 @@ def thread_headers(payload: dict[str, Any] | None) -> dict[str, str]:
         if ids:
             headers["references"] = " ".join(ids[-_MOST_REFERENCES:])
     return headers
+
+
+# An http(s) URL of printable ASCII without spaces, and without the characters that end or
+# separate the URLs in List-Unsubscribe (RFC 2369): `<`, `>` and `,`.
+_URL_CHARS_RE = re.compile(r"[\x21-\x2b\x2d-\x3b\x3d\x3f-\x7e]+")
+# "List-Unsubscribe: <" + URL + ">" must fit in the 998 characters RFC 5322 allows a line,
+# because it is never folded (see _OneLineHeader).
+_LONGEST_UNSUBSCRIBE_URL = 998 - len("List-Unsubscribe: <>")
+# RFC 2919: an optional plain description, then <label.namespace> in dot-atom characters.
+_LIST_ID_RE = re.compile(
+    r"(?:[A-Za-z0-9][A-Za-z0-9 _-]{0,79} )?<[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63}){1,7}>"
+)
+
+
+def unsubscribe_headers(payload: dict[str, Any] | None) -> dict[str, str]:
+    """List-Unsubscribe and List-Unsubscribe-Post (RFC 8058 one-click), and List-Id, from a
+    payload's `email`; each dropped unless it is well formed; empty when there are none."""
+    given = (payload or {}).get("email")
+    if not isinstance(given, dict):
+        return {}
+    headers: dict[str, str] = {}
+    url = given.get("list_unsubscribe")
+    if isinstance(url, str) and _is_unsubscribe_url(url):
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    list_id = given.get("list_id")
+    if isinstance(list_id, str) and _LIST_ID_RE.fullmatch(list_id):
+        headers["List-Id"] = list_id
+    return headers
+
+
+def _is_unsubscribe_url(url: str) -> bool:
+    if len(url) > _LONGEST_UNSUBSCRIBE_URL or not _URL_CHARS_RE.fullmatch(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(hostname)
+
+
+class _OneLine(BaseHeader):
+    """A header written exactly as given, on one line, whatever the policy's line length.
+
+    The email package folds a header longer than 78 characters, and folds a long URL (which has
+    no spaces to fold at) into RFC 2047 encoded-words, which mail providers do not decode in
+    List-Unsubscribe: Gmail then shows no unsubscribe button. Only for values checked to be
+    printable ASCII short enough for one line, as `unsubscribe_headers` does.
+    """
+
+    max_count = 1
+
+    @classmethod
+    def parse(cls, value: str, kwds: dict[str, Any]) -> None:
+        """Keep the value as given: no encoded-words decoded, nothing normalised."""
+        kwds["parse_tree"] = None
+        kwds["decoded"] = value
+
+    def fold(self, *, policy: Policy) -> str:
+        """The header line, ending with the policy's line separator (CRLF for SMTP)."""
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+class _OneLineHeader(_OneLine):
+    # A copy or pickle of a header is rebuilt from its class's bases (BaseHeader.__reduce__), so
+    # the behaviour lives in a base class for a copied message to keep it.
+    pass
 
 
 def send_email(server: SmtpServer | None, sender: str, envelope: Envelope) -> None:

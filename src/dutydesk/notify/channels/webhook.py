@@ -6,6 +6,7 @@ import http.client
 import json
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from dutydesk import __version__
@@ -29,6 +30,17 @@ def check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
         raise Invalid(f"destination: {shown_url(url)!r} is not an http(s) URL")
+
+
+def check_scoped_payload(payload: dict[str, Any] | None) -> None:
+    """Invalid unless a scoped webhook's payload names its scope and gives the body to post."""
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("scope"), str)
+        or not payload["scope"]
+        or not isinstance(payload.get("body"), dict)
+    ):
+        raise Invalid("payload: a scoped webhook needs {'scope': str, 'body': {…}}")
 
 
 def shown_url(url: str) -> str:

@@ -1,0 +1,1 @@
+"""The status page: what tenants are told of components, incidents and maintenance."""
