@@ -162,9 +162,13 @@ def _web_address(value: str) -> str:
 def _host_name(value: str) -> str:
     name = value.strip().lower().rstrip(".")
     labels = name.split(".")
-    if not name or len(name) > 253 or not all(
-        label and len(label) <= 63 and label.replace("-", "").isalnum() and label.isascii()
-        for label in labels
+    if (
+        not name
+        or len(name) > 253
+        or not all(
+            label and len(label) <= 63 and label.replace("-", "").isalnum() and label.isascii()
+            for label in labels
+        )
     ):
         raise ValueError(f"must be a host name such as status.example.org, not {value!r}")
     return name

@@ -85,9 +85,7 @@ def test_resolving_puts_the_incident_in_the_history_with_its_worst_impact(
     assert today.uptime == pytest.approx(1 - 40 * 60 / (11 * 3600 + 40 * 60))
 
 
-def test_every_change_moves_the_version_on_once_per_transaction(
-    runtime, status_page, clock, site
-):
+def test_every_change_moves_the_version_on_once_per_transaction(runtime, status_page, clock, site):
     before, _page_before = _page(runtime)
     _publish_new(
         runtime, clock, site, "Logs delayed",
