@@ -12,8 +12,12 @@ Run it alone with `python -m uvicorn bench.ceiling:app`.
 
 from __future__ import annotations
 
+import os
+from functools import cache
+from pathlib import Path
+
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 app = FastAPI()
 
@@ -24,3 +28,25 @@ async def enqueue(request: Request) -> JSONResponse:
     event = await request.json()
     body = {"status": "success", "message": "Event processed", "dedup_key": event.get("dedup_key")}
     return JSONResponse(body, status_code=202)
+
+
+# The status page's ceiling (bench/statuspage.py): the same bytes the public site answers, read
+# once from a static copy of it (DUTYDESK_BENCH_STATUS_DIR) and answered from memory.
+status_app = FastAPI()
+
+
+@cache
+def _status_file(name: str) -> bytes:
+    return (Path(os.environ["DUTYDESK_BENCH_STATUS_DIR"]) / name).read_bytes()
+
+
+@status_app.get("/status/")
+async def status_front() -> Response:
+    """The front page's bytes."""
+    return Response(_status_file("index.html"), media_type="text/html; charset=utf-8")
+
+
+@status_app.get("/status/api/v2/summary.json")
+async def status_summary() -> Response:
+    """summary.json's bytes."""
+    return Response(_status_file("api/v2/summary.json"), media_type="application/json")

@@ -222,7 +222,11 @@ def trigger(routing_key: str, dedup_key: str, n: int) -> dict[str, object]:
 
 
 async def _connection(
-    port: int, requests: list[bytes], next_index: Callable[[], int | None], load: _Tally
+    port: int,
+    requests: list[bytes],
+    next_index: Callable[[], int | None],
+    load: _Tally,
+    ok: bytes = b"202",
 ) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
@@ -247,7 +251,7 @@ async def _connection(
                 continue
             load.latencies_ms.append((time.perf_counter() - started) * 1000)
             load.sent += 1
-            if status_line.split(b" ", 2)[1] == b"202":
+            if status_line.split(b" ", 2)[1] == ok:
                 load.accepted += 1
             else:
                 load.refused += 1
@@ -263,7 +267,7 @@ class _Tally:
     latencies_ms: list[float] = field(default_factory=list)
 
 
-async def _drive(port: int, requests: list[bytes]) -> Load:
+async def _drive(port: int, requests: list[bytes], ok: bytes = b"202") -> Load:
     tally = _Tally()
     positions = iter(range(len(requests)))
 
@@ -272,7 +276,7 @@ async def _drive(port: int, requests: list[bytes]) -> Load:
 
     started, cpu = time.perf_counter(), _cpu_seconds()
     await asyncio.gather(
-        *(_connection(port, requests, next_index, tally) for _ in range(CONCURRENCY))
+        *(_connection(port, requests, next_index, tally, ok) for _ in range(CONCURRENCY))
     )
     seconds = time.perf_counter() - started
     if tally.refused:
@@ -285,15 +289,18 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def drive(port: int, requests: list[bytes], server_pid: int | None = None) -> Load:
+def drive(
+    port: int, requests: list[bytes], server_pid: int | None = None, *, ok: bytes = b"202"
+) -> Load:
     """Send every request over CONCURRENCY keep-alive connections; what came back, how fast,
-    and (given its process id) the CPU the server spent meanwhile.
+    and (given its process id) the CPU the server spent meanwhile. An answer of status `ok`
+    counts as accepted.
 
     On uvloop when it is installed (it is a dependency): the generator shares the machine's
     cores with the server, and uvloop's loop costs it less.
     """
     before = server_cpu_seconds(server_pid)
-    load = _run_loop(_drive(port, requests))
+    load = _run_loop(_drive(port, requests, ok))
     after = server_cpu_seconds(server_pid)
     if before is None or after is None:
         return load

@@ -61,6 +61,10 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("dutydesk", "static")]), name="static")
     install_error_mapper(app)
     install_metrics(app, runtime)
+    # Outermost: a domain's middleware sees the request before anything else (the status
+    # host's paths become /status/ paths, and so are answered, timed and secured as those).
+    for entry in composition.middleware():
+        app.add_middleware(entry.ref.load(), runtime=runtime)
 
     return app
 

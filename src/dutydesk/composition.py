@@ -26,6 +26,7 @@ from dutydesk.clock import Clock
 from dutydesk.contributions import (
     Command,
     CycleEntry,
+    Middleware,
     Module,
     NavEntry,
     Panel,
@@ -48,6 +49,7 @@ from dutydesk.portal.module import MODULE as PORTAL
 from dutydesk.rotas.module import MODULE as ROTAS
 from dutydesk.runtime import Runtime, build_runtime
 from dutydesk.settings import Settings
+from dutydesk.statuspage.module import MODULE as STATUSPAGE
 from dutydesk.swaps.module import MODULE as SWAPS
 from dutydesk.tasks.module import MODULE as TASKS
 from dutydesk.tenants.module import MODULE as TENANTS
@@ -118,28 +120,33 @@ MODULES: tuple[Module, ...] = (
     TASKS,
     TICKETS,
     INCIDENTS,
+    STATUSPAGE,
     PORTAL,
 )
 
 
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
     """The runtime (settings, database, clock), with what reacts across domains wired into its
-    sessions: escalation (and incidents' timelines) react to the state of alerts, and a ticket
-    that becomes P1 declares an incident.
+    sessions: escalation (and incidents' timelines) react to the state of alerts, a ticket
+    that becomes P1 declares an incident, and the status page's maintenance windows hold the
+    paging of their services.
 
     The one way to build a runtime: the command line (so the server and the worker too), the
     benchmarks and the tests all come here, and alerts refuse to change without their reactions.
     """
     # Imported when a runtime is built, not with this module: `dutydesk --help` builds none.
     from dutydesk.alerts.reactions import AlertReactions, wire_reactions
+    from dutydesk.escalation.holds import PagingHolds, wire_holds
     from dutydesk.tickets.reactions import TicketReactions, wire_ticket_reactions
 
     runtime = build_runtime(settings, clock)
     reactions = cast(AlertReactions, _EscalationOnFirstUse())
     p1_tickets = cast(TicketReactions, _IncidentsOnFirstUse(runtime.settings.base_url))
+    holds: PagingHolds = _MaintenanceOnFirstUse()
     for sessions in (runtime.sessions, runtime.read_sessions):
         wire_reactions(sessions, reactions)
         wire_ticket_reactions(sessions, p1_tickets)
+        wire_holds(sessions, holds)
         event.listen(sessions, "before_flush", _every_table_known)
     return runtime
 
@@ -196,12 +203,32 @@ class _IncidentsOnFirstUse:
         IncidentForP1(self._base_url).became_p1(session, ticket, actor=actor, now=now)
 
 
+class _MaintenanceOnFirstUse:
+    """The status page's maintenance holds on paging, imported when paging would first start."""
+
+    def __init__(self) -> None:
+        self._holds: Any = None
+
+    def held(self, session: Session, service_id: str, at: datetime) -> str | None:
+        if self._holds is None:
+            from dutydesk.statuspage.holds import MaintenanceHolds
+
+            self._holds = MaintenanceHolds()
+        why: str | None = self._holds.held(session, service_id, at)
+        return why
+
+
 def routers() -> Iterator[Router]:
     """Every router, the `first` ones first, each kind in module order."""
     every = [router for module in MODULES for router in module.routers]
     yield from (router for router in every if router.first)
     for kind in ("api", "as_is", "page"):
         yield from (router for router in every if router.kind == kind and not router.first)
+
+
+def middleware() -> list[Middleware]:
+    """Every module's middleware, in module order."""
+    return [entry for module in MODULES for entry in module.middleware]
 
 
 def navigation() -> list[NavEntry]:

@@ -121,12 +121,22 @@ class RemovalRule:
 
 
 @dataclass(frozen=True)
+class Middleware:
+    """An ASGI middleware of the domain's, a class taking (app, runtime=…), added around the
+    application (outside its routing): the status host's paths are mapped onto /status/."""
+
+    ref: Ref
+
+
+@dataclass(frozen=True)
 class Module:
-    """Everything one domain package adds: routes, navigation, dashboard panels, worker cycles,
-    commands, its sections of the team file and its rules for removing other sections' items."""
+    """Everything one domain package adds: routes, middleware, navigation, dashboard panels,
+    worker cycles, commands, its sections of the team file and its rules for removing other
+    sections' items."""
 
     name: str
     routers: tuple[Router, ...] = ()
+    middleware: tuple[Middleware, ...] = ()
     navigation: tuple[NavEntry, ...] = ()
     panels: tuple[Panel, ...] = ()
     cycles: tuple[CycleEntry, ...] = ()

@@ -68,6 +68,7 @@ def test_the_worker_queues_before_it_delivers() -> None:
         "heartbeats",
         "tickets",
         "incidents",
+        "statuspage",
         "escalations",
         "deliveries",
     ]
@@ -100,6 +101,7 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "escalation_policies",
         "support",
         "incidents",
+        "status_page",
     ]
     assert [entry.key for entry in APPLY_ORDER] == [
         "people",
@@ -108,4 +110,5 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "services",
         "support",
         "incidents",
+        "status_page",
     ]

@@ -178,6 +178,7 @@ def test_a_scrape_after_real_traffic_counts_events_by_kind_pages_by_channel_and_
         "mail",
         "tickets",
         "incidents",
+        "statuspage",
         "announcements",
         "swaps",
         "heartbeats",

@@ -154,7 +154,7 @@ def test_an_update_with_no_component_selected_tells_no_subscriber(
     (message,) = outbox("status-update-")
     assert message.destination == "tenant@example.org"
     assert message.payload["email"]["list_unsubscribe"].startswith(
-        f"{site.public_url}/unsubscribe?token="
+        f"{site.public_url}/subscribe/unsubscribe?token="
     )
 
 

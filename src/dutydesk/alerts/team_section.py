@@ -7,6 +7,7 @@ heartbeats too, so it lives with them (dutydesk/heartbeats/team_rules.py).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -38,7 +39,9 @@ def export_services(session: Session) -> list[ServiceSpec]:
     ]
 
 
-def save_services(session: Session, specs: Sequence[ServiceSpec], changed: Collection[str]) -> None:
+def save_services(
+    session: Session, specs: Sequence[ServiceSpec], changed: Collection[str], now: datetime
+) -> None:
     """Create or update the services whose ids are given."""
 
     def fill(service: Service, spec: ServiceSpec) -> None:
@@ -50,7 +53,7 @@ def save_services(session: Session, specs: Sequence[ServiceSpec], changed: Colle
     save_in_order(session, Service, specs, changed, fill)
 
 
-def remove_services(session: Session, ids: Collection[str]) -> None:
+def remove_services(session: Session, ids: Collection[str], now: datetime) -> None:
     """Remove services with their revoked keys, resolved alerts and change events."""
     remove_rows(session, Service, ids)
 

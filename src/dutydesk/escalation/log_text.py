@@ -97,6 +97,11 @@ def _ended(details: dict[str, Any], by: str, known: Names, when: When) -> str:
     return f"Escalation ended: every step of {policy} has paged; nobody more will be."
 
 
+def _held(details: dict[str, Any], by: str, known: Names, when: When) -> str:
+    reason = details.get("reason") or "a hold on its service"
+    return f"Not paged: held by {reason}."
+
+
 def _withdrawn(details: dict[str, Any], by: str, known: Names, when: When) -> str:
     count = details.get("count", 0)
     pages = "page" if count == 1 else "pages"
@@ -144,6 +149,7 @@ _SENTENCES: dict[str, Callable[[dict[str, Any], str, Names, When], str]] = {
     "no-contact": _no_contact,
     "escalation-ended": _ended,
     "pages-withdrawn": _withdrawn,
+    "held": _held,
     "retrigger": _retrigger,
     "snooze": _snooze,
     "reassign": _reassign,

@@ -3,6 +3,15 @@
 Every page is an outbox message queued in the transaction that moves the group to its next
 step, with an idempotency key naming the group, run, repeat, step, target and rule: a step can
 only ever queue its pages once, whichever worker fires it and however often it is retried.
+
+A run's first step is not fired while a hold is on the service at the time it fell due (a
+maintenance window on the status page: escalation/holds.py): the alerts stay recorded and shown,
+their log says why nobody was paged, and the run ends there. As with PagerDuty's maintenance
+windows, what was held is dropped rather than sent when the window ends: an alert resolved
+meanwhile never pages, and one still open pages when a new alert opens in its group or service
+(a repeated event of it is a duplicate, which pages nothing, held or not). A run that paged
+before the window goes on escalating through it, and a reassigned group pages its new person.
+Asked here rather than as alerts arrive, so the Events API's path asks nothing more.
 """
 
 from __future__ import annotations
@@ -16,8 +25,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from dutydesk.alerts.grouping import open_alerts_of
-from dutydesk.alerts.models import Alert, AlertGroup, Service
+from dutydesk.alerts.models import TRIGGERED, Alert, AlertGroup, Service
 from dutydesk.errors import Invalid, NotFound
+from dutydesk.escalation.holds import holds_of
 from dutydesk.escalation.links import ACTION_LINK_LIFETIME, LINK_ACTIONS, ActionLink, action_url
 from dutydesk.escalation.models import GroupPage
 from dutydesk.escalation.policy import Policy, Step, Target, following, in_force, notify_rules
@@ -29,6 +39,8 @@ from dutydesk.text import one_line
 from dutydesk.timeparse import local_text
 
 WORKER_ACTOR = "worker"
+# The log entry of a run's first step that a hold kept from paging.
+HELD = "held"
 _LISTED_ALERTS = 10
 # Each line of what a sender wrote starts with this, as a quoted reply does in e-mail.
 UNTRUSTED_PREFIX = "  > "
@@ -62,6 +74,8 @@ def fire_due_step(
         # the policy goes on from its second step as usual (hand-overs included).
         running = _running_policy(session, group, context, now) or ASSIGNEE_ONLY
         return _fire(session, group, running, context, now)
+    if _held(session, group, now):
+        return 0
     policy = _running_policy(session, group, context, now)
     if policy is None:
         group.next_step_at = None
@@ -92,6 +106,22 @@ def fire_due_step(
         )
         group.policy_id, group.step_index, group.loop_index = decision.policy.id, 0, 0
     return _fire(session, group, decision.policy, context, now)
+
+
+def _held(session: Session, group: AlertGroup, now: datetime) -> bool:
+    """Whether a hold keeps the run's first step from paging, at the time it fell due (when the
+    alerts opened, or when the policy's hours began). A held run ends with no policy recorded
+    on the group, so that a new alert in it pages for these ones too (escalation/reactions.py)."""
+    if group.step_index != 0 or group.loop_index != 0 or group.next_step_at is None:
+        return False
+    why = holds_of(session).held(session, group.service_id, min(group.next_step_at, now))
+    if why is None:
+        return False
+    group.next_step_at = None
+    group.policy_id = None
+    held = [a for a in open_alerts_of(session, group.id) if a.status == TRIGGERED]
+    log_group(session, group, HELD, WORKER_ACTOR, now, {"reason": why}, alerts=held)
+    return True
 
 
 def _running_policy(

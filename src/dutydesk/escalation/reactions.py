@@ -5,6 +5,8 @@ answer, wired once by the composition root. Paging starts when a group gets a tr
 and is not already escalating; it stops when no alert in the group is triggered any more
 (acknowledged, snoozed or resolved), and pages queued for later (a person's "email after 2
 minutes") are withdrawn then. A reassigned group starts over, paging its new person first.
+A run whose first step a hold kept from paging (maintenance: escalation/paging.py) leaves the
+group with no policy recorded, so that a new alert in it pages for the ones held.
 """
 
 from __future__ import annotations
@@ -34,10 +36,14 @@ class EscalationReactions:
         """Page unless the group is paging already, or has paged for alerts still triggered.
 
         A quiet group (acknowledged) pages again for a new problem; one whose policy ran out with
-        its alerts still triggered has paged for them, and one page per group is enough. A
-        service without a policy pages nobody; its alerts say so where they are shown.
+        its alerts still triggered has paged for them, and one page per group is enough. One
+        with no policy recorded has paged for none of them (a maintenance window held them), so
+        a new alert pages for them all. A service without a policy pages nobody; its alerts say
+        so where they are shown.
         """
-        if group.next_step_at is None and not _others_triggered(session, group, joining):
+        if group.next_step_at is not None:
+            return
+        if group.policy_id is None or not _others_triggered(session, group, joining):
             start_paging(session, group, service, now)
 
     def retrigger_at(

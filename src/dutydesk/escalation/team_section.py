@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +22,9 @@ def export_policies(session: Session) -> list[PolicySpec]:
     return [PolicySpec.model_validate(policy.definition) for policy in policies]
 
 
-def save_policies(session: Session, specs: Sequence[PolicySpec], changed: Collection[str]) -> None:
+def save_policies(
+    session: Session, specs: Sequence[PolicySpec], changed: Collection[str], now: datetime
+) -> None:
     """Create or update the policies whose ids are given."""
 
     def fill(policy: EscalationPolicy, spec: PolicySpec) -> None:
@@ -31,7 +34,7 @@ def save_policies(session: Session, specs: Sequence[PolicySpec], changed: Collec
     save_in_order(session, EscalationPolicy, specs, changed, fill)
 
 
-def remove_policies(session: Session, ids: Collection[str]) -> None:
+def remove_policies(session: Session, ids: Collection[str], now: datetime) -> None:
     """Remove policies; a group running a removed one goes on with its service's policy at its
     next step (and says so in its log)."""
     remove_rows(session, EscalationPolicy, ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete
@@ -20,7 +21,7 @@ def export_incidents(session: Session) -> list[IncidentsSpec]:
 
 
 def save_incidents(
-    session: Session, specs: Sequence[IncidentsSpec], changed: Collection[str]
+    session: Session, specs: Sequence[IncidentsSpec], changed: Collection[str], now: datetime
 ) -> None:
     """Keep the file's `incidents:`."""
     for spec in specs:
@@ -30,7 +31,7 @@ def save_incidents(
     session.flush()
 
 
-def remove_incidents(session: Session, ids: Collection[str]) -> None:
+def remove_incidents(session: Session, ids: Collection[str], now: datetime) -> None:
     """The file no longer has `incidents:`: the defaults apply again."""
     session.execute(delete(IncidentSettings).where(IncidentSettings.id.in_(list(ids))))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -36,7 +37,9 @@ def export_people(session: Session) -> list[PersonSpec]:
     ]
 
 
-def save_people(session: Session, specs: Sequence[PersonSpec], changed: Collection[str]) -> None:
+def save_people(
+    session: Session, specs: Sequence[PersonSpec], changed: Collection[str], now: datetime
+) -> None:
     """Create or update the people whose ids are given."""
 
     def fill(person: Person, spec: PersonSpec) -> None:
@@ -51,7 +54,7 @@ def save_people(session: Session, specs: Sequence[PersonSpec], changed: Collecti
     save_in_order(session, Person, specs, changed, fill)
 
 
-def remove_people(session: Session, ids: Collection[str]) -> None:
+def remove_people(session: Session, ids: Collection[str], now: datetime) -> None:
     """Remove people (the rotas and overrides naming them are changed or removed before)."""
     remove_rows(session, Person, ids)
 

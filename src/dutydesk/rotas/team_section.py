@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -50,7 +51,9 @@ def export_rotas(session: Session) -> list[RotaSpec]:
     return [rota_spec(rota) for rota in rotas]
 
 
-def save_rotas(session: Session, specs: Sequence[RotaSpec], changed: Collection[str]) -> None:
+def save_rotas(
+    session: Session, specs: Sequence[RotaSpec], changed: Collection[str], now: datetime
+) -> None:
     """Create or update the rotas whose ids are given; a changed rota's layers are replaced."""
 
     def fill(rota: Rota, spec: RotaSpec) -> None:
@@ -65,7 +68,7 @@ def save_rotas(session: Session, specs: Sequence[RotaSpec], changed: Collection[
     save_in_order(session, Rota, specs, changed, fill)
 
 
-def remove_rotas(session: Session, ids: Collection[str]) -> None:
+def remove_rotas(session: Session, ids: Collection[str], now: datetime) -> None:
     """Remove rotas with their layers (and, through the database, their past overrides)."""
     remove_rows(session, Rota, ids)
 

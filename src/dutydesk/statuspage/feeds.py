@@ -74,7 +74,7 @@ def maintenance_calendar(page: PublicPage, *, base_url: str) -> bytes:
         event.add("summary", one_line(item.name))
         if item.updates:
             event.add("description", item.updates[0].body)
-        event.add("url", f"{root}/incidents/{item.id}")
+        event.add("url", f"{root}/incidents/{item.id}/")
         # A completed window still happened: it stays on the calendar, confirmed.
         event.add("status", "CONFIRMED")
         event.add("transp", "OPAQUE")
@@ -87,7 +87,7 @@ def _update_html(update: PublicUpdate) -> str:
     shown_at = html.escape(_display_time(update.display_at))
     status = html.escape(_status_label(update.status))
     body = _NOT_XML.sub(" ", update.body_html).strip()
-    return f"<p><small>{shown_at}</small><br><strong>{status}</strong> - {body}</p>"
+    return f"<div><p><small>{shown_at}</small><br><strong>{status}</strong></p>{body}</div>"
 
 
 def _display_time(at: datetime) -> str:
@@ -119,7 +119,7 @@ def _feed(feed_class: Any, page: PublicPage, *, base_url: str, own_path: str) ->
     feed.latest_post_date = lambda: updated_at.astimezone(UTC)
     atom = feed_class is feedgenerator.Atom1Feed
     for item in items:
-        link = f"{root}/incidents/{item.id}"
+        link = f"{root}/incidents/{item.id}/"
         content = "".join(_update_html(update) for update in item.updates)
         feed.add_item(
             title=one_line(item.name),

@@ -78,7 +78,8 @@ def confirm_url(
 
 def unsubscribe_url(public_url: str, secret_key: str, subscriber_id: str) -> str:
     """The one-click unsubscribe link (RFC 8058: a POST to it unsubscribes)."""
-    return f"{public_url}/unsubscribe?token={sign(secret_key, subscriber_id, UNSUBSCRIBE, None)}"
+    token = sign(secret_key, subscriber_id, UNSUBSCRIBE, None)
+    return f"{public_url}/subscribe/unsubscribe?token={token}"
 
 
 def _mac(secret_key: str, encoded: bytes) -> bytes:

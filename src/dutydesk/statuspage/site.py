@@ -32,7 +32,7 @@ class Site:
 
     def incident_url(self, status_incident_id: str) -> str:
         """The public page of a status-page incident or maintenance."""
-        return f"{self.public_url}/incidents/{status_incident_id}"
+        return f"{self.public_url}/incidents/{status_incident_id}/"
 
 
 def public_url(base_url: str, status_host: str | None) -> str:

@@ -136,7 +136,7 @@ def build(session: Session, now: datetime) -> PublicPage:
     updates = _updates(session, [i.id for i in shown])
     concerned = _components_of(session, [i.id for i in shown])
     public = {
-        i.id: _public_incident(i, updates.get(i.id, []), concerned.get(i.id, [])) for i in shown
+        i.id: public_incident(i, updates.get(i.id, []), concerned.get(i.id, [])) for i in shown
     }
     bars = _uptime(session, components, shown, concerned, now, zone, window_start)
     public_components = tuple(_public_component(c, components, bars.get(c.id)) for c in components)
@@ -235,7 +235,7 @@ def _components_of(session: Session, ids: Sequence[str]) -> dict[str, list[str]]
     return found
 
 
-def _public_incident(
+def public_incident(
     incident: StatusIncident, updates: Sequence[StatusIncidentUpdate], components: Sequence[str]
 ) -> PublicIncident:
     return PublicIncident(
@@ -394,18 +394,30 @@ def _in_order(changes: list[tuple[datetime, str]]) -> list[tuple[datetime, str]]
 
 class _Latest:
     """The newest snapshot this process has seen of each database, handed over by the
-    transaction that built it or read by the site (serving.py)."""
+    transaction that built it or read by the site (serving.py).
+
+    Versions are compared for equality, not order: a database restored from a backup (or
+    emptied by a test) starts its versions again, and its page must still replace the one
+    kept."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pages: dict[str, tuple[int, PublicPage]] = {}
 
     def offer(self, key: str, version: int, page: PublicPage) -> None:
-        """Keep this page if it is newer than the one kept."""
+        """Keep this page: it was just committed or read, so it is the newest known."""
+        with self._lock:
+            self._pages[key] = (version, page)
+
+    def replace(self, key: str, seen: int | None, version: int, page: PublicPage) -> bool:
+        """Keep this page unless another was kept since the one of version `seen` (a commit
+        of this process that a slower read must not undo); True when it was kept."""
         with self._lock:
             kept = self._pages.get(key)
-            if kept is None or kept[0] < version:
-                self._pages[key] = (version, page)
+            if (kept[0] if kept is not None else None) != seen:
+                return False
+            self._pages[key] = (version, page)
+            return True
 
     def get(self, key: str) -> tuple[int, PublicPage] | None:
         """The newest page kept, with its version."""

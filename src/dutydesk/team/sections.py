@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from sqlalchemy import select
@@ -49,10 +50,11 @@ class Section(Generic[ItemT]):
     `kind` names an item in plans and the audit log ("create rota comms"); `compared` are the
     fields whose change makes an update. `export` gives the stored items in the file's order;
     `save` creates or updates the items whose ids it is given, each at its place in the list;
-    `remove` deletes rows by id. `problems` checks what a single item cannot: duplicate ids,
-    and ids of other sections (`known`, by section key) or of its own. `trim` leaves defaults
-    out of an exported item. `audit_as` files an item's changes under a rota's or a person's
-    history. `written_empty`: `dutydesk export` writes the key even with no items.
+    `remove` deletes rows by id; both are given the time of the apply (`now`). `problems`
+    checks what a single item cannot: duplicate ids, and ids of other sections (`known`, by
+    section key) or of its own. `trim` leaves defaults out of an exported item. `audit_as`
+    files an item's changes under a rota's or a person's history. `written_empty`: `dutydesk
+    export` writes the key even with no items.
 
     `single`: the file holds one mapping under the key rather than a list (`support:`), or
     leaves it out. It is kept as a list of at most one item, whose id is the section's key.
@@ -62,8 +64,8 @@ class Section(Generic[ItemT]):
     item: type[ItemT]
     compared: tuple[str, ...]
     export: Callable[[Session], list[ItemT]]
-    save: Callable[[Session, Sequence[ItemT], Collection[str]], None]
-    remove: Callable[[Session, Collection[str]], None]
+    save: Callable[[Session, Sequence[ItemT], Collection[str], datetime], None]
+    remove: Callable[[Session, Collection[str], datetime], None]
     problems: Callable[[Sequence[ItemT], KnownIds], list[Problem]] = _no_problems
     trim: Callable[[dict[str, Any]], None] = _keep_everything
     audit_as: Literal["rota", "person"] | None = None

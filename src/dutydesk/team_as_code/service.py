@@ -100,10 +100,10 @@ def apply(session: Session, spec: TeamFields, now: datetime, *, actor: str) -> l
     for entry in APPLY_ORDER:
         saved = _ids(changes, entry.section.kind, "create", "update")
         if saved:
-            entry.section.save(session, entry.items_in(spec), saved)
+            entry.section.save(session, entry.items_in(spec), saved, now)
     for entry in reversed(APPLY_ORDER):
         if removed[entry.key]:
-            entry.section.remove(session, removed[entry.key])
+            entry.section.remove(session, removed[entry.key], now)
     audit_as = {entry.section.kind: entry.section.audit_as for entry in FILE_ORDER}
     for change in changes:
         _record_change(session, change, audit_as.get(change.kind), actor, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete
@@ -19,7 +20,9 @@ def export_support(session: Session) -> list[SupportSpec]:
     return [] if row is None else [SupportSpec.model_validate(row.definition)]
 
 
-def save_support(session: Session, specs: Sequence[SupportSpec], changed: Collection[str]) -> None:
+def save_support(
+    session: Session, specs: Sequence[SupportSpec], changed: Collection[str], now: datetime
+) -> None:
     """Keep the file's `support:`."""
     for spec in specs:
         row = session.get(SupportSettings, SETTINGS_ID) or SupportSettings(id=SETTINGS_ID)
@@ -28,7 +31,7 @@ def save_support(session: Session, specs: Sequence[SupportSpec], changed: Collec
     session.flush()
 
 
-def remove_support(session: Session, ids: Collection[str]) -> None:
+def remove_support(session: Session, ids: Collection[str], now: datetime) -> None:
     """The file no longer has `support:`: the defaults apply again (docs/tickets.md)."""
     session.execute(delete(SupportSettings).where(SupportSettings.id.in_(list(ids))))
 

@@ -14,6 +14,7 @@ from dutydesk.mailbox import store as mailbox_store
 from dutydesk.notify.channels import apprise, email, slack, webhook
 from dutydesk.notify.channels.base import Envelope, TemporaryFailure
 from dutydesk.notify.channels.connections import Connections
+from dutydesk.notify.channels.smtp_sessions import SmtpSessions
 from dutydesk.notify.signing import webhook_secret
 from dutydesk.runtime import Runtime
 
@@ -64,8 +65,13 @@ class Senders:
     # A DUTYDESK_SMTP_URL that does not parse fails e-mail only, not the other channels.
     smtp_problem: str | None = None
     webhooks: Connections = field(default_factory=lambda: Connections(webhook.TIMEOUT_SECONDS))
+    # E-mail over connections kept open through the cycle, one per sending thread.
+    smtp_sessions: SmtpSessions = field(init=False)
     # Each webhook URL's signing secret, derived once per cycle rather than once per message.
     _webhook_secrets: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.smtp_sessions = SmtpSessions(self.smtp)
 
     @classmethod
     def from_runtime(cls, runtime: Runtime) -> Senders:
@@ -91,7 +97,7 @@ class Senders:
         if envelope.channel == "email":
             if self.smtp_problem is not None:
                 raise TemporaryFailure(self.smtp_problem)
-            email.send_email(self.smtp, self.smtp_from, envelope)
+            self.smtp_sessions.send(self.smtp_from, envelope)
         elif envelope.channel in SLACK_CHANNELS:
             slack.send_slack(self.slack_client, envelope)
         elif envelope.channel == "webhook":
@@ -114,5 +120,6 @@ class Senders:
             raise ValueError(f"unknown channel {envelope.channel!r}")
 
     def close(self) -> None:
-        """Release the HTTP connections."""
+        """Release the HTTP and SMTP connections."""
         self.webhooks.close()
+        self.smtp_sessions.close()

@@ -6,6 +6,8 @@ import hashlib
 import re
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.headerregistry import BaseHeader
 from email.message import EmailMessage
@@ -193,27 +195,43 @@ class _OneLineHeader(_OneLine):
 
 
 def send_email(server: SmtpServer | None, sender: str, envelope: Envelope) -> None:
-    """Hand one e-mail to the SMTP server; raise Temporary/PermanentFailure if it is not taken."""
+    """Hand one e-mail to the SMTP server over a connection of its own; raise
+    Temporary/PermanentFailure if it is not taken."""
     if server is None:
         raise NotConfigured("DUTYDESK_SMTP_URL")
     email = build_email(envelope, sender)
+    with smtp_failures(server), open_client(server) as client:
+        client.send_message(email)
+
+
+def open_client(server: SmtpServer) -> smtplib.SMTP:
+    """A connection to the server, secured and signed in as the URL says."""
+    client: smtplib.SMTP
+    if server.implicit_tls:
+        client = smtplib.SMTP_SSL(
+            server.host,
+            server.port,
+            timeout=TIMEOUT_SECONDS,
+            context=ssl.create_default_context(),
+        )
+    else:
+        client = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
     try:
-        client: smtplib.SMTP
-        if server.implicit_tls:
-            client = smtplib.SMTP_SSL(
-                server.host,
-                server.port,
-                timeout=TIMEOUT_SECONDS,
-                context=ssl.create_default_context(),
-            )
-        else:
-            client = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
-        with client:
-            if server.starttls:
-                client.starttls(context=ssl.create_default_context())
-            if server.username is not None:
-                client.login(server.username, server.password or "")
-            client.send_message(email)
+        if server.starttls:
+            client.starttls(context=ssl.create_default_context())
+        if server.username is not None:
+            client.login(server.username, server.password or "")
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+@contextmanager
+def smtp_failures(server: SmtpServer) -> Iterator[None]:
+    """What the SMTP server said, as the outbox's Temporary or PermanentFailure."""
+    try:
+        yield
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _text in error.recipients.values()]
         text = f"the SMTP server refused the recipient ({', '.join(map(str, codes))})"
