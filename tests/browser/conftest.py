@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -68,6 +68,7 @@ RESPONDER_PAGES = (
     "/incidents/1",  # the incident `seed` declares, the alert and ticket linked
     "/incidents/1/document",
     "/incidents/2/review",  # the one it resolves: its review's form
+    "/status-page",
 )
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
@@ -382,3 +383,38 @@ def next_monday(now: datetime) -> datetime:
     """Monday of next week, 00:00 in the team's zone: a week that has not started yet."""
     today = now.astimezone(TEAM_ZONE).replace(hour=0, minute=0, second=0, microsecond=0)
     return today + timedelta(days=7 - today.weekday())
+
+
+@pytest.fixture(scope="module")
+def published(server: Server) -> dict[str, str]:
+    """Through Statuspage's management API with a key, as a script would: an open incident on
+    two components, a resolved one, and maintenance next week. Returns their ids."""
+    key = run_cli(
+        server.database_url, "statuspage", "key", "create", "--user", "ada", "--name", "browser"
+    ).strip().splitlines()[-1].strip()  # fmt: skip
+    headers = {"Authorization": f"OAuth {key}"}
+
+    def post(path: str, body: dict[str, object], method: str = "POST") -> dict[str, object]:
+        answer = httpx.request(
+            method, f"{server.url}/v1/pages/paas/{path}", json=body, headers=headers, timeout=10
+        )
+        assert answer.is_success, answer.text
+        found: dict[str, object] = answer.json()
+        return found
+
+    past = post("incidents", {"incident": {
+        "name": "Logs delayed", "status": "investigating", "body": "Logs arrive late.",
+        "components": {"app-logs": "degraded_performance"}}})  # fmt: skip
+    post(f"incidents/{past['id']}", {"incident": {
+        "status": "resolved", "body": "Logs are on time again.",
+        "components": {"app-logs": "operational"}}}, method="PATCH")  # fmt: skip
+    open_ = post("incidents", {"incident": {
+        "name": "Apps in eu-west return errors", "status": "identified",
+        "body": "A faulty router deploy is being **rolled back**.",
+        "components": {"app-traffic": "partial_outage", "cf-api": "degraded_performance"}}})  # fmt: skip
+    start = (datetime.now(UTC) + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    window = post("incidents", {"incident": {
+        "name": "Database upgrade", "status": "scheduled", "body": "Deploys pause briefly.",
+        "scheduled_for": start.isoformat(), "scheduled_until": (start + timedelta(hours=1)).isoformat(),
+        "component_ids": ["cf-api"]}})  # fmt: skip
+    return {"open": str(open_["id"]), "past": str(past["id"]), "window": str(window["id"])}

@@ -262,3 +262,15 @@ def test_incident_screenshot(
     expect(page.locator(".timeline__entry")).not_to_have_count(0)
 
     assert shoot(page, f"incident-{width}").stat().st_size > 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_status_page_screenshot(
+    new_context: Callable[..., BrowserContext], published: dict[str, str], width: str
+):
+    page = new_context(viewport=WIDTHS[width], java_script_enabled=False).new_page()
+    page.goto("/status/")
+    expect(page.locator(".overall")).to_have_text("Partial System Outage")
+    expect(page.get_by_role("heading", name="Database upgrade")).to_be_visible()
+
+    assert shoot(page, f"status-page-{width}").stat().st_size > 0
