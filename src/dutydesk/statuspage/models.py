@@ -79,7 +79,11 @@ class StatusComponentChange(Base):
     """A component entered a state at a time: the uptime bars are built from these."""
 
     __tablename__ = "status_component_changes"
-    __table_args__ = (Index("ix_status_component_changes_component_id_at", "component_id", "at"),)
+    __table_args__ = (
+        Index("ix_status_component_changes_component_id_at", "component_id", "at"),
+        # The changes of the uptime bars' window, every component's together.
+        Index("ix_status_component_changes_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     component_id: Mapped[str] = mapped_column(
@@ -97,6 +101,8 @@ class StatusIncident(Base):
     __table_args__ = (
         Index("ix_status_incidents_kind_status", "kind", "status"),
         Index("ix_status_incidents_created_at", "created_at"),
+        # The history the public page lists: closed within its window.
+        Index("ix_status_incidents_resolved_at", "resolved_at"),
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)

@@ -17,17 +17,23 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from dutydesk.incidents.document import render
 from dutydesk.statuspage import uptime
 from dutydesk.statuspage.models import (
     CLOSED_STATUSES,
+    IDENTIFIED,
+    IN_PROGRESS,
     INCIDENT,
+    INVESTIGATING,
     MAINTENANCE,
     MAINTENANCE_KIND,
+    MONITORING,
     OPERATIONAL,
+    SCHEDULED,
+    VERIFYING,
     StatusComponent,
     StatusComponentChange,
     StatusIncident,
@@ -51,6 +57,7 @@ HISTORY_DAYS = uptime.DEFAULT_DAYS
 # The history the page lists; older incidents are in the feeds' and the API's past.
 HISTORY_LIMIT = 200
 _DIRTY = "status_page_changed_at"
+OPEN_STATUSES = (INVESTIGATING, IDENTIFIED, MONITORING, SCHEDULED, IN_PROGRESS, VERIFYING)
 _BUILT = "status_page_built"
 _RANK = {"none": 0, "minor": 1, "major": 2, "critical": 3}
 _STATE_IMPACT = {
@@ -198,15 +205,19 @@ def overall(states: Sequence[str], impacts: Sequence[str], maintenance_now: bool
 def _shown_incidents(
     session: Session, now: datetime, window_start: datetime
 ) -> Sequence[StatusIncident]:
-    """Open incidents, maintenance not completed, and what closed within the history window."""
-    return session.scalars(
-        select(StatusIncident)
-        .where(
-            (StatusIncident.status.not_in(CLOSED_STATUSES))
-            | (StatusIncident.resolved_at >= window_start)
+    """Open incidents, maintenance not completed, and what closed within the history window
+    (two searches, each on an index), newest first."""
+    open_now = session.scalars(
+        select(StatusIncident).where(
+            StatusIncident.kind.in_((INCIDENT, MAINTENANCE_KIND)),
+            StatusIncident.status.in_(OPEN_STATUSES),
         )
-        .order_by(StatusIncident.created_at.desc())
     ).all()
+    closed = session.scalars(
+        select(StatusIncident).where(StatusIncident.resolved_at >= window_start)
+    ).all()
+    every = {i.id: i for i in (*open_now, *closed)}
+    return sorted(every.values(), key=lambda i: (i.created_at, i.id), reverse=True)
 
 
 def _updates(session: Session, ids: Sequence[str]) -> dict[str, list[StatusIncidentUpdate]]:
@@ -332,29 +343,6 @@ def _uptime(
     """Each component's uptime bar, from its state changes and the incidents that concerned
     it (two queries for every component together)."""
     changes: dict[str, list[tuple[datetime, str]]] = {}
-    before = (
-        select(
-            StatusComponentChange.component_id,
-            func.max(StatusComponentChange.at).label("at"),
-        )
-        .where(StatusComponentChange.at < window_start)
-        .group_by(StatusComponentChange.component_id)
-        .subquery()
-    )
-    for component_id, at, status in session.execute(
-        select(
-            StatusComponentChange.component_id,
-            StatusComponentChange.at,
-            StatusComponentChange.status,
-        )
-        .join(
-            before,
-            (before.c.component_id == StatusComponentChange.component_id)
-            & (before.c.at == StatusComponentChange.at),
-        )
-        .order_by(StatusComponentChange.at, StatusComponentChange.id)
-    ):
-        changes.setdefault(component_id, []).append((at, status))
     for component_id, at, status in session.execute(
         select(
             StatusComponentChange.component_id,
@@ -365,6 +353,23 @@ def _uptime(
         .order_by(StatusComponentChange.at, StatusComponentChange.id)
     ):
         changes.setdefault(component_id, []).append((at, status))
+    for component_id in list(changes):
+        # Its state as the window starts: the last change before it (one indexed search per
+        # component that changed within the window; the others were in their state throughout).
+        before = session.execute(
+            select(StatusComponentChange.at, StatusComponentChange.status)
+            .where(
+                StatusComponentChange.component_id == component_id,
+                StatusComponentChange.at < window_start,
+            )
+            .order_by(StatusComponentChange.at.desc(), StatusComponentChange.id.desc())
+            .limit(1)
+        ).first()
+        if before is not None:
+            changes[component_id].insert(0, (before[0], before[1]))
+    for component in components:
+        if component.id not in changes and not component.is_group:
+            changes[component.id] = [(component.status_since, component.status)]
     marks: dict[str, list[uptime.IncidentMark]] = {}
     for incident in sorted(shown, key=lambda i: i.started_at):
         if incident.kind == MAINTENANCE_KIND and incident.status == "scheduled":
