@@ -15,6 +15,7 @@ from bench import (
     oncall,
     outbox,
     pages,
+    statuspage,
     ticket_queue,
 )
 
@@ -26,6 +27,7 @@ def main() -> None:
     pages.run()
     ticket_queue.run()
     incidents.run()
+    statuspage.run()
     events.run()
     metrics.run()
     first_page.run()
