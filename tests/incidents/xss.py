@@ -61,7 +61,7 @@ class _Finder(HTMLParser):
             self.problems.append(f"a script not the page's own: {attrs}")
         if tag in _NEVER:
             self.problems.append(f"<{tag}> {attrs}")
-        if tag == "form" and not (values.get("action") or "/").startswith("/"):
+        if tag == "form" and not _same_site(values.get("action") or "/"):
             self.problems.append(f"a form to elsewhere: {attrs}")
         for name, value in attrs:
             if name.startswith("on"):
@@ -78,3 +78,12 @@ def markup_problems(html: str) -> list[str]:
     finder.feed(html)
     finder.close()
     return finder.problems
+
+
+def _same_site(action: str) -> bool:
+    """A form's address on the page's own site: a path, or relative to the page (the public
+    status pages' links are relative, so they work under any prefix or host)."""
+    if action.startswith("//"):
+        return False
+    return action.startswith("/") or ":" not in action.split("?", 1)[0].split("/", 1)[0]
+

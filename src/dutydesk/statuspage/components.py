@@ -172,8 +172,11 @@ def _name(text: str) -> str:
 
 def _description(text: str) -> str:
     description = storable(text).strip()
-    if len(description) > DESCRIPTION_LENGTH or control_character(description.replace("\n", "")):
-        raise Invalid(f"description: at most {DESCRIPTION_LENGTH} characters of text")
+    if len(description) > DESCRIPTION_LENGTH:
+        raise Invalid(f"description: at most {DESCRIPTION_LENGTH} characters")
+    found = control_character(description.replace("\n", "").replace("\t", " "))
+    if found is not None:
+        raise Invalid(f"description: no control characters (found {found})")
     return description
 
 
