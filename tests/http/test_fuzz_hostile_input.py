@@ -143,10 +143,16 @@ def hostile_bodies(operation: dict[str, Any], key: str) -> Iterator[str]:
         yield body_text(replaced(base, path, DEEP_MARK))
 
 
-def path_values(operation: dict[str, Any], key: str) -> dict[str, Any]:
-    """A plausible value for each path parameter: a known name, the integration key, or 1."""
+def path_values(operation: dict[str, Any], key: str, path: str = "") -> dict[str, Any]:
+    """A plausible value for each path parameter: a known name, the integration key, or 1
+    (a status-page incident's id has the shape its route takes: 12 letters and digits)."""
+    status_page = path.startswith("/v1/pages/")
     return {
-        p["name"]: PLAUSIBLE.get(p["name"], key if p["name"] == "key" else 1)
+        p["name"]: (
+            "aaaaaaaaaaaa"
+            if status_page and p["name"] == "incident_id"
+            else PLAUSIBLE.get(p["name"], key if p["name"] == "key" else 1)
+        )
         for p in operation.get("parameters", [])
         if p["in"] == "path"
     }
@@ -178,7 +184,7 @@ def test_hostile_input_never_gets_a_server_error(
     operation: dict[str, Any],
 ) -> None:
     parameters = operation.get("parameters", [])
-    plausible_path = path_values(operation, caller.integration_key)
+    plausible_path = path_values(operation, caller.integration_key, path)
     tried: list[tuple[str, dict[str, Any], str | None]] = []
     for parameter in parameters:  # numbers too: text where a number belongs is a 4xx
         if parameter["in"] == "path":
@@ -228,7 +234,7 @@ def test_a_body_over_the_cap_is_refused_with_413_declared_or_chunked(
     path: str,
     operation: dict[str, Any],
 ) -> None:
-    plausible_path = path_values(operation, caller.integration_key)
+    plausible_path = path_values(operation, caller.integration_key, path)
     url = url_for(path, plausible_path)
     body = oversized_body(runtime.settings.max_body_bytes)
     headers = {"Content-Type": "application/json"}

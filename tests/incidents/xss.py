@@ -86,4 +86,3 @@ def _same_site(action: str) -> bool:
     if action.startswith("//"):
         return False
     return action.startswith("/") or ":" not in action.split("?", 1)[0].split("/", 1)[0]
-
