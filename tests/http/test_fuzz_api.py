@@ -25,6 +25,7 @@ from dutydesk.alerts.schemas import ROUTING_KEY_LENGTH
 from dutydesk.app import create_app
 from dutydesk.db import unit_of_work
 from dutydesk.runtime import Runtime
+from dutydesk.statuspage.keys import create_key
 from tests.conftest import EXAMPLE_TEAM
 from tests.test_docs import openapi_text
 
@@ -33,8 +34,9 @@ EXAMPLES_PER_OPERATION = 25
 
 
 # Path parameters fixed to things that exist, so the requests get past the lookup to the query
-# and body; unknown rotas and people are the business of tests/http/test_api_errors.py.
-EXISTING = {"rota": "engineering", "person": "alice"}
+# and body; unknown rotas and people are the business of tests/http/test_api_errors.py. The
+# status page's id is the example team's slug.
+EXISTING = {"rota": "engineering", "person": "alice", "page_id": "paas"}
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Caller:
 
     token: str
     integration_key: str
+    # A key of the status page's management API (/v1/pages/…), which takes no API token.
+    status_key: str = ""
 
 
 def with_services(team_yaml: str) -> str:
@@ -67,7 +71,11 @@ def caller(
         fields = alerts.AlertFields(summary="Disk full", source="db-1", severity="critical")
         alerts.trigger(session, service_id, "disk", fields, now, actor="cli")
         session.commit()
-    return Caller(token=token_for("ada", "admin"), integration_key=plain)
+    token = token_for("ada", "admin")
+    with unit_of_work(runtime.sessions) as session:
+        _, status_key = create_key(session, "ada", "fuzz", now)
+        session.commit()
+    return Caller(token=token, integration_key=plain, status_key=status_key)
 
 
 class CurrentApp:
@@ -126,6 +134,12 @@ def test_no_operation_answers_with_a_server_error(case: Any, app: FastAPI, calle
     if isinstance(routing_key, str) and len(routing_key) == ROUTING_KEY_LENGTH:
         # A well-formed key is made a live one so the event is stored; a malformed one is kept.
         case.body["routing_key"] = caller.integration_key
+    # Statuspage's management API takes its own keys, as Statuspage's clients send them.
+    authorization = (
+        f"OAuth {caller.status_key}"
+        if case.path.startswith("/v1/pages")
+        else f"Bearer {caller.token}"
+    )
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {caller.token}"}, excluded_checks=EXCLUDED_CHECKS
+        headers={"Authorization": authorization}, excluded_checks=EXCLUDED_CHECKS
     )
