@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from dutydesk.notify.service import Outgoing, enqueue_many
 from dutydesk.notify.signing import webhook_secret
 from dutydesk.statuspage import links
+from dutydesk.statuspage.levels import STATUS_NAMES
 from dutydesk.statuspage.models import (
     EMAIL,
     StatusIncident,
@@ -27,22 +28,12 @@ from dutydesk.statuspage.models import (
     StatusSubscriber,
     StatusSubscriberComponent,
 )
-from dutydesk.statuspage.page import page_info
+from dutydesk.statuspage.page import PageInfo, page_info
 from dutydesk.statuspage.site import Site
 from dutydesk.text import one_line
 
 # Messages queued per statement: ten thousand subscribers are a few statements, not one huge.
 _BATCH = 1000
-STATUS_WORDS = {
-    "investigating": "Investigating",
-    "identified": "Identified",
-    "monitoring": "Monitoring",
-    "resolved": "Resolved",
-    "scheduled": "Scheduled",
-    "in_progress": "In progress",
-    "verifying": "Verifying",
-    "completed": "Completed",
-}
 
 
 def subscriber_secret(secret_key: str, subscriber_id: str, url: str) -> str:
@@ -81,34 +72,24 @@ def tell_subscribers(
     site: Site,
 ) -> int:
     """Queue the update for every subscriber it reaches; returns how many."""
-    name = page_info(session).name
-    status = STATUS_WORDS.get(update.status, update.status)
-    subject = one_line(f"[{name}] {status_incident.name}: {status}")[:450]
+    page = page_info(session)
+    status = STATUS_NAMES.get(update.status, update.status)
     link = site.incident_url(status_incident.id)
-    text = f"{status_incident.name}\n\n{status} - {update.body}\n\n{link}\n"
-    webhook_body = {
-        "page": {"id": page_info(session).id, "name": name},
-        "incident": {
-            "id": status_incident.id,
-            "name": status_incident.name,
-            "status": status_incident.status,
-            "impact": status_incident.impact,
-            "shortlink": link,
-            "incident_update": {
-                "id": update.id,
-                "status": update.status,
-                "body": update.body,
-                "display_at": update.display_at.isoformat(),
-                "affected_components": update.affected_components,
-            },
-        },
+    details = {
+        "incident_update": {
+            "id": update.id,
+            "status": update.status,
+            "body": update.body,
+            "display_at": update.display_at.isoformat(),
+            "affected_components": update.affected_components,
+        }
     }
     return _queue(
         session,
         component_ids,
-        subject=subject,
-        text=text,
-        webhook_body=webhook_body,
+        subject=one_line(f"[{page.name}] {status_incident.name}: {status}")[:450],
+        text=f"{status_incident.name}\n\n{status} - {update.body}\n\n{link}\n",
+        webhook_body=_webhook_body(page, status_incident, link, details),
         key=f"status-update-{update.id}",
         now=now,
         site=site,
@@ -125,35 +106,41 @@ def tell_upcoming(
     starts_text: str,
 ) -> int:
     """Queue the notice that a maintenance window starts within the hour; returns how many."""
-    name = page_info(session).name
-    subject = one_line(f"[{name}] Maintenance starts soon: {window.name}")[:450]
+    page = page_info(session)
     link = site.incident_url(window.id)
-    text = f"{window.name}\n\nThis scheduled maintenance starts at {starts_text}.\n\n{link}\n"
-    webhook_body = {
-        "page": {"id": page_info(session).id, "name": name},
-        "incident": {
-            "id": window.id,
-            "name": window.name,
-            "status": window.status,
-            "impact": window.impact,
-            "shortlink": link,
-            "scheduled_for": window.scheduled_for.isoformat() if window.scheduled_for else None,
-            "scheduled_until": (
-                window.scheduled_until.isoformat() if window.scheduled_until else None
-            ),
-            "notice": "starts within the hour",
-        },
+    details = {
+        "scheduled_for": window.scheduled_for.isoformat() if window.scheduled_for else None,
+        "scheduled_until": window.scheduled_until.isoformat() if window.scheduled_until else None,
+        "notice": "starts within the hour",
     }
     return _queue(
         session,
         component_ids,
-        subject=subject,
-        text=text,
-        webhook_body=webhook_body,
+        subject=one_line(f"[{page.name}] Maintenance starts soon: {window.name}")[:450],
+        text=f"{window.name}\n\nThis scheduled maintenance starts at {starts_text}.\n\n{link}\n",
+        webhook_body=_webhook_body(page, window, link, details),
         key=f"status-notice-{window.id}",
         now=now,
         site=site,
     )
+
+
+def _webhook_body(
+    page: PageInfo, status_incident: StatusIncident, link: str, details: dict[str, Any]
+) -> dict[str, Any]:
+    """What a webhook subscriber is posted, after Statuspage's webhook shape (its `meta` is
+    added per subscriber)."""
+    return {
+        "page": {"id": page.id, "name": page.name},
+        "incident": {
+            "id": status_incident.id,
+            "name": status_incident.name,
+            "status": status_incident.status,
+            "impact": status_incident.impact,
+            "shortlink": link,
+            **details,
+        },
+    }
 
 
 def _queue(

@@ -20,14 +20,14 @@ from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, DutydeskError, Invalid, NotFound
 from dutydesk.incidents import service as incidents
 from dutydesk.statuspage import components, maintenance, publishing, reminders
+from dutydesk.statuspage.levels import STATE_NAMES, STATUS_NAMES
 from dutydesk.statuspage.models import (
     COMPONENT_STATES,
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
     StatusSubscriber,
 )
-from dutydesk.statuspage.publishing import STATUS_NAMES, Preview, UpdateDraft
-from dutydesk.statuspage.render import STATE_NAMES
+from dutydesk.statuspage.publishing import Preview, UpdateDraft
 from dutydesk.statuspage.site import Site
 from dutydesk.timeparse import parse_time
 from dutydesk.web.forms import PageForm, posted_text

@@ -11,6 +11,7 @@ the authority.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -139,14 +140,8 @@ def confirm_submit(
     request: Request, visitor: StatusVisitor, runtime: RuntimeDep, token: str = Query("")
 ) -> Response:
     """Confirm: the signed link is the authority, so no form token is needed."""
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            subscribers.confirm(session, token, now=runtime.clock.now(), site=Site.of(runtime))
-            session.commit()
-    except Invalid as error:
-        return _message(request, visitor, "That link did not work", error.message, status=400)
-    return _message(
-        request, visitor, "Subscribed",
+    return _follow(
+        request, visitor, runtime, token, subscribers.confirm, "Subscribed",
         "You will be told of incidents and maintenance by e-mail. Every message has a link"
         " to unsubscribe.",
     )  # fmt: skip
@@ -167,13 +162,30 @@ def unsubscribe_submit(
     request: Request, visitor: StatusVisitor, runtime: RuntimeDep, token: str = Query("")
 ) -> Response:
     """Unsubscribe in one click, from the page or a mail client's List-Unsubscribe-Post."""
+    return _follow(
+        request, visitor, runtime, token, subscribers.unsubscribe, "Unsubscribed",
+        "You will receive no more status updates.",
+    )  # fmt: skip
+
+
+def _follow(
+    request: Request,
+    visitor: Page,
+    runtime: Runtime,
+    token: str,
+    act: Callable[..., object],
+    title: str,
+    text: str,
+) -> Response:
+    """Do what a signed link says in one transaction; a link not signed here, or expired,
+    changes nothing and says so."""
     try:
         with unit_of_work(runtime.sessions) as session:
-            subscribers.unsubscribe(session, token, now=runtime.clock.now(), site=Site.of(runtime))
+            act(session, token, now=runtime.clock.now(), site=Site.of(runtime))
             session.commit()
     except Invalid as error:
         return _message(request, visitor, "That link did not work", error.message, status=400)
-    return _message(request, visitor, "Unsubscribed", "You will receive no more status updates.")
+    return _message(request, visitor, title, text)
 
 
 def _form(

@@ -25,26 +25,18 @@ from dutydesk.incidents.models import OPEN_STATUSES, Incident
 from dutydesk.incidents.policy import incident_policy
 from dutydesk.statuspage import fanout, reminders, snapshot
 from dutydesk.statuspage.components import check_state, get_component, new_id, set_state
+from dutydesk.statuspage.levels import STATUS_NAMES, worst_impact
 from dutydesk.statuspage.models import (
     BODY_LENGTH,
     CLOSED_STATUSES,
-    COMPLETED,
-    DEGRADED,
-    IDENTIFIED,
     IMPACTS,
     IN_PROGRESS,
     INCIDENT,
     INCIDENT_STATUSES,
-    INVESTIGATING,
     MAINTENANCE_KIND,
     MAINTENANCE_STATUSES,
-    MAJOR,
     MONITORING,
     NAME_LENGTH,
-    PARTIAL,
-    RESOLVED,
-    SCHEDULED,
-    VERIFYING,
     StatusComponent,
     StatusIncident,
     StatusIncidentComponent,
@@ -52,20 +44,6 @@ from dutydesk.statuspage.models import (
 )
 from dutydesk.statuspage.site import Site
 from dutydesk.text import storable
-
-STATUS_NAMES = {
-    INVESTIGATING: "Investigating",
-    IDENTIFIED: "Identified",
-    MONITORING: "Monitoring",
-    RESOLVED: "Resolved",
-    SCHEDULED: "Scheduled",
-    IN_PROGRESS: "In progress",
-    VERIFYING: "Verifying",
-    COMPLETED: "Completed",
-}
-# The impact a component's state implies, as Statuspage works it out.
-_IMPACT_OF_STATE = {MAJOR: "critical", PARTIAL: "major", DEGRADED: "minor"}
-_IMPACT_RANK = {impact: rank for rank, impact in enumerate(("none", "minor", "major", "critical"))}
 
 
 @dataclass(frozen=True)
@@ -308,16 +286,10 @@ def impact_of(session: Session, status_incident: StatusIncident) -> str:
         .join(StatusIncidentComponent, StatusIncidentComponent.component_id == StatusComponent.id)
         .where(StatusIncidentComponent.status_incident_id == status_incident.id)
     ).all()
-    worst = "none"
-    for state in states:
-        implied = _IMPACT_OF_STATE.get(state, "none")
-        if _IMPACT_RANK[implied] > _IMPACT_RANK[worst]:
-            worst = implied
     # A closed incident keeps the impact it had at its worst: its components are operational
     # again, but the history still shows what tenants went through.
-    if status_incident.status in CLOSED_STATUSES:
-        return max(worst, status_incident.impact, key=lambda i: _IMPACT_RANK.get(i, 0))
-    return worst
+    kept = [status_incident.impact] if status_incident.status in CLOSED_STATUSES else []
+    return worst_impact(kept, states)
 
 
 def _apply_states(

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dutydesk.statuspage import feeds, shapes
+from dutydesk.statuspage.levels import IMPACT_NAMES, STATE_NAMES, STATUS_NAMES
 from dutydesk.statuspage.public import PublicComponent, PublicIncident, PublicPage
 from dutydesk.timeparse import parse_zone
 from dutydesk.web.templating import render_template
@@ -26,30 +27,6 @@ JSON_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
 # The days of history the front page lists under "Past incidents"; the rest is on history/.
 FRONT_HISTORY_DAYS = 14
-STATE_NAMES = {
-    "operational": "Operational",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-    "under_maintenance": "Under maintenance",
-}
-STATUS_NAMES = {
-    "investigating": "Investigating",
-    "identified": "Identified",
-    "monitoring": "Monitoring",
-    "resolved": "Resolved",
-    "scheduled": "Scheduled",
-    "in_progress": "In progress",
-    "verifying": "Verifying",
-    "completed": "Completed",
-}
-IMPACT_NAMES = {
-    "none": "No impact",
-    "minor": "Minor",
-    "major": "Major",
-    "critical": "Critical",
-    "maintenance": "Maintenance",
-}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

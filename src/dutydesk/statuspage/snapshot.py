@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from dutydesk.incidents.document import render
 from dutydesk.statuspage import uptime
+from dutydesk.statuspage.levels import worst_impact, worst_state
 from dutydesk.statuspage.models import (
     CLOSED_STATUSES,
     IDENTIFIED,
@@ -31,7 +32,6 @@ from dutydesk.statuspage.models import (
     MAINTENANCE,
     MAINTENANCE_KIND,
     MONITORING,
-    OPERATIONAL,
     SCHEDULED,
     VERIFYING,
     StatusComponent,
@@ -59,12 +59,6 @@ HISTORY_LIMIT = 200
 _DIRTY = "status_page_changed_at"
 OPEN_STATUSES = (INVESTIGATING, IDENTIFIED, MONITORING, SCHEDULED, IN_PROGRESS, VERIFYING)
 _BUILT = "status_page_built"
-_RANK = {"none": 0, "minor": 1, "major": 2, "critical": 3}
-_STATE_IMPACT = {
-    "major_outage": "critical",
-    "partial_outage": "major",
-    "degraded_performance": "minor",
-}
 DESCRIPTIONS = {
     "none": "All Systems Operational",
     "minor": "Minor Service Outage",
@@ -193,10 +187,7 @@ def build(session: Session, now: datetime) -> PublicPage:
 def overall(states: Sequence[str], impacts: Sequence[str], maintenance_now: bool) -> str:
     """The page's indicator: the worst of the open incidents' impacts and what the components'
     states imply; "maintenance" when that is nothing but maintenance is under way."""
-    worst = "none"
-    for level in [*impacts, *(_STATE_IMPACT.get(s, "none") for s in states)]:
-        if _RANK.get(level, 0) > _RANK[worst]:
-            worst = level
+    worst = worst_impact(impacts, states)
     if worst == "none" and (maintenance_now or MAINTENANCE in states):
         return "maintenance"
     return worst
@@ -294,7 +285,7 @@ def _public_component(
     status = component.status
     if component.is_group:
         states = [c.status for c in every if c.group_id == component.id]
-        status = _worst_state(states)
+        status = worst_state(states)
     return PublicComponent(
         id=component.id,
         name=component.name,
@@ -315,20 +306,6 @@ def _public_component(
         ),
         uptime=uptime.period_uptime(bar) if bar else None,
     )
-
-
-_STATE_ORDER = (
-    "operational",
-    "under_maintenance",
-    "degraded_performance",
-    "partial_outage",
-    "major_outage",
-)
-
-
-def _worst_state(states: Sequence[str]) -> str:
-    """A group's state: its worst component's."""
-    return max(states, key=_STATE_ORDER.index, default=OPERATIONAL)
 
 
 def _uptime(

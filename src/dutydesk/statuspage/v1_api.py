@@ -414,6 +414,8 @@ def _edit_update(
 
 
 @router.patch(INCIDENT_PATH + "/incident_updates/{update_id}")
+# atlassian-python-api sends update corrections to this spelling.
+@router.patch(INCIDENT_PATH + "/incidents_update/{update_id}", include_in_schema=False)
 def edit_update(
     page_id: PageId,
     incident_id: ItemId,
@@ -424,20 +426,6 @@ def edit_update(
     runtime: RuntimeDep,
 ) -> Json:
     """Correct a published update's body or shown time (nobody is told again)."""
-    return _edit_update(page_id, incident_id, update_id, body, session, runtime)
-
-
-@router.patch(INCIDENT_PATH + "/incidents_update/{update_id}", include_in_schema=False)
-def edit_update_as_the_python_client_spells_it(
-    page_id: PageId,
-    incident_id: ItemId,
-    update_id: ItemId,
-    body: IncidentUpdateEnvelope,
-    _user: KeyUser,
-    session: SessionDep,
-    runtime: RuntimeDep,
-) -> Json:
-    """atlassian-python-api sends update corrections here."""
     return _edit_update(page_id, incident_id, update_id, body, session, runtime)
 
 
