@@ -4,13 +4,10 @@ its expiry, with an HMAC-SHA256 keyed by the instance's secret key; nothing is s
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from dutydesk import signed
 from dutydesk.errors import Invalid
 
 CONFIRM, UNSUBSCRIBE = "confirm", "unsubscribe"
@@ -29,13 +26,7 @@ def sign(
     """The token of a link (URL-safe, no padding); `chosen`: the components a confirmation
     subscribes to (none: every one)."""
     expires = int(expires_at.timestamp()) if expires_at is not None else 0
-    body = json.dumps([subscriber_id, purpose, expires, list(chosen)], separators=(",", ":"))
-    return _signed(secret_key, body.encode())
-
-
-def _signed(secret_key: str, body: bytes) -> str:
-    encoded = base64.urlsafe_b64encode(body).rstrip(b"=")
-    return (encoded + b"." + _mac(secret_key, encoded)).decode()
+    return signed.sign(secret_key, _PURPOSE, [subscriber_id, purpose, expires, list(chosen)])
 
 
 def read(secret_key: str, token: str, purpose: str, now: datetime) -> str:
@@ -50,13 +41,11 @@ def read_confirmation(secret_key: str, token: str, now: datetime) -> tuple[str, 
 
 
 def _read(secret_key: str, token: str, purpose: str, now: datetime) -> tuple[str, list[str]]:
-    encoded, _, mac = token.encode("ascii", "replace").partition(b".")
-    if not mac or not hmac.compare_digest(mac, _mac(secret_key, encoded)):
+    values = signed.read(secret_key, _PURPOSE, token)
+    if values is None:
         raise Invalid(_NOT_VALID)
     try:
-        subscriber_id, given_purpose, expires, chosen = json.loads(
-            base64.urlsafe_b64decode(encoded + b"=" * (-len(encoded) % 4))
-        )
+        subscriber_id, given_purpose, expires, chosen = values
         expires_at = datetime.fromtimestamp(int(expires), UTC) if expires else None
         chosen = [str(c) for c in chosen]
     except (ValueError, TypeError, OverflowError) as error:
@@ -80,8 +69,3 @@ def unsubscribe_url(public_url: str, secret_key: str, subscriber_id: str) -> str
     """The one-click unsubscribe link (RFC 8058: a POST to it unsubscribes)."""
     token = sign(secret_key, subscriber_id, UNSUBSCRIBE, None)
     return f"{public_url}/subscribe/unsubscribe?token={token}"
-
-
-def _mac(secret_key: str, encoded: bytes) -> bytes:
-    digest = hmac.new(secret_key.encode(), _PURPOSE + encoded, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=")
