@@ -445,7 +445,7 @@ def run_level(folder: Path, open_alerts: int) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        runtime.engine.dispose()
+        runtime.close()
 
 
 if __name__ == "__main__":

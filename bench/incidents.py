@@ -286,7 +286,7 @@ def first_views(url: str, incident_id: int, repeats: int = 10) -> Figures:
                 cpus.append((time.process_time() - cpu_started) * 1000)
                 walls.append((time.perf_counter() - started) * 1000)
         finally:
-            fresh.engine.dispose()
+            fresh.close()
     return Figures(
         statistics.median(walls), statistics.quantiles(walls, n=20)[-1], statistics.median(cpus)
     )
@@ -415,7 +415,7 @@ def measure(engine_name: str, url: str) -> dict[str, tuple[Figures, int]]:
             )
         print(f"{engine_name}: comms lead ({comms}) notifications queued: {queued}")
     finally:
-        runtime.engine.dispose()
+        runtime.close()
     return found
 
 
@@ -448,7 +448,7 @@ def run(engines: tuple[str, ...] = ("sqlite", "postgresql")) -> None:
                     )
                     ceiling_inputs = ceiling_rows(runtime, int(incident or 0))
                 finally:
-                    runtime.engine.dispose()
+                    runtime.close()
     if ceiling_inputs is None:
         return
     rows, csv_text = ceiling_inputs

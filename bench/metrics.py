@@ -189,7 +189,7 @@ def run() -> None:
             }
         finally:
             for runtime in runtimes.values():
-                runtime.engine.dispose()
+                runtime.close()
     print(
         f"metrics: POST /v2/enqueue in process, CPU time, median of {ROUNDS} rounds of"
         f" {REQUESTS_PER_ROUND} (budget: {BUDGET_US:.0f} µs an event at 2,000/s)"

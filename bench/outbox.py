@@ -205,7 +205,7 @@ def measure(database_url: str, workers: int) -> Figures:
         for process in processes:
             process.wait(timeout=30)
         receiver.close()
-        runtime.engine.dispose()
+        runtime.close()
     return Figures(
         messages_per_second=MESSAGES / elapsed,
         duplicates=sum(count - 1 for count in receiver.keys.values()),

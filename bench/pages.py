@@ -80,7 +80,7 @@ def run() -> None:
             ):
                 assert client.get(path).status_code == 200, path
                 report(label, timed_ms(lambda p=path: client.get(p), repeats=25), target)
-        runtime.engine.dispose()
+        runtime.close()
 
 
 if __name__ == "__main__":

@@ -164,7 +164,7 @@ def _seed(url: str, start: datetime) -> tuple[list[str], str]:
     with unit_of_work(runtime.sessions) as session:
         snapshot.mark_changed(session, clock.now())
         session.commit()
-    runtime.engine.dispose()
+    runtime.close()
     return ids, reached
 
 
@@ -344,7 +344,7 @@ def _fan_out(url: str, sink: _Sink, reached: str, server_pid: int) -> None:
         f" {seconds:.1f} s ({distinct / seconds:.0f} a second{cpu}); {distinct:,} received,"
         f" {total - distinct} twice; target < {FAN_OUT_TARGET_SECONDS:.0f} s {verdict}"
     )
-    runtime.engine.dispose()
+    runtime.close()
 
 
 if __name__ == "__main__":

@@ -293,7 +293,7 @@ def measure(engine_name: str, url: str) -> tuple[Figures, list[dict[str, str]], 
                 figures = timed(lambda p=path: client.get(p), repeats=REPEATS // 4)
                 report(f"{engine_name}: {label}", figures, target)
     finally:
-        runtime.engine.dispose()
+        runtime.close()
     return queue, rows, len(first.content)
 
 

@@ -109,7 +109,7 @@ def sla_cycle() -> None:
             handled += done
             passes += 1
         seconds = time.perf_counter() - started
-        runtime.engine.dispose()
+        runtime.close()
     verdict = "meets" if seconds < 1.0 and handled >= DUE else "misses"
     print(
         f"tickets cycle: {handled:,} due of {OPEN_TICKETS:,} open reminded in"
@@ -173,7 +173,7 @@ def intake() -> None:
             for batch in in_batches(fetched, len):
                 outcomes += [_outcome(filed) for filed in file_batch(runtime, batch)]
         seconds = time.perf_counter() - started
-        runtime.engine.dispose()
+        runtime.close()
     with tempfile.TemporaryDirectory() as directory:
         runtime = _runtime(directory, now)
         _fill_backlog(runtime, now, due=0)
@@ -181,7 +181,7 @@ def intake() -> None:
         for raw in messages:
             file_one(runtime, raw)
         piped_rate = len(messages) / (time.perf_counter() - started)
-        runtime.engine.dispose()
+        runtime.close()
     rate = len(messages) / seconds
     made = {outcome: outcomes.count(outcome) for outcome in sorted(set(outcomes))}
     verdict = "meets" if rate >= 200 else "misses"

@@ -209,7 +209,7 @@ def runtime(database_url: str, clock: FrozenClock) -> Iterator[Runtime]:
     )
     _share_compiled_statements(built.engine, database_url)
     yield built
-    built.engine.dispose()
+    built.close()
 
 
 _compiled_statements: dict[str, tuple[Any, Any]] = {}

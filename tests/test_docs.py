@@ -31,7 +31,7 @@ def openapi_text() -> str:
     try:
         spec = create_app(runtime).openapi()
     finally:
-        runtime.engine.dispose()
+        runtime.close()
     return json.dumps(spec, indent=2, sort_keys=True) + "\n"
 
 

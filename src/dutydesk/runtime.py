@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,10 @@ class Runtime:
     # twentieth of a second to import.
     _metrics: Metrics | None = field(default=None, repr=False)
     _metrics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Reads started in the background (the status page's check for a newer snapshot), waited
+    # for on close: one still running when the engine is disposed would put its connection
+    # back into a pool nobody closes.
+    _background: list[threading.Thread] = field(default_factory=list, repr=False)
 
     @property
     def metrics(self) -> Metrics:
@@ -55,6 +60,22 @@ class Runtime:
 
                 self._metrics = Metrics()
             return self._metrics
+
+    def in_background(self, work: Callable[[], None], name: str) -> None:
+        """Run `work` in a daemon thread that `close` waits for."""
+        thread = threading.Thread(target=work, name=name, daemon=True)
+        with self._metrics_lock:
+            self._background[:] = [held for held in self._background if held.is_alive()]
+            self._background.append(thread)
+        thread.start()
+
+    def close(self, wait_seconds: float = 5.0) -> None:
+        """Wait for background reads, then close every pooled connection."""
+        with self._metrics_lock:
+            running = list(self._background)
+        for thread in running:
+            thread.join(wait_seconds)
+        self.engine.dispose()
 
     def wake_worker(self) -> None:
         """Wake a worker waiting in this process (the one `dutydesk serve` runs)."""

@@ -89,7 +89,7 @@ def _prepare(database_url: str, team: str) -> str:
             session.commit()
         return key
     finally:
-        runtime.engine.dispose()
+        runtime.close()
 
 
 def _read_log(server: subprocess.Popen[str], log: list[str]) -> None:

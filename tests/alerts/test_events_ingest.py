@@ -132,7 +132,7 @@ def test_an_event_whose_batch_lost_a_race_for_its_key_joins_the_winners_alert(
         (answer,) = send_together(runtime, [event(routing_key, "db-1")])
     finally:
         sqlalchemy_event.remove(*event_listen)
-        other.engine.dispose()
+        other.close()
     assert raced
     assert "a batch of 1 event(s) failed; one at a time" in caplog.text
     assert answer.status_code == 202

@@ -40,7 +40,7 @@ def test_a_runtime_without_reactions_refuses_to_open_an_alert(runtime: Runtime) 
                 session, "platform-api", "disk-full", FIELDS, bare.clock.now(), actor="test"
             )
     finally:
-        bare.engine.dispose()
+        bare.close()
     with unit_of_work(runtime.read_sessions) as session:
         assert session.scalar(select(func.count()).select_from(Alert)) == 0
 
@@ -60,4 +60,4 @@ def test_settings_alone_build_no_reactions() -> None:
         with unit_of_work(bare.sessions) as session, pytest.raises(NotWired):
             reactions_of(session)
     finally:
-        bare.engine.dispose()
+        bare.close()

@@ -128,7 +128,7 @@ def run_cli(database_url: str, *args: str, stdin: str = "") -> str:
             patch.setattr(sys, "stdin", io.StringIO(stdin))
             cli_main(list(args), runtime)
     finally:
-        runtime.engine.dispose()
+        runtime.close()
     assert exited.value.code == 0, f"dutydesk {' '.join(args)}: {err.getvalue()}"
     return out.getvalue()
 

@@ -89,7 +89,7 @@ def pg_runtime(database_url: str) -> Iterator[Runtime]:
     """The emptied PostgreSQL database, with the system clock the worker processes use too."""
     runtime = bootstrap(Settings(database_url=database_url, secret_key=SECRET_KEY))
     yield runtime
-    runtime.engine.dispose()
+    runtime.close()
 
 
 @pytest.fixture

@@ -28,5 +28,5 @@ def test_the_first_page_is_signed_with_the_key_kept_in_the_database(
     try:
         assert escalate_due(keyless, "fresh-worker") == 1
     finally:
-        keyless.engine.dispose()
+        keyless.close()
     assert [page.destination for page in pages()] == ["bob@example.org"]

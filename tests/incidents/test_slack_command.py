@@ -39,7 +39,7 @@ def runtime(database_url: str, clock: FrozenClock) -> Iterator[Runtime]:
         clock,
     )
     yield built
-    built.engine.dispose()
+    built.close()
 
 
 @pytest.fixture
@@ -161,6 +161,6 @@ def test_the_command_is_off_without_a_signing_secret(database_url, clock, slack)
         with TestClient(create_app(plain)) as client:
             answer = send(client, clock, command("P1 nobody set the secret"))
     finally:
-        plain.engine.dispose()
+        plain.close()
     assert answer.status_code == 404
     assert "DUTYDESK_SLACK_SIGNING_SECRET" in answer.json()["message"]

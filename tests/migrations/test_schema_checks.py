@@ -17,7 +17,7 @@ def run_who(url: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     runtime = bootstrap(Settings(database_url=url))
     with pytest.raises(SystemExit) as exited:
         main(["who"], runtime)
-    runtime.engine.dispose()
+    runtime.close()
     code = exited.value.code
     return (code if isinstance(code, int) else 1), capsys.readouterr().err
 
@@ -34,7 +34,7 @@ def test_a_database_from_a_newer_dutydesk_asks_for_a_newer_dutydesk(tmp_path: Pa
     migrate.upgrade(runtime.engine)
     with runtime.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
-    runtime.engine.dispose()
+    runtime.close()
     code, err = run_who(url, capsys)
     assert code == 2
     assert "(revision 9999) is newer than this Dutydesk knows" in err

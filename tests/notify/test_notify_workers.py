@@ -40,7 +40,7 @@ def pg_runtime(request: pytest.FixtureRequest) -> Iterator[Runtime]:
     engine.dispose()
     runtime = bootstrap(Settings(database_url=url, secret_key=SECRET_KEY))
     yield runtime
-    runtime.engine.dispose()
+    runtime.close()
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def make_runtime(database_url: str, clock: FrozenClock) -> Iterator[Callable[...
 
     yield make
     for runtime in made:
-        runtime.engine.dispose()
+        runtime.close()
 
 
 def add_team(runtime: Runtime) -> None:
@@ -311,7 +311,7 @@ def test_a_database_that_does_not_answer_is_reported_not_a_failed_scrape(tmp_pat
         with TestClient(create_app(runtime)) as client:
             answer = client.get("/metrics")
     finally:
-        runtime.engine.dispose()
+        runtime.close()
     assert answer.status_code == 200
     samples = parse(answer.text)
     assert value(samples, "dutydesk_database_up") == 0

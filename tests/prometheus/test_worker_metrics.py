@@ -165,7 +165,7 @@ def test_a_metrics_port_with_metrics_turned_off_is_refused(database_url, capsys)
     try:
         code, err = run_cli(runtime, "worker", "--metrics-port", "9464", capsys=capsys)
     finally:
-        runtime.engine.dispose()
+        runtime.close()
     assert code == 2
     assert err.strip() == (
         "dutydesk: error: --metrics-port: metrics are turned off (DUTYDESK_METRICS_ENABLED=false)"

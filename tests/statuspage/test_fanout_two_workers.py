@@ -79,7 +79,7 @@ def pg_runtime(database_url: str, smtp: SmtpServer) -> Iterator[Runtime]:
         )
     )
     yield runtime
-    runtime.engine.dispose()
+    runtime.close()
 
 
 @pytest.fixture

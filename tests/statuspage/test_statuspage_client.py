@@ -40,7 +40,7 @@ def _key(database: Path, role: str = "responder") -> str:
             session.commit()
         return plain
     finally:
-        runtime.engine.dispose()
+        runtime.close()
 
 
 def _public(database: Path):
@@ -52,7 +52,7 @@ def _public(database: Path):
         assert found is not None
         return found[1]
     finally:
-        runtime.engine.dispose()
+        runtime.close()
 
 
 def test_the_statuspage_client_manages_the_page(tmp_path: Path):

@@ -148,7 +148,7 @@ def test_mail_fetched_while_the_database_is_unavailable_is_left_for_later(
     try:
         report = fetch(unavailable)
     finally:
-        unavailable.engine.dispose()
+        unavailable.close()
 
     assert report is not None
     assert (report.handled, report.failed, report.left) == ([], [], 2)

@@ -107,7 +107,7 @@ def test_a_database_that_is_unavailable_files_nothing_and_says_so(tmp_path, cloc
     try:
         filed = file_batch(unavailable, [mail(message_id=f"<m{n}@acme.com>") for n in range(3)])
     finally:
-        unavailable.engine.dispose()
+        unavailable.close()
 
     assert [type(f) for f in filed] == [OperationalError] * 3
 

@@ -65,7 +65,7 @@ def now() -> datetime:
 def pg_runtime(database_url: str) -> Iterator[Runtime]:
     runtime = bootstrap(Settings(database_url=database_url, secret_key=SECRET_KEY))
     yield runtime
-    runtime.engine.dispose()
+    runtime.close()
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ class PublicSite:
             if self._checking:
                 return
             self._checking = True
-        threading.Thread(target=self._refresh, name="status-page-refresh", daemon=True).start()
+        self._runtime.in_background(self._refresh, "status-page-refresh")
 
     def _refresh(self) -> None:
         try:

@@ -24,7 +24,7 @@ def runtime(database_url: str, clock: FrozenClock) -> Iterator[Runtime]:
     """The composition root on the test database, with the Zendesk receiver turned on."""
     built = bootstrap(zendesk_settings(database_url), clock)
     yield built
-    built.engine.dispose()
+    built.close()
 
 
 @pytest.fixture

@@ -232,7 +232,7 @@ def test_without_a_signing_secret_the_receiver_is_off(database_url, clock, creat
             " not set",
         }
     finally:
-        runtime.engine.dispose()
+        runtime.close()
 
 
 @pytest.mark.parametrize(
@@ -365,7 +365,7 @@ def test_a_body_over_the_service_wide_limit_is_a_413(database_url, clock):
         assert answer.status_code == 413
         assert answer.json()["error"] == "too_large"
     finally:
-        runtime.engine.dispose()
+        runtime.close()
 
 
 def test_nul_characters_never_reach_the_database(zendesk, runtime, clock):
