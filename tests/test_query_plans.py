@@ -25,14 +25,17 @@ from typing import Any
 import pytest
 from bench.open_alerts import seed_open_alerts
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from dutydesk.alerts import events_api
 from dutydesk.alerts.integrations import add_integration
 from dutydesk.alerts.service import acknowledge_alert, find_open_alert
 from dutydesk.app import create_app
 from dutydesk.db import unit_of_work
+from dutydesk.overview.next_task import any_open_alert, next_task, oldest_fitting_task
 from dutydesk.runtime import Runtime
+from dutydesk.tasks.models import Task, TaskLabel
+from dutydesk.tasks.service import TaskFilter, list_tasks
 from dutydesk.worker.cycles import default_cycles
 from dutydesk.worker.loop import Worker
 from tests.query_plans import captured_statements, explain
@@ -172,4 +175,72 @@ def test_no_query_on_the_ingest_escalation_or_outbox_path_reads_a_growing_table_
     postgres = runtime.engine.dialect.name == "postgresql"
     scans = {s: found for s, plan in plans.items() if (found := full_scans(plan, postgres))}
     assert len(plans) > 30, "the scenario should have run the whole hot path"
+    assert not scans, "\n\n".join(f"{s}\n  {' | '.join(p)}" for s, p in scans.items())
+
+
+TASKS = 3000
+_TASK_TABLES = "tasks|task_labels|alerts|tickets"
+_SQLITE_TASK_SCAN = re.compile(rf"^SCAN ({_TASK_TABLES})\b")
+_POSTGRES_TASK_SCAN = re.compile(rf"Seq Scan on ({_TASK_TABLES})\b")
+
+
+def seed_tasks(runtime: Runtime) -> None:
+    """A backlog of thousands of tasks: most done, many owned, of every size, labelled."""
+    now = runtime.clock.now()
+    rows = [
+        {
+            "title": f"Task {n}",
+            "description": "",
+            "labels": [f"l{n % 20}"],
+            "size": ("S", "M", "L", None)[n % 4],
+            "owner_id": ("alice", "bob", None)[n % 3],
+            "status": "done" if n % 5 else "open",
+            "created_by": "seed",
+            "created_at": now - timedelta(minutes=n),
+        }
+        for n in range(TASKS)
+    ]
+    with runtime.engine.begin() as connection:
+        connection.execute(insert(Task), rows)
+        ids = connection.scalars(text("SELECT id FROM tasks ORDER BY id")).all()
+        connection.execute(insert(TaskLabel), [{"task_id": i, "label": f"l{i % 20}"} for i in ids])
+
+
+def test_the_next_task_suggestion_and_the_backlog_read_through_indexes(
+    runtime: Runtime, seeded: None
+) -> None:
+    """The dashboard's suggestion asks whether any alert is open (with thousands open, then
+    with all of them resolved), whether a ticket is unassigned, and for the oldest fitting
+    task; the backlog lists by label, owner and size. None reads a table whole."""
+    seed_tasks(runtime)
+    now = runtime.clock.now()
+    with captured_statements(runtime) as statements, unit_of_work(runtime.read_sessions) as session:
+        assert any_open_alert(session)
+        assert next_task(session, now) is not None
+    with runtime.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE alerts SET status = 'resolved', open_key = NULL, resolved_at = :now"),
+            {"now": now},
+        )
+    if runtime.engine.dialect.name == "postgresql":
+        with runtime.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    with captured_statements(runtime) as more, unit_of_work(runtime.read_sessions) as session:
+        assert not any_open_alert(session)
+        found = next_task(session, now)
+        assert found is not None and found.task is not None
+        assert oldest_fitting_task(session, timedelta(minutes=30)) is not None
+        for chosen in (
+            TaskFilter(),
+            TaskFilter(label="l3"),
+            TaskFilter(owner="alice"),
+            TaskFilter(owner="nobody", size="S"),
+            TaskFilter(status="done", label="l7"),
+        ):
+            list_tasks(session, chosen)
+    plans = explain(runtime, statements + more)
+    postgres = runtime.engine.dialect.name == "postgresql"
+    scan = _POSTGRES_TASK_SCAN if postgres else _SQLITE_TASK_SCAN
+    scans = {s: p for s, p in plans.items() if any(scan.search(step) for step in p)}
+    assert len(plans) >= 8
     assert not scans, "\n\n".join(f"{s}\n  {' | '.join(p)}" for s, p in scans.items())
