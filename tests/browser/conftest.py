@@ -69,6 +69,8 @@ RESPONDER_PAGES = (
     "/incidents/1/document",
     "/incidents/2/review",  # the one it resolves: its review's form
     "/status-page",
+    "/tasks",
+    "/tasks/new",
 )
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
