@@ -128,7 +128,18 @@ def test_a_description_keeps_its_lines_without_nul_or_crlf():
         checked_description("x" * 10_001)
 
 
-@given(st.text(max_size=80))
+# Addresses that start like the ones people paste, and like the ones attackers try.
+_ADDRESSES = st.builds(
+    str.__add__,
+    st.sampled_from(
+        ["https://", "http://", "HTTPS://", " https://", "javascript:", "JaVaScRiPt:", "data:",
+         "//", "https:/", "java\tscript:", "\x00https://", ""]
+    ),
+    st.text(max_size=40),
+)  # fmt: skip
+
+
+@given(_ADDRESSES)
 def test_a_kept_link_is_always_an_http_or_https_address_of_one_line(text):
     try:
         kept = checked_link(text)

@@ -21,7 +21,7 @@ from dutydesk.errors import Conflict, DutydeskError, Invalid, NotFound
 from dutydesk.tasks import service
 from dutydesk.tasks.models import DONE, OPEN, SIZES, Task
 from dutydesk.tasks.page_views import people_names, view_task
-from dutydesk.tasks.rules import labels_from_text
+from dutydesk.tasks.rules import checked_size, labels_from_text
 from dutydesk.web.forms import FormErrors, PageForm, posted_text
 from dutydesk.web.page import ME, Page, PostedForm, ResponderPage, SignedInPage, web_actor
 
@@ -132,15 +132,11 @@ def add_task(page: ResponderPage, form: PostedForm) -> Response:
     """Add the task, or show the form again with what is wrong beside each field."""
     values = {name: posted_text(form, name) for name in TEXT_FIELDS}
     try:
-        labels = labels_from_text(values["labels"])
-        size = values["size"].strip() or None
-        if size is not None and size not in SIZES:
-            raise Invalid(f"size: one of {', '.join(SIZES)} (or none)")
         new = service.NewTask(
             title=values["title"],
             description=values["description"],
-            labels=tuple(labels),
-            size=size,
+            labels=tuple(labels_from_text(values["labels"])),
+            size=checked_size(values["size"]),
             link=values["link"].strip() or None,
         )
         with unit_of_work(page.runtime.sessions) as session:
