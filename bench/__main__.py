@@ -16,6 +16,7 @@ from bench import (
     outbox,
     pages,
     statuspage,
+    tasks,
     ticket_queue,
 )
 
@@ -28,6 +29,7 @@ def main() -> None:
     ticket_queue.run()
     incidents.run()
     statuspage.run()
+    tasks.run()
     events.run()
     metrics.run()
     first_page.run()
