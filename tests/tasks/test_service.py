@@ -253,7 +253,7 @@ def test_the_backlog_lists_open_tasks_oldest_first_and_filters_them(runtime, add
         ({"status": "closed"}, "status: one of open, done"),
         ({"size": "XL"}, "size: one of S, M, L or none"),
         ({"owner": "zed"}, "owner: there is no person 'zed'"),
-        ({"label": "two words"}, "labels: 'two words' is not a label"),
+        ({"label": "two words"}, "label: 'two words' is not a label"),
     ):
         with pytest.raises(Invalid, match=message):
             listed(**wrong)

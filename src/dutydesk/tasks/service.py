@@ -206,9 +206,14 @@ def release(
     task.owner_id, task.picked_at = None, None
     session.flush()
     _audit(
-        session, task, "task.release", f"{previous} released task {task.id}", actor, now,
+        session,
+        task,
+        "task.release",
+        f"{previous} released task {task.id}",
+        actor,
+        now,
         also=[previous],
-    )  # fmt: skip
+    )
     return task
 
 
@@ -287,7 +292,10 @@ def _filters(session: Session, chosen: TaskFilter) -> list[Any]:
             _check_person(session, chosen.owner, "owner")
             filters.append(Task.owner_id == chosen.owner)
     if chosen.label is not None:
-        [label] = checked_labels([chosen.label]) or [""]
+        try:
+            [label] = checked_labels([chosen.label]) or [""]
+        except Invalid as error:
+            raise Invalid(f"label: {error.message.removeprefix('labels: ')}") from None
         if not label:
             raise Invalid("label: name a label")
         labelled = select(TaskLabel.task_id).where(TaskLabel.label == label)
