@@ -2,7 +2,7 @@
 own to find a label's tasks through an index, and a person's (or nobody's) open tasks oldest
 first from one index
 
-Revision ID: 0024
+Revision ID: 0021
 Revises: 0020
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 import dutydesk.db
 
-revision = "0024"
+revision = "0021"
 down_revision = "0020"
 branch_labels = None
 depends_on = None
