@@ -8,6 +8,7 @@ import sys
 from bench import (
     cli,
     events,
+    fairness,
     first_page,
     incidents,
     mail_parse,
@@ -28,6 +29,7 @@ def main() -> None:
     ticket_queue.run()
     incidents.run()
     statuspage.run()
+    fairness.run()
     events.run()
     metrics.run()
     first_page.run()
