@@ -24,9 +24,8 @@ def test_the_report_reads_no_growing_table_whole(runtime):
     now = runtime.clock.now()
     with runtime.engine.begin() as connection:
         seed_open_alerts(connection, 2000, now - timedelta(hours=1))
-    with captured_statements(runtime) as statements:
-        with unit_of_work(runtime.read_sessions) as session:
-            service.load(session, now - timedelta(days=7), now)
+    with captured_statements(runtime) as statements, unit_of_work(runtime.read_sessions) as session:
+        service.load(session, now - timedelta(days=7), now)
     plans = explain(runtime, statements)
     postgres = runtime.engine.dialect.name == "postgresql"
     scan = _POSTGRES_SCAN if postgres else _SQLITE_SCAN
