@@ -8,6 +8,7 @@ import sys
 from bench import (
     cli,
     events,
+    fairness,
     first_page,
     incidents,
     mail_parse,
@@ -30,6 +31,7 @@ def main() -> None:
     incidents.run()
     statuspage.run()
     tasks.run()
+    fairness.run()
     events.run()
     metrics.run()
     first_page.run()

@@ -37,6 +37,7 @@ from dutydesk.contributions import (
 )
 from dutydesk.cover.module import MODULE as COVER
 from dutydesk.escalation.module import MODULE as ESCALATION
+from dutydesk.fairness.module import MODULE as FAIRNESS
 from dutydesk.heartbeats.module import MODULE as HEARTBEATS
 from dutydesk.incidents.module import MODULE as INCIDENTS
 from dutydesk.mailbox.module import MODULE as MAILBOX
@@ -87,6 +88,14 @@ SERVICE = Module(
             Ref("dutydesk.team_as_code.cli:export"),
             order=61,
         ),
+        # `rota suggest` prints a change to the whole team file, so the group is the team as
+        # code's too; its load report is the fairness domain's (dutydesk/fairness/cli.py).
+        Command(
+            "rota",
+            "Rotas' on-call load: how fair it is, and a fairer order for the next quarter.",
+            Ref("dutydesk.team_as_code.rota_cli:rota_app"),
+            order=62,
+        ),
     ),
     cycles=(
         CycleEntry(
@@ -122,6 +131,7 @@ MODULES: tuple[Module, ...] = (
     INCIDENTS,
     STATUSPAGE,
     PORTAL,
+    FAIRNESS,
 )
 
 

@@ -35,7 +35,8 @@ class GroupPage(Base):
     group_id: Mapped[int] = mapped_column(
         ForeignKey("alert_groups.id", ondelete="CASCADE"), index=True
     )
-    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Indexed: the fairness report reads the pages of a period.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     run: Mapped[int] = mapped_column(Integer)
     loop_index: Mapped[int] = mapped_column(Integer)

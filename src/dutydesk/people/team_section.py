@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from dutydesk.people.models import Person
-from dutydesk.people.spec import NotifyRuleSpec, PersonSpec
+from dutydesk.people.models import Person, Unavailability
+from dutydesk.people.spec import NotifyRuleSpec, PersonSpec, UnavailableSpec
 from dutydesk.team.sections import (
     KnownIds,
     Problem,
@@ -32,8 +32,16 @@ def export_people(session: Session) -> list[PersonSpec]:
             slack=person.slack,
             phone=person.phone,
             notify=[NotifyRuleSpec.model_validate(rule) for rule in person.notify],
+            unavailable=[
+                UnavailableSpec(from_=away.first_day, to=away.last_day, note=away.note)
+                for away in person.unavailable
+            ],
         )
-        for person in session.scalars(select(Person).order_by(Person.position, Person.id))
+        for person in session.scalars(
+            select(Person)
+            .options(selectinload(Person.unavailable))
+            .order_by(Person.position, Person.id)
+        )
     ]
 
 
@@ -50,6 +58,10 @@ def save_people(
         person.slack = spec.slack
         person.phone = spec.phone
         person.notify = [rule.model_dump() for rule in spec.notify]
+        person.unavailable = [
+            Unavailability(position=i, first_day=away.from_, last_day=away.to, note=away.note)
+            for i, away in enumerate(spec.unavailable)
+        ]
 
     save_in_order(session, Person, specs, changed, fill)
 
@@ -67,12 +79,20 @@ def people_problems(specs: Sequence[PersonSpec], known: KnownIds) -> list[Proble
 def _leave_out_defaults(person: dict[str, Any]) -> None:
     if not person["notify"]:
         del person["notify"]
+    if not person["unavailable"]:
+        del person["unavailable"]
+    else:
+        # Written as the file spells it: `from`, not the field's Python name.
+        person["unavailable"] = [
+            {"from": away["from_"], **{k: v for k, v in away.items() if k != "from_"}}
+            for away in person["unavailable"]
+        ]
 
 
 SECTION = Section(
     kind="person",
     item=PersonSpec,
-    compared=("name", "email", "slack", "phone", "notify"),
+    compared=("name", "email", "slack", "phone", "notify", "unavailable"),
     export=export_people,
     save=save_people,
     remove=remove_people,

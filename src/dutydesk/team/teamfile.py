@@ -116,6 +116,11 @@ def _message(error: Any) -> str:
 class _TeamDumper(yaml.SafeDumper):
     """Short lists and people on one line each, the way people write the file by hand."""
 
+    def ignore_aliases(self, data: object) -> bool:
+        # A value in two places (a date ending one layer and starting the next) is written
+        # twice, never as a YAML anchor and alias that people would have to decode.
+        return True
+
 
 def _represent_list(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:
     flow = all(not isinstance(item, dict | list) for item in data)
