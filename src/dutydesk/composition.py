@@ -37,6 +37,7 @@ from dutydesk.contributions import (
 )
 from dutydesk.cover.module import MODULE as COVER
 from dutydesk.escalation.module import MODULE as ESCALATION
+from dutydesk.handover.module import MODULE as HANDOVER
 from dutydesk.heartbeats.module import MODULE as HEARTBEATS
 from dutydesk.incidents.module import MODULE as INCIDENTS
 from dutydesk.mailbox.module import MODULE as MAILBOX
@@ -122,6 +123,7 @@ MODULES: tuple[Module, ...] = (
     INCIDENTS,
     STATUSPAGE,
     PORTAL,
+    HANDOVER,
 )
 
 
