@@ -184,7 +184,7 @@ def _incident(incident: Incident) -> dict[str, Any]:
 def rota_changes_section(session: Session, period: Period) -> dict[str, Any]:
     """Swaps, break cover and other overrides on any rota that touched the period."""
     people = _person_names(session)
-    rotas = dict(session.execute(select(Rota.id, Rota.name)).tuples().all())
+    rotas = dict(session.execute(select(Rota.id, Rota.name)).all())
     rows = overrides_touching(session, period.start, period.end)
     changes = [
         {
@@ -261,8 +261,8 @@ def open_items(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def _service_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Service.id, Service.name)).tuples().all())
+    return dict(session.execute(select(Service.id, Service.name)).all())
 
 
 def _person_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Person.id, Person.name)).tuples().all())
+    return dict(session.execute(select(Person.id, Person.name)).all())

@@ -68,7 +68,7 @@ def make_report(
         outgoing_id=handoff.outgoing,
         incoming_id=handoff.incoming,
     )
-    people = dict(session.execute(select(Person.id, Person.name)).tuples().all())
+    people = dict(session.execute(select(Person.id, Person.name)).all())
     row.report = build_report(
         session, period, rota={"id": row.rota_id, "name": policy.rota_name}, people=people
     )
