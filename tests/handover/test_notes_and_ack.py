@@ -1,0 +1,60 @@
+"""Notes by the outgoing engineer, acknowledgement by the incoming one (or an admin), audited;
+through the API, the CLI and the service's rules."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from dutydesk.audit.models import AuditEntry
+from dutydesk.db import unit_of_work
+from tests.handover.conftest import HANDOFF, INVITED
+
+
+def test_the_cli_takes_notes_from_the_outgoing_engineer_only(week_of_data, cycle, cli):
+    cycle(INVITED)
+    refused = cli("handover", "note", "1", "--as", "carol", "--text", "hi")
+    assert refused.code != 0 and "outgoing engineer" in refused.err
+    done = cli("handover", "note", "1", "--as", "bob", "--text", "Watch **the router**.")
+    assert done.code == 0, done.err
+    early = cli("handover", "ack", "1", "--as", "carol")
+    assert early.code != 0 and "made at the handoff" in early.err
+    cycle(HANDOFF)
+    assert cli("handover", "ack", "1", "--as", "bob").code != 0
+    acked = cli("handover", "ack", "1", "--as", "carol")
+    assert acked.code == 0, acked.err
+    again = cli("handover", "ack", "1", "--as", "carol")
+    assert again.code != 0 and "already acknowledged" in again.err
+    shown = cli("handover", "show", "1")
+    assert "Watch **the router**." in shown.out and "Acknowledged by carol" in shown.out
+    listed = cli("handover", "list", "--json")
+    assert '"acknowledged_by": "carol"' in listed.out
+
+
+def test_an_admin_may_acknowledge_through_the_api_and_it_is_audited(
+    week_of_data, cycle, api, runtime, token_for
+):
+    cycle(HANDOFF)
+    refused = api.post("/api/v1/handovers/1/acknowledge")
+    assert refused.status_code == 403 and "incoming engineer" in refused.json()["message"]
+    admin = token_for("ada", "admin")
+    answer = api.post(
+        "/api/v1/handovers/1/acknowledge", headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["acknowledged_by"] == "api:ada"
+    markdown = api.get("/api/v1/handovers/1.md")
+    assert markdown.status_code == 200 and markdown.text.startswith("# Handover:")
+    assert api.get("/api/v1/handovers/99").status_code == 404
+    with unit_of_work(runtime.read_sessions) as session:
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.subject == "handover:1")
+        ).all()
+    assert list(actions) == ["acknowledge handover"]
+
+
+def test_make_reports_the_latest_handoff_now(handover_team, cli, clock):
+    clock.set(HANDOFF)
+    made = cli("handover", "make")
+    assert made.code == 0, made.err
+    assert "made" in made.out
+    assert "was made already" in cli("handover", "make").out
