@@ -29,8 +29,8 @@ MODULE = Module(
             order=29,
         ),
     ),
-    # After tickets and incidents (their state of the handoff), before delivery.
-    cycles=(CycleEntry("handover", order=38, run=Ref("dutydesk.handover.due:handover_due")),),
+    # After escalation (the pages due before the handoff are recorded), before delivery.
+    cycles=(CycleEntry("handover", order=45, run=Ref("dutydesk.handover.due:handover_due")),),
     team_sections=(
         TeamSection(
             "handover",
