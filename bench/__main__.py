@@ -9,6 +9,7 @@ from bench import (
     cli,
     events,
     first_page,
+    handover,
     incidents,
     mail_parse,
     metrics,
@@ -33,6 +34,7 @@ def main() -> None:
     first_page.run()
     cli.run()
     mail_parse.run()
+    handover.run()
 
 
 if __name__ == "__main__":

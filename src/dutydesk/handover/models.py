@@ -68,4 +68,6 @@ Index("ix_alerts_created_at_service_id", Alert.created_at, Alert.service_id)
 Index("ix_group_pages_due_at", GroupPage.due_at)
 Index("ix_tickets_solved_at", Ticket.solved_at)
 Index("ix_incidents_resolved_at", Incident.resolved_at)
-Index("ix_tasks_completed_at", Task.completed_at)
+# A done task by when: the status first, so that SQLite, choosing by the equality, still
+# reads the week alone.
+Index("ix_tasks_status_completed_at", Task.status, Task.completed_at)

@@ -1,6 +1,6 @@
 """handover: the support-week handover reports and the team file's `handover:`; indexes for
 the reports' period queries (alerts by creation, pages by time, tickets by solving, incidents
-by resolution, tasks by completion)
+by resolution, tasks by completion, done ones)
 
 Revision ID: 0022
 Revises: 0020
@@ -23,7 +23,7 @@ _PERIOD_INDEXES = (
     ("group_pages", "ix_group_pages_due_at", ["due_at"]),
     ("tickets", "ix_tickets_solved_at", ["solved_at"]),
     ("incidents", "ix_incidents_resolved_at", ["resolved_at"]),
-    ("tasks", "ix_tasks_completed_at", ["completed_at"]),
+    ("tasks", "ix_tasks_status_completed_at", ["status", "completed_at"]),
 )
 
 
