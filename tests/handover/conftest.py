@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +26,8 @@ WEEK_START = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
 HANDOFF = datetime(2026, 1, 19, 9, 30, tzinfo=UTC)
 # The working day before the handoff, at its time: the invitation goes out.
 INVITED = datetime(2026, 1, 16, 9, 30, tzinfo=UTC)
+# The example team file's own `handover:`, to the next top-level key or the end.
+EXAMPLE_HANDOVER = re.compile(r"^handover:.*?(?=^\S|\Z)", re.M | re.S)
 HANDOVER_SECTION = """
 handover:
   meeting: 45m
@@ -39,8 +42,9 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def handover_team(make_team, runtime) -> None:
-    """The example team with `handover:`, applied on Wednesday 14 January 10:00."""
-    make_team(EXAMPLE_TEAM.read_text() + HANDOVER_SECTION)
+    """The example team with this `handover:` in place of its own, applied on Wednesday 14
+    January 10:00."""
+    make_team(EXAMPLE_HANDOVER.sub("", EXAMPLE_TEAM.read_text()) + HANDOVER_SECTION)
 
 
 @pytest.fixture

@@ -42,7 +42,8 @@ def leave_out_handover_defaults(document: dict[str, Any]) -> None:
     """An exported `handover:` without what it leaves at the defaults."""
     defaults = HandoverSpec().model_dump(mode="json")
     for key, value in defaults.items():
-        if document.get(key) == value:
+        # A field left out already (an unset channel) is not in the document at all.
+        if key in document and document[key] == value:
             del document[key]
 
 
