@@ -58,3 +58,26 @@ def test_make_reports_the_latest_handoff_now(handover_team, cli, clock):
     assert made.code == 0, made.err
     assert "made" in made.out
     assert "was made already" in cli("handover", "make").out
+
+
+def test_the_list_table_shows_each_handover_its_notes_and_acknowledgement(
+    week_of_data, cycle, cli
+):
+    cycle(INVITED)
+    coming = cli("handover", "list")
+    assert coming.code == 0, coming.err
+    lines = coming.out.splitlines()
+    assert lines[0].strip() == "Handovers (Europe/London)"
+    assert lines[1].split() == ["Id", "Handoff", "From", "To", "Report", "Notes", "Acknowledged"]
+    assert lines[3].split() == [
+        *("1", "Mon", "19", "Jan", "09:30", "bob", "carol"),
+        *("at", "the", "handoff", "none", "not", "yet"),
+    ]
+    cli("handover", "note", "1", "--as", "bob", "--text", "Watch the router.")
+    cycle(HANDOFF)
+    cli("handover", "ack", "1", "--as", "carol")
+    # The acknowledgement is free text: it may wrap onto a second line.
+    done = cli("handover", "list").out.splitlines()
+    assert " ".join(" ".join(done[3:]).split()) == (
+        "1 Mon 19 Jan 09:30 bob carol made 17 characters carol, Mon 19 Jan 09:30"
+    )

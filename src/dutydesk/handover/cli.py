@@ -14,7 +14,7 @@ from dutydesk.handover.markdown_view import markdown_of
 from dutydesk.handover.policy import handover_policy
 from dutydesk.handover.schemas import handover_read, handover_summary
 from dutydesk.team.service import team_zone
-from dutydesk.terminal import cli_actor, print_json, print_table, runtime_of, table_time
+from dutydesk.terminal import Wrap, cli_actor, print_json, print_table, runtime_of, table_time
 
 handover_app = typer.Typer(
     no_args_is_help=True,
@@ -28,29 +28,33 @@ def handover_list(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
 ) -> None:
-    """Handovers, the latest first: handoff, who to whom, made, acknowledged."""
+    """Handovers, the latest first: the handoff, who to whom, the report, notes, acknowledged."""
     runtime = runtime_of(ctx)
     now = runtime.clock.now()
     with unit_of_work(runtime.read_sessions) as session:
         zone = team_zone(session)
-        rows = [handover_summary(row, zone) for row in service.list_handovers(session)]
+        rows = list(service.list_handovers(session))
+        session.expunge_all()
     if as_json:
-        print_json([row.model_dump(mode="json") for row in rows])
+        print_json([handover_summary(row, zone).model_dump(mode="json") for row in rows])
         return
     print_table(
-        "Handovers",
-        ["id", "handoff", "from", "to", "report", "acknowledged"],
-        [
-            [
+        f"Handovers ({zone.key})",
+        ("Id", "Handoff", "From", "To", "Report", "Notes", Wrap("Acknowledged")),
+        (
+            (
                 str(row.id),
                 table_time(row.handoff_at, zone, now),
-                row.outgoing or "—",
-                row.incoming or "—",
+                row.outgoing_id or "nobody",
+                row.incoming_id or "nobody",
                 "made" if row.made_at else "at the handoff",
-                row.acknowledged_by or "—",
-            ]
+                f"{len(row.notes)} characters" if row.notes else "none",
+                f"{row.acknowledged_by}, {table_time(row.acknowledged_at, zone, now)}"
+                if row.acknowledged_at
+                else "not yet",
+            )
             for row in rows
-        ],
+        ),
     )
 
 

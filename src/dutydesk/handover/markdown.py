@@ -72,15 +72,28 @@ def _incidents(figures: dict[str, Any], zone: ZoneInfo) -> list[str]:
             f" ({incident['status']}){extra}"
         )
 
-    lines = [f"Open: **{len(figures['open'])}**", ""]
-    lines += [line(i, f", declared {_when(i['declared_at'], zone)}") for i in figures["open"]]
-    lines += ["", f"Resolved this week: **{len(figures['resolved'])}**", ""]
-    lines += [line(i, f", resolved {_when(i['resolved_at'], zone)}") for i in figures["resolved"]]
-    lines += ["", f"Reviews due: **{len(figures['reviews_due'])}**", ""]
-    for incident in figures["reviews_due"]:
-        late = " **overdue**" if incident["overdue"] else ""
-        lines.append(line(incident, f", review due {_when(incident['review_due_at'], zone)}{late}"))
-    return lines
+    opened = [line(i, f", declared {_when(i['declared_at'], zone)}") for i in figures["open"]]
+    resolved = [line(i, f", resolved {_when(i['resolved_at'], zone)}") for i in figures["resolved"]]
+    reviews = [
+        line(
+            i,
+            f", review due {_when(i['review_due_at'], zone)}"
+            + (" **overdue**" if i["overdue"] else ""),
+        )
+        for i in figures["reviews_due"]
+    ]
+    return [
+        *_counted(f"Open: **{len(opened)}**", opened),
+        "",
+        *_counted(f"Resolved this week: **{len(resolved)}**", resolved),
+        "",
+        *_counted(f"Reviews due: **{len(reviews)}**", reviews),
+    ]
+
+
+def _counted(count: str, items: list[str]) -> list[str]:
+    """A count, and the list of what it counts when there is any (no empty lists)."""
+    return [count, "", *items] if items else [count]
 
 
 def _rota_changes(figures: dict[str, Any], zone: ZoneInfo) -> list[str]:
@@ -99,11 +112,11 @@ def _rota_changes(figures: dict[str, Any], zone: ZoneInfo) -> list[str]:
 
 
 def _tasks(figures: dict[str, Any], zone: ZoneInfo) -> list[str]:
-    lines = [f"Done this week: **{figures['done_count']}**", ""]
-    lines += [
+    done = [
         f"- \\#{t['id']} {escape(t['title'])} ({escape(t['owner'] or 'nobody')})"
         for t in figures["done"]
     ]
+    lines = _counted(f"Done this week: **{figures['done_count']}**", done)
     if figures["outgoing_open"]:
         lines += ["", "Open tasks of the outgoing engineer:", ""]
         lines += [f"- \\#{t['id']} {escape(t['title'])}" for t in figures["outgoing_open"]]
