@@ -60,9 +60,7 @@ def test_make_reports_the_latest_handoff_now(handover_team, cli, clock):
     assert "was made already" in cli("handover", "make").out
 
 
-def test_the_list_table_shows_each_handover_its_notes_and_acknowledgement(
-    week_of_data, cycle, cli
-):
+def test_the_list_table_shows_each_handover_its_notes_and_acknowledgement(week_of_data, cycle, cli):
     cycle(INVITED)
     coming = cli("handover", "list")
     assert coming.code == 0, coming.err
