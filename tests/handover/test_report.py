@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dutydesk.handover.due import handover_due
+from dutydesk.handover.figures import LISTED
 from tests.handover.conftest import HANDOFF, INVITED, WEEK_START
 
 
@@ -62,7 +63,7 @@ def test_the_report_at_the_handoff_has_each_section_with_the_weeks_figures(
 
     tickets = sections["tickets"]
     assert (tickets["new"], tickets["solved"], tickets["breached"]) == (2, 1, 1)
-    assert tickets["open_count"] == 2
+    assert (tickets["open_count"], tickets["overdue_count"]) == (2, 1)
     overdue, waiting = tickets["open"]
     assert (overdue["subject"], overdue["overdue"], overdue["owed"]) == (
         "Logs **missing** <b>",
@@ -135,3 +136,33 @@ def test_a_past_report_keeps_its_figures(week_of_data, cycle, runtime, handovers
         session.commit()
     cycle(HANDOFF + timedelta(days=1))
     assert handovers()[0].report == before
+
+
+def test_open_and_overdue_tickets_are_counted_whole_past_the_listed_ones(
+    week_of_data, cycle, runtime, handovers
+):
+    from dutydesk.db import unit_of_work
+    from dutydesk.tickets.models import Ticket
+
+    with unit_of_work(runtime.sessions) as session:
+        for n in range(LISTED + 10):
+            session.add(
+                Ticket(
+                    subject=f"Overdue {n}",
+                    status="open",
+                    priority="P3",
+                    source="web",
+                    created_at=WEEK_START,
+                    updated_at=WEEK_START,
+                    clock_kind="update",
+                    clock_running_since=WEEK_START,
+                    answer_due_at=WEEK_START + timedelta(hours=n),
+                )
+            )
+        session.commit()
+    cycle(HANDOFF)
+    report = handovers()[0].report
+    tickets = report["sections"]["tickets"]
+    assert len(tickets["open"]) == LISTED
+    assert (tickets["open_count"], tickets["overdue_count"]) == (LISTED + 12, LISTED + 11)
+    assert report["open_items"]["tickets_overdue"] == LISTED + 11
