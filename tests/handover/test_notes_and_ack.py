@@ -79,3 +79,18 @@ def test_the_list_table_shows_each_handover_its_notes_and_acknowledgement(week_o
     assert " ".join(" ".join(done[3:]).split()) == (
         "1 Mon 19 Jan 09:30 bob carol made 17 characters carol, Mon 19 Jan 09:30"
     )
+
+
+def test_an_id_past_the_largest_is_not_found_everywhere(handover_team, cli, api, browser, clock):
+    clock.set(HANDOFF)
+    assert cli("handover", "make").code == 0
+    huge = "2147483648"
+    shown = cli("handover", "show", huge)
+    assert shown.code != 0 and f"handover {huge} not found" in shown.err
+    assert "Traceback" not in shown.err
+    for path in (f"/api/v1/handovers/{huge}", f"/api/v1/handovers/{huge}.md"):
+        answer = api.get(path)
+        assert answer.status_code == 422 and "handover_id" in answer.json()["message"], path
+    page = browser("alice", person="alice")
+    assert page.get(f"/handover/{huge}").status_code == 404
+    assert page.post(f"/handover/{huge}/notes", {"notes": "x"}).status_code == 404

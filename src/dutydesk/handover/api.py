@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
 
 from dutydesk.deps import CurrentUser, ReadSessionDep, Responder, RuntimeDep, SessionDep
 from dutydesk.handover import service
@@ -18,6 +20,7 @@ from dutydesk.handover.schemas import (
 from dutydesk.team.service import team_zone
 
 router = APIRouter(prefix="/api/v1/handovers", tags=["handover"])
+HandoverId = Annotated[int, Path(ge=1, le=service.LARGEST_ID)]
 
 
 @router.get("", response_model=list[HandoverSummary])
@@ -27,24 +30,36 @@ def list_handovers(_user: CurrentUser, session: ReadSessionDep) -> list[Handover
     return [handover_summary(row, zone) for row in service.list_handovers(session)]
 
 
-@router.get("/{handover_id}.md", response_class=PlainTextResponse)
+# Markdown when it answers; its refusals (an id that is no number, a report not made yet) are
+# the API's JSON errors, so the document names both.
+@router.get(
+    "/{handover_id}.md",
+    response_class=Response,
+    responses={200: {"content": {"text/markdown": {}}}},
+)
 def get_markdown(
-    handover_id: int, _user: CurrentUser, session: ReadSessionDep, runtime: RuntimeDep
-) -> PlainTextResponse:
+    handover_id: HandoverId, _user: CurrentUser, session: ReadSessionDep, runtime: RuntimeDep
+) -> Response:
     """The report as Markdown."""
     text = markdown_of(session, service.get_handover(session, handover_id), runtime)
-    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+    return Response(text, media_type="text/markdown; charset=utf-8")
 
 
 @router.get("/{handover_id}", response_model=HandoverRead)
-def get_handover(handover_id: int, _user: CurrentUser, session: ReadSessionDep) -> HandoverRead:
+def get_handover(
+    handover_id: HandoverId, _user: CurrentUser, session: ReadSessionDep
+) -> HandoverRead:
     """One handover with its notes and the figures of its report."""
     return handover_read(service.get_handover(session, handover_id), team_zone(session))
 
 
 @router.put("/{handover_id}/notes", response_model=HandoverRead)
 def put_notes(
-    handover_id: int, body: NotesWrite, user: Responder, session: SessionDep, runtime: RuntimeDep
+    handover_id: HandoverId,
+    body: NotesWrite,
+    user: Responder,
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> HandoverRead:
     """Set the outgoing engineer's notes (only they, or an admin, may)."""
     row = service.add_notes(
@@ -62,7 +77,7 @@ def put_notes(
 
 @router.post("/{handover_id}/acknowledge", response_model=HandoverRead)
 def acknowledge(
-    handover_id: int, user: Responder, session: SessionDep, runtime: RuntimeDep
+    handover_id: HandoverId, user: Responder, session: SessionDep, runtime: RuntimeDep
 ) -> HandoverRead:
     """Record that the incoming engineer has read the report (only they, or an admin, may)."""
     row = service.acknowledge(

@@ -24,6 +24,8 @@ from dutydesk.people.models import Person
 from dutydesk.text import storable
 
 LISTED = 200
+# Ids are 32-bit integers: PostgreSQL refuses to compare a larger number with one.
+LARGEST_ID = 2_147_483_647
 
 
 def plan_meeting(
@@ -110,7 +112,7 @@ def find_handover_at(session: Session, handoff_at: datetime) -> Handover | None:
 
 def get_handover(session: Session, handover_id: int) -> Handover:
     """A handover by id; NotFound names it."""
-    row = session.get(Handover, handover_id)
+    row = session.get(Handover, handover_id) if 1 <= handover_id <= LARGEST_ID else None
     if row is None:
         raise NotFound(f"handover {handover_id} not found")
     return row
