@@ -10,6 +10,7 @@ from bench import (
     events,
     fairness,
     first_page,
+    handover,
     incidents,
     mail_parse,
     metrics,
@@ -37,6 +38,7 @@ def main() -> None:
     first_page.run()
     cli.run()
     mail_parse.run()
+    handover.run()
 
 
 if __name__ == "__main__":

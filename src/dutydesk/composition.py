@@ -38,6 +38,7 @@ from dutydesk.contributions import (
 from dutydesk.cover.module import MODULE as COVER
 from dutydesk.escalation.module import MODULE as ESCALATION
 from dutydesk.fairness.module import MODULE as FAIRNESS
+from dutydesk.handover.module import MODULE as HANDOVER
 from dutydesk.heartbeats.module import MODULE as HEARTBEATS
 from dutydesk.incidents.module import MODULE as INCIDENTS
 from dutydesk.mailbox.module import MODULE as MAILBOX
@@ -132,6 +133,7 @@ MODULES: tuple[Module, ...] = (
     STATUSPAGE,
     PORTAL,
     FAIRNESS,
+    HANDOVER,
 )
 
 

@@ -4,6 +4,7 @@ import dutydesk.alerts.models
 import dutydesk.announcements.models
 import dutydesk.audit.models
 import dutydesk.escalation.models
+import dutydesk.handover.models
 import dutydesk.heartbeats.models
 import dutydesk.incidents.models
 import dutydesk.notify.models
@@ -26,6 +27,7 @@ _TABLE_MODULES = (
     dutydesk.announcements.models,
     dutydesk.audit.models,
     dutydesk.escalation.models,
+    dutydesk.handover.models,
     dutydesk.heartbeats.models,
     dutydesk.incidents.models,
     dutydesk.notify.models,

@@ -37,6 +37,7 @@ def test_applying_the_team_records_each_change(audit_json, example_team):
         + [f"create policy {p}" for p in ("in-hours", "24x7")]
         + [f"create service {s}" for s in ("platform-api", "status-checks")]
         + ["create support settings", "create incidents settings", "create status_page settings"]
+        + ["create handover settings"]
     )
     rota = audit_json("--rota", "engineering")
     assert [(e["action"], e["rota"], e["at"]) for e in rota] == [
@@ -204,8 +205,8 @@ def test_since_and_until_pick_a_stretch_of_time(cli, audit_json, example_team, c
     )
     assert [e["action"] for e in audit_json("--since", "2026-01-14T10:30")] == ["override.add"]
     # Applying the example team: the team, 5 people, 3 rotas, 2 policies, 2 services and
-    # the support, incidents and status page settings.
-    assert len(audit_json("--until", "2026-01-14T10:30")) == 16
+    # the support, incidents, status page and handover settings.
+    assert len(audit_json("--until", "2026-01-14T10:30")) == 17
     assert audit_json("--since", "2026-01-14T10:30", "--rota", "comms") == []
 
 

@@ -70,6 +70,7 @@ def test_the_worker_queues_before_it_delivers() -> None:
         "incidents",
         "statuspage",
         "escalations",
+        "handover",
         "deliveries",
     ]
 
@@ -102,6 +103,7 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "support",
         "incidents",
         "status_page",
+        "handover",
     ]
     assert [entry.key for entry in APPLY_ORDER] == [
         "people",
@@ -111,4 +113,5 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "support",
         "incidents",
         "status_page",
+        "handover",
     ]

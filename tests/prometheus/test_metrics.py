@@ -183,6 +183,7 @@ def test_a_scrape_after_real_traffic_counts_events_by_kind_pages_by_channel_and_
         "swaps",
         "heartbeats",
         "escalations",
+        "handover",
         "deliveries",
     }
     assert value(samples, "dutydesk_worker_last_pass_timestamp_seconds") == (

@@ -79,6 +79,10 @@ def build_email(envelope: Envelope, sender: str) -> EmailMessage:
     A message a subscriber can stop (the status page's) names its one-click unsubscribe link in
     the payload's `email` (`list_unsubscribe`, and optionally `list_id`); see
     `unsubscribe_headers`.
+
+    A payload's `email` may carry an HTML version of the text (`html`, already made safe by
+    the sender) and a calendar invitation (`calendar`, iCalendar text with `calendar_method`
+    REQUEST, CANCEL or PUBLISH); see `add_parts`.
     """
     threading = thread_headers(envelope.payload)
     email = EmailMessage()
@@ -99,7 +103,33 @@ def build_email(envelope: Envelope, sender: str) -> EmailMessage:
     for name, value in unsubscribe_headers(envelope.payload).items():
         email[name] = _OneLineHeader(name, value)
     email.set_content(envelope.text)
+    add_parts(email, envelope.payload)
     return email
+
+
+_CALENDAR_METHODS = ("REQUEST", "CANCEL", "PUBLISH")
+
+
+def add_parts(email: EmailMessage, payload: dict[str, Any] | None) -> None:
+    """The HTML alternative and the calendar invitation a payload's `email` names, if any.
+
+    The invitation goes in twice, as mail clients look for it: as an alternative part
+    (text/calendar; method=…, which Outlook and Gmail show as a meeting to answer) and as an
+    attached `invite.ics` (for clients that only open attachments).
+    """
+    given = (payload or {}).get("email")
+    if not isinstance(given, dict):
+        return
+    html = given.get("html")
+    if isinstance(html, str) and html:
+        email.add_alternative(html, subtype="html")
+    calendar = given.get("calendar")
+    method = given.get("calendar_method", "REQUEST")
+    if isinstance(calendar, str) and calendar and method in _CALENDAR_METHODS:
+        email.add_alternative(calendar, subtype="calendar", params={"method": method})
+        email.add_attachment(
+            calendar, subtype="calendar", filename="invite.ics", params={"method": method}
+        )
 
 
 _MESSAGE_ID_RE = re.compile(r"^<[\x21-\x3b\x3d\x3f-\x7e]{1,250}@[\x21-\x3b\x3d\x3f-\x7e]{1,250}>$")

@@ -1,0 +1,168 @@
+"""The report made at a fast-forwarded handoff: each section's figures match the week's data;
+the invitation goes out the working day before; a second pass, or a second worker, makes
+nothing more."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dutydesk.handover.due import handover_due
+from dutydesk.handover.figures import LISTED
+from tests.handover.conftest import HANDOFF, INVITED, WEEK_START
+
+
+def test_nothing_happens_before_the_invitation_is_due(week_of_data, cycle, handovers, outbox):
+    assert cycle(INVITED - timedelta(minutes=1)) == 0
+    assert handovers() == [] and outbox() == []
+
+
+def test_the_invitation_goes_out_the_working_day_before(week_of_data, cycle, handovers, outbox):
+    assert cycle(INVITED) == 1
+    [row] = handovers()
+    assert (row.handoff_at, row.period_start_at) == (HANDOFF, WEEK_START)
+    assert (row.outgoing_id, row.incoming_id, row.made_at) == ("bob", "carol", None)
+    invitations = outbox(":invite:")
+    assert sorted(m.destination for m in invitations) == [
+        "bob@example.org",
+        "carol@example.org",
+        "leads@example.org",
+    ]
+    calendar = invitations[0].payload["email"]["calendar"]
+    assert "METHOD:REQUEST" in calendar
+    assert "DTSTART:20260119T093000Z" in calendar and "DTEND:20260119T101500Z" in calendar
+    assert "UID:handover.engineering.20260119T093000Z@dutydesk" in calendar
+    assert outbox(":report:") == []
+
+
+def test_the_report_at_the_handoff_has_each_section_with_the_weeks_figures(
+    week_of_data, cycle, handovers, outbox
+):
+    cycle(INVITED)
+    assert cycle(HANDOFF) == 1
+    [row] = handovers()
+    assert row.made_at == HANDOFF
+    report = row.report
+    assert report["period"] == {"start": WEEK_START.isoformat(), "end": HANDOFF.isoformat()}
+    assert report["outgoing"] == {"id": "bob", "name": "Bob Brown"}
+    assert report["incoming"] == {"id": "carol", "name": "Carol Chen"}
+    sections = report["sections"]
+
+    alerts = sections["alerts"]
+    assert alerts["count"] == 4
+    assert alerts["noisiest"] == [
+        {"service": "platform-api", "name": "Platform API", "alerts": 3},
+        {"service": "status-checks", "name": "Health checks and heartbeats", "alerts": 1},
+    ]
+    assert (alerts["pages"], alerts["pages_out_of_hours"]) == (2, 1)
+    [night] = alerts["out_of_hours"]
+    assert (night["service"], night["people"], night["in_hours"]) == (
+        "status-checks",
+        ["Carol Chen"],
+        False,
+    )
+
+    tickets = sections["tickets"]
+    assert (tickets["new"], tickets["solved"], tickets["breached"]) == (2, 1, 1)
+    assert (tickets["open_count"], tickets["overdue_count"]) == (2, 1)
+    overdue, waiting = tickets["open"]
+    assert (overdue["subject"], overdue["overdue"], overdue["owed"]) == (
+        "Logs **missing** <b>",
+        True,
+        "first_response",
+    )
+    assert (waiting["subject"], waiting["overdue"]) == ("Old question", False)
+
+    incidents = sections["incidents"]
+    assert [i["title"] for i in incidents["open"]] == ["Slow deploys"]
+    assert [i["title"] for i in incidents["resolved"]] == ["Router errors"]
+    assert [(i["title"], i["overdue"]) for i in incidents["reviews_due"]] == [
+        ("Router errors", False)
+    ]
+
+    changes = sections["rota_changes"]
+    assert (changes["swaps"], changes["cover"], changes["overrides"]) == (1, 1, 0)
+
+    tasks = sections["tasks"]
+    assert tasks["done_count"] == 1 and tasks["done"][0]["title"] == "Rotate the CA"
+    assert [t["title"] for t in tasks["outgoing_open"]] == ["Write the runbook"]
+
+    assert report["open_items"] == {
+        "incidents": 1,
+        "tickets": 2,
+        "tickets_overdue": 1,
+        "outgoing_tasks": 1,
+    }
+    reports = outbox(":report:")
+    assert sorted(m.channel + " " + m.destination for m in reports) == [
+        "email bob@example.org",
+        "email carol@example.org",
+        "email leads@example.org",
+        "slack C0HANDOVR1",
+    ]
+    slack = next(m for m in reports if m.channel == "slack")
+    assert "Alerts: 4; pages: 2 (1 out of hours)" in slack.text
+    assert "Tickets: 2 new, 1 solved, 1 breached, 2 open" in slack.text
+
+
+def test_a_second_pass_and_a_second_worker_make_nothing_more(
+    week_of_data, cycle, runtime, handovers, outbox
+):
+    cycle(INVITED)
+    cycle(HANDOFF)
+    queued = len(outbox())
+    assert cycle(HANDOFF + timedelta(minutes=1)) == 0
+    assert handover_due(runtime, "worker-2") == 0
+    assert len(handovers()) == 1 and len(outbox()) == queued
+
+
+def test_the_report_is_made_at_the_handoff_even_without_an_earlier_invitation(
+    week_of_data, cycle, handovers, outbox
+):
+    """A worker down over the invitation's time sends it with the report, at the handoff."""
+    assert cycle(HANDOFF + timedelta(hours=2)) == 2
+    [row] = handovers()
+    assert row.made_at == HANDOFF + timedelta(hours=2)
+    assert len(outbox(":invite:")) == 3 and len(outbox(":report:")) == 4
+
+
+def test_a_past_report_keeps_its_figures(week_of_data, cycle, runtime, handovers):
+    cycle(HANDOFF)
+    before = handovers()[0].report
+    from dutydesk.db import unit_of_work
+    from dutydesk.tickets.models import Ticket
+
+    with unit_of_work(runtime.sessions) as session:
+        session.query(Ticket).delete()
+        session.commit()
+    cycle(HANDOFF + timedelta(days=1))
+    assert handovers()[0].report == before
+
+
+def test_open_and_overdue_tickets_are_counted_whole_past_the_listed_ones(
+    week_of_data, cycle, runtime, handovers
+):
+    from dutydesk.db import unit_of_work
+    from dutydesk.tickets.models import Ticket
+
+    with unit_of_work(runtime.sessions) as session:
+        for n in range(LISTED + 10):
+            session.add(
+                Ticket(
+                    subject=f"Overdue {n}",
+                    status="open",
+                    priority="P3",
+                    source="web",
+                    created_at=WEEK_START,
+                    updated_at=WEEK_START,
+                    clock_kind="update",
+                    clock_running_since=WEEK_START,
+                    answer_due_at=WEEK_START + timedelta(hours=n),
+                )
+            )
+        session.commit()
+    cycle(HANDOFF)
+    report = handovers()[0].report
+    tickets = report["sections"]["tickets"]
+    assert len(tickets["open"]) == LISTED
+    assert (tickets["open_count"], tickets["overdue_count"]) == (LISTED + 12, LISTED + 11)
+    assert report["open_items"]["tickets_overdue"] == LISTED + 11
