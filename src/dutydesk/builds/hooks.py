@@ -1,0 +1,194 @@
+"""Build results coming in over HTTP: GitHub Actions' `workflow_run` webhook
+(`/hooks/builds/github/{source}`) and Dutydesk's own signed shape (`/hooks/builds/generic/
+{source}`), each signed with the source's secret (`dutydesk build secret SOURCE`).
+
+Nothing is stored unless the signature matches. Results are written through a group commit
+(alerts/ingest.py): a burst of builds finishing together costs one transaction, not one each,
+and each request is still answered only once its result is committed. Answers: 202 recorded,
+200 a repeat or something that is not a result (a ping, a run not completed), 400 a bad body,
+401 a bad signature, 409 a replayed GitHub delivery.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.datastructures import State
+
+from dutydesk.alerts.ingest import GroupWriter
+from dutydesk.alerts.intake import (
+    BadBody,
+    field_path,
+    json_body_openapi,
+    json_object,
+    read_limited_body,
+)
+from dutydesk.builds import generic, github
+from dutydesk.builds.intake import Recorded, record_result
+from dutydesk.builds.results import BuildReport, check_source
+from dutydesk.builds.secrets import source_secret
+from dutydesk.deps import RuntimeDep
+from dutydesk.errors import Conflict, DutydeskError, Invalid, Unauthorized
+from dutydesk.http_errors import ErrorRead, error_body
+from dutydesk.runtime import Runtime
+
+router = APIRouter(tags=["builds"])
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "A repeat of a recorded build, or not a build result (a ping)."},
+    202: {"description": "The build was recorded."},
+    400: {"model": ErrorRead, "description": "The body is invalid; `message` names the field."},
+    401: {"model": ErrorRead, "description": "Not signed with the source's secret."},
+    409: {"model": ErrorRead, "description": "This GitHub delivery was taken already."},
+}
+
+
+@router.post(
+    "/hooks/builds/github/{source}",
+    status_code=202,
+    responses=_RESPONSES,
+    openapi_extra={"requestBody": {"required": True, "description": "GitHub's workflow_run."}},
+)
+async def github_hook(source: str, request: Request, runtime: RuntimeDep) -> JSONResponse:
+    """GitHub Actions' `workflow_run` webhook, signed with `X-Hub-Signature-256`: completed runs
+    are recorded; a ping, other events and other actions are answered and ignored."""
+    try:
+        body = await _signed_body(request, runtime, source, github.SIGNATURE_HEADER, None)
+        event = request.headers.get(github.EVENT_HEADER, "")
+        if event != "workflow_run":
+            what = "ping: the webhook works" if event == "ping" else f"event {event[:40]!r}"
+            return _ignored(f"{what}; only workflow_run events are recorded")
+        delivery = github.delivery_id(request.headers.get(github.DELIVERY_HEADER, ""))
+        now = runtime.clock.now()
+        report = github.run_report(source, _github_payload(request, body), now)
+        if isinstance(report, str):
+            return _ignored(report)
+        recorded = await _writer(request.app.state).run(
+            lambda session: _take_delivery(session, runtime, delivery, report, now)
+        )
+    except DutydeskError as error:
+        return _refused(error)
+    return _answer(recorded)
+
+
+@router.post(
+    "/hooks/builds/generic/{source}",
+    status_code=202,
+    responses=_RESPONSES,
+    openapi_extra=json_body_openapi(generic.GenericBuild),
+)
+async def generic_hook(source: str, request: Request, runtime: RuntimeDep) -> JSONResponse:
+    """One finished build in Dutydesk's own shape, signed with `Dutydesk-Signature`."""
+    now = runtime.clock.now()
+    try:
+        body = await _signed_body(request, runtime, source, generic.SIGNATURE_HEADER, now)
+        data = json_object(body)
+        try:
+            build = generic.GenericBuild.model_validate(data)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            raise Invalid(f"{field_path(problem['loc'])}: {problem['msg']}") from None
+        if build.source is not None and build.source != source:
+            raise Invalid(f"source: {build.source!r} is not this address's source {source!r}")
+        report = build.report(source, now)
+        recorded = await _writer(request.app.state).run(
+            lambda session: _take(session, runtime, report, now)
+        )
+    except (DutydeskError, BadBody) as error:
+        return _refused(error)
+    return _answer(recorded)
+
+
+async def _signed_body(
+    request: Request, runtime: Runtime, source: str, header: str, now: datetime | None
+) -> bytes:
+    """The raw body when its signature is the source's; Unauthorized otherwise."""
+    check_source(source)
+    try:
+        body = await read_limited_body(request)
+    except BadBody as bad:
+        raise Invalid(str(bad)) from None
+    secret = source_secret(runtime.secret_key(), source)
+    signature = request.headers.get(header, "")
+    good = (
+        github.signed(secret, signature, body)
+        if now is None
+        else generic.signed(secret, signature, body, now)
+    )
+    if not signature or not good:
+        raise Unauthorized(
+            f"the {header} header is not this body's signature with source {source!r}'s"
+            " secret (`dutydesk build secret SOURCE`)"
+            + ("" if now is None else ", made in the last 5 minutes")
+        )
+    return body
+
+
+def _github_payload(request: Request, body: bytes) -> dict[str, Any]:
+    """GitHub's JSON, sent as JSON or as a form's `payload` field (the hook's content type)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if content_type == "application/x-www-form-urlencoded":
+            fields = parse_qs(body.decode("utf-8", "replace"))
+            return json_object(fields.get("payload", [""])[0].encode())
+        return json_object(body)
+    except BadBody as bad:
+        raise Invalid(str(bad)) from None
+
+
+def _take(session: Session, runtime: Runtime, report: BuildReport, now: datetime) -> Recorded:
+    return record_result(session, report, now=now, base_url=runtime.settings.base_url)
+
+
+def _take_delivery(
+    session: Session, runtime: Runtime, delivery: str, report: BuildReport, now: datetime
+) -> Recorded:
+    try:
+        github.remember(session, delivery, now)
+    except github.Replayed as replayed:
+        raise Conflict(str(replayed)) from None
+    return _take(session, runtime, report, now)
+
+
+def _writer(state: State) -> GroupWriter:
+    """The application's group-commit writer for build results (made on first use)."""
+    writer: GroupWriter | None = getattr(state, "build_writer", None)
+    if writer is None:
+        writer = GroupWriter(state.runtime.sessions)
+        state.build_writer = writer
+    return writer
+
+
+def _answer(recorded: Recorded) -> JSONResponse:
+    if recorded.duplicate:
+        return JSONResponse(
+            {"status": "duplicate", "message": "this build and attempt were recorded already"}
+        )
+    return JSONResponse(
+        {
+            "status": "recorded",
+            "result": recorded.result_id,
+            "red_build": recorded.spell_id,
+            "turned": recorded.turned,
+        },
+        status_code=202,
+    )
+
+
+def _ignored(why: str) -> JSONResponse:
+    return JSONResponse({"status": "ignored", "message": why})
+
+
+def _refused(error: DutydeskError | BadBody) -> JSONResponse:
+    if isinstance(error, BadBody):
+        error = Invalid(str(error))
+    status = {Unauthorized: 401, Conflict: 409}.get(type(error), 400)
+    if status == 400 and error.code == "not_found":
+        status = 404
+    return JSONResponse(error_body(error), status_code=status)
