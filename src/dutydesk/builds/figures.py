@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # (source, pipeline, job)
@@ -74,8 +74,12 @@ def week_of(instant: datetime, zone: ZoneInfo) -> date:
 
 
 def week_start(monday: date, zone: ZoneInfo) -> datetime:
-    """Midnight starting that Monday in `zone` (a DST change keeps local midnight)."""
-    return datetime.combine(monday, time(0), zone)
+    """Midnight starting that Monday in `zone` (a DST change keeps local midnight), in UTC.
+
+    In UTC because Python subtracts two times of the same zone by their wall clocks: a week
+    the clocks change in would be an hour too long or short.
+    """
+    return datetime.combine(monday, time(0), zone).astimezone(UTC)
 
 
 def weeks_between(start: datetime, end: datetime, zone: ZoneInfo) -> list[date]:

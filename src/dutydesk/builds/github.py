@@ -88,7 +88,7 @@ def run_report(source: str, payload: dict[str, Any], now: datetime) -> BuildRepo
     name = run.get("name") or workflow.get("name") or None
     # The workflow's file names the job (a rename of the workflow keeps its history); a
     # reusable workflow's path ends in "@ref".
-    job = str(path).rsplit("/", 1)[-1].split("@", 1)[0] or name
+    job = str(path).split("@", 1)[0].rsplit("/", 1)[-1] or name
     if not job:
         raise Invalid("workflow_run.path: the workflow's file is missing")
     attempt = run.get("run_attempt", 1)
