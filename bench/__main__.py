@@ -6,6 +6,7 @@ import platform
 import sys
 
 from bench import (
+    builds,
     cli,
     events,
     first_page,
@@ -29,6 +30,7 @@ def main() -> None:
     incidents.run()
     statuspage.run()
     events.run()
+    builds.run()
     metrics.run()
     first_page.run()
     cli.run()

@@ -13,9 +13,10 @@ import hashlib
 import hmac
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Insert, Table, bindparam
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dutydesk.builds.models import ABORTED, ERRORED, FAILED, SUCCEEDED, GithubDelivery
@@ -27,6 +28,17 @@ DELIVERY_HEADER = "X-GitHub-Delivery"
 EVENT_HEADER = "X-GitHub-Event"
 REMEMBERED = timedelta(days=90)
 _DELIVERY_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+_DELIVERIES = cast(Table, GithubDelivery.__table__)
+# INSERT … ON CONFLICT DO NOTHING: a delivery taken before inserts no row (one statement).
+_TAKE: dict[str, Insert] = {
+    "postgresql": postgresql.insert(_DELIVERIES)
+    .on_conflict_do_nothing(index_elements=["id"])
+    .returning(_DELIVERIES.c.id),
+    "sqlite": sqlite.insert(_DELIVERIES)
+    .on_conflict_do_nothing(index_elements=["id"])
+    .returning(_DELIVERIES.c.id),
+}
+_FORGET = _DELIVERIES.delete().where(_DELIVERIES.c.received_at < bindparam("before"))
 
 # A completed run's conclusion as a build's status. `neutral` passes (GitHub lets it through
 # branch protection); `startup_failure` (the workflow file is broken) is an error of the build.
@@ -62,13 +74,19 @@ def delivery_id(header: str) -> str:
     return header
 
 
+def forget_old(session: Session, now: datetime) -> None:
+    """Forget the deliveries taken more than REMEMBERED ago (an index range, usually empty)."""
+    session.execute(_FORGET, {"before": now - REMEMBERED})
+
+
 def remember(session: Session, delivery: str, now: datetime) -> None:
     """Record the delivery as taken, in the caller's transaction; Replayed when it was taken
-    before. Deliveries older than REMEMBERED are forgotten on the way."""
-    session.execute(delete(GithubDelivery).where(GithubDelivery.received_at < now - REMEMBERED))
-    if session.scalar(select(GithubDelivery.id).where(GithubDelivery.id == delivery)):
+    before (then nothing is written)."""
+    taken = session.execute(
+        _TAKE[session.get_bind().dialect.name], {"id": delivery, "received_at": now}
+    ).first()
+    if taken is None:
         raise Replayed(f"delivery {delivery} was taken already")
-    session.add(GithubDelivery(id=delivery, received_at=now))
 
 
 def run_report(source: str, payload: dict[str, Any], now: datetime) -> BuildReport | str:

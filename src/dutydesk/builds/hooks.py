@@ -11,6 +11,7 @@ and each request is still answered only once its result is committed. Answers: 2
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -30,8 +31,8 @@ from dutydesk.alerts.intake import (
     read_limited_body,
 )
 from dutydesk.builds import generic, github
-from dutydesk.builds.intake import Recorded, record_result
-from dutydesk.builds.results import BuildReport, check_source
+from dutydesk.builds.intake import Recorded, record_checked
+from dutydesk.builds.results import BuildReport, check_source, checked
 from dutydesk.builds.secrets import source_secret
 from dutydesk.deps import RuntimeDep
 from dutydesk.errors import Conflict, DutydeskError, Invalid, Unauthorized
@@ -69,8 +70,8 @@ async def github_hook(source: str, request: Request, runtime: RuntimeDep) -> JSO
         report = github.run_report(source, _github_payload(request, body), now)
         if isinstance(report, str):
             return _ignored(report)
-        recorded = await _writer(request.app.state).run(
-            lambda session: _take_delivery(session, runtime, delivery, report, now)
+        recorded = await _writer(request.app.state).run_batched(
+            _Take(checked(report, now), delivery, now, runtime.settings.base_url)
         )
     except DutydeskError as error:
         return _refused(error)
@@ -96,9 +97,9 @@ async def generic_hook(source: str, request: Request, runtime: RuntimeDep) -> JS
             raise Invalid(f"{field_path(problem['loc'])}: {problem['msg']}") from None
         if build.source is not None and build.source != source:
             raise Invalid(f"source: {build.source!r} is not this address's source {source!r}")
-        report = build.report(source, now)
-        recorded = await _writer(request.app.state).run(
-            lambda session: _take(session, runtime, report, now)
+        report = checked(build.report(source, now), now)
+        recorded = await _writer(request.app.state).run_batched(
+            _Take(report, None, now, runtime.settings.base_url)
         )
     except (DutydeskError, BadBody) as error:
         return _refused(error)
@@ -142,25 +143,47 @@ def _github_payload(request: Request, body: bytes) -> dict[str, Any]:
         raise Invalid(str(bad)) from None
 
 
-def _take(session: Session, runtime: Runtime, report: BuildReport, now: datetime) -> Recorded:
-    return record_result(session, report, now=now, base_url=runtime.settings.base_url)
+@dataclass(frozen=True, slots=True)
+class _Take:
+    """A checked result for the group commit, with the GitHub delivery that carried it."""
+
+    report: BuildReport
+    delivery: str | None
+    now: datetime
+    base_url: str
 
 
-def _take_delivery(
-    session: Session, runtime: Runtime, delivery: str, report: BuildReport, now: datetime
-) -> Recorded:
-    try:
-        github.remember(session, delivery, now)
-    except github.Replayed as replayed:
-        raise Conflict(str(replayed)) from None
-    return _take(session, runtime, report, now)
+def _write_run(session: Session, items: list[_Take]) -> list[Recorded | Exception]:
+    """Record a run of results in one go; a replayed delivery is refused alone (before it
+    writes anything). Anything else that fails fails the run, which the writer then retries
+    one result at a time."""
+    outcomes: list[Recorded | Exception] = []
+    if any(item.delivery is not None for item in items):
+        github.forget_old(session, items[0].now)
+    for item in items:
+        if item.delivery is not None:
+            try:
+                github.remember(session, item.delivery, item.now)
+            except github.Replayed as replayed:
+                outcomes.append(Conflict(str(replayed)))
+                continue
+        outcomes.append(record_checked(session, item.report, now=item.now, base_url=item.base_url))
+    return outcomes
+
+
+def _write_one(session: Session, item: _Take) -> Recorded:
+    """One result on its own, for a run that failed as a whole."""
+    (outcome,) = _write_run(session, [item])
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
 def _writer(state: State) -> GroupWriter:
     """The application's group-commit writer for build results (made on first use)."""
     writer: GroupWriter | None = getattr(state, "build_writer", None)
     if writer is None:
-        writer = GroupWriter(state.runtime.sessions)
+        writer = GroupWriter(state.runtime.sessions, batched=_write_run, single=_write_one)
         state.build_writer = writer
     return writer
 

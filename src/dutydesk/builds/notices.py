@@ -13,7 +13,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from dutydesk.builds.models import BuildResult, RedSpell
+from dutydesk.builds.models import RedSpell
+from dutydesk.builds.results import BuildReport
 from dutydesk.escalation.policy import messages_by_rules
 from dutydesk.notify.service import enqueue_many
 from dutydesk.people.models import Person
@@ -21,7 +22,7 @@ from dutydesk.team.service import find_team
 from dutydesk.tickets.support import engineer_on_support, support_policy
 
 
-def red_key(result: BuildResult) -> str:
+def red_key(result: BuildReport) -> str:
     """The outbox key of the notice of the failure that turned a job red: the same for a
     retried transaction, so it is never queued twice."""
     identity = "\x1f".join(
@@ -31,7 +32,7 @@ def red_key(result: BuildResult) -> str:
 
 
 def tell_support(
-    session: Session, spell: RedSpell, result: BuildResult, *, now: datetime, base_url: str
+    session: Session, spell: RedSpell, result: BuildReport, *, now: datetime, base_url: str
 ) -> str | None:
     """Queue the notice to the engineer on support now; returns their id, None if nobody."""
     if find_team(session) is None:

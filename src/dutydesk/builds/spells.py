@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dutydesk.audit.service import record
 from dutydesk.builds.models import FIXED, FLAKY, RED, SUCCEEDED, BuildResult, RedSpell
 from dutydesk.builds.notices import tell_support
+from dutydesk.builds.results import BuildReport
 
 ACTOR = "builds"
 
@@ -26,27 +27,34 @@ def subject(spell: RedSpell) -> str:
     return f"build-spell:{spell.id}"
 
 
-def job_name(spell: RedSpell | BuildResult) -> str:
+# Built once: every result on a main branch asks it.
+_OPEN_SPELL = (
+    select(RedSpell)
+    .where(
+        RedSpell.source == bindparam("source"),
+        RedSpell.pipeline == bindparam("pipeline"),
+        RedSpell.job == bindparam("job"),
+        RedSpell.ended_at.is_(None),
+    )
+    .with_for_update()
+)
+
+
+def job_name(spell: RedSpell | BuildResult | BuildReport) -> str:
     """`concourse paas-cf/deploy`: the job as people name it."""
     return f"{spell.source} {spell.pipeline}/{spell.job}"
 
 
 def open_spell(session: Session, source: str, pipeline: str, job: str) -> RedSpell | None:
     """The job's open red spell, locked until commit (PostgreSQL), or None when it is green."""
-    return session.scalar(
-        select(RedSpell)
-        .where(
-            RedSpell.source == source,
-            RedSpell.pipeline == pipeline,
-            RedSpell.job == job,
-            RedSpell.ended_at.is_(None),
-        )
-        .with_for_update()
+    found: RedSpell | None = session.scalar(
+        _OPEN_SPELL, {"source": source, "pipeline": pipeline, "job": job}
     )
+    return found
 
 
 def follow(
-    session: Session, result: BuildResult, *, now: datetime, base_url: str
+    session: Session, result: BuildReport, *, now: datetime, base_url: str
 ) -> tuple[RedSpell | None, str | None]:
     """Move the job's red spell on a main-branch result; (the spell, how it turned) or
     (None, None) when nothing changed."""
@@ -87,7 +95,7 @@ def follow(
     return spell, ending
 
 
-def _turn_red(session: Session, result: BuildResult, *, now: datetime, base_url: str) -> RedSpell:
+def _turn_red(session: Session, result: BuildReport, *, now: datetime, base_url: str) -> RedSpell:
     assert result.branch is not None  # only main-branch results come here
     spell = RedSpell(
         source=result.source,
