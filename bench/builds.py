@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -201,16 +203,15 @@ def seed(url: str, count: int) -> None:
 
 def measure_ceiling(folder: Path, env: dict[str, str], requests: list[bytes]) -> Load:
     """The bare route (bench/ceiling.py) under the same load: the same bodies and headers."""
-    import subprocess
-    import sys
-
     port = free_port()
     log_path = folder / "ceiling.log"
     level = env.get("DUTYDESK_LOG_LEVEL", "info").lower()
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--host", "127.0.0.1"]
-            + ["--port", str(port), "--log-level", level],
+            [
+                *(sys.executable, "-m", "uvicorn", "bench.ceiling:app"),
+                *("--host", "127.0.0.1", "--port", str(port), "--log-level", level),
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -278,11 +279,9 @@ def run() -> None:
         github_secret = source_secret(SECRET_KEY, "github")
         generic_path = "/hooks/builds/generic/concourse"
         github_path = "/hooks/builds/github/github"
-        warm = [generic_request(0, generic_secret, stream.next(step), generic_path)]
-        warm += [generic_request(0, generic_secret, stream.next(step), generic_path)]
-        warm += [
+        warm = [
             generic_request(0, generic_secret, stream.next(step), generic_path)
-            for _ in range(WARM_UP - 2)
+            for _ in range(WARM_UP)
         ]
         generic = [
             generic_request(0, generic_secret, stream.next(step), generic_path)
