@@ -102,6 +102,7 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "support",
         "incidents",
         "status_page",
+        "builds",
     ]
     assert [entry.key for entry in APPLY_ORDER] == [
         "people",
@@ -111,4 +112,5 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "support",
         "incidents",
         "status_page",
+        "builds",
     ]

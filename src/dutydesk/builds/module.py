@@ -28,6 +28,6 @@ MODULE = Module(
         ),
     ),
     team_sections=(
-        TeamSection("builds", order=52, section=Ref("dutydesk.builds.team_section:SECTION")),
+        TeamSection("builds", order=58, section=Ref("dutydesk.builds.team_section:SECTION")),
     ),
 )
