@@ -8,6 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from dutydesk.builds.secrets import source_secret
+from dutydesk.notify.signing import signature_header
+from tests.builds.conftest import SECRET_KEY
+
 BUILD = {
     "source": "concourse",
     "pipeline": "paas-cf",
@@ -109,3 +113,28 @@ def test_a_body_over_the_limit_is_refused(team, send_generic):
     answer = send_generic({}, raw=json.dumps(BUILD | {"pad": "x" * 600_000}).encode())
     assert answer.status_code == 400
     assert "larger than" in answer.json()["message"]
+
+
+def test_the_answer_carries_the_security_headers(team, send_generic):
+    answer = send_generic(BUILD)
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["content-type"] == "application/json"
+
+
+def test_a_chunked_body_is_answered_by_the_route_the_same_way(team, hooks, stored, clock):
+    # Without a declared length the fast path in front of the framework (builds/asgi.py)
+    # leaves the request to the route, which answers alike.
+    body = json.dumps(BUILD).encode()
+    secret = source_secret(SECRET_KEY, "concourse")
+    answer = hooks.post(
+        "/hooks/builds/generic/concourse",
+        content=iter([body[:10], body[10:]]),
+        headers={
+            "Content-Type": "application/json",
+            "Dutydesk-Signature": signature_header(secret, int(clock.now().timestamp()), body),
+        },
+    )
+    assert answer.status_code == 202, answer.text
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert stored()["build_results"] == 1

@@ -7,10 +7,15 @@ Nothing is stored unless the signature matches. Results are written through a gr
 and each request is still answered only once its result is committed. Answers: 202 recorded,
 200 a repeat or something that is not a result (a ping, a run not completed), 400 a bad body,
 401 a bad signature, 409 a replayed GitHub delivery.
+
+The handling (`answer_github`, `answer_generic`) takes the request's headers and raw body and
+gives a status and a JSON body: the FastAPI routes here call it, and so does the fast path in
+front of the framework (asgi.py) that answers the common request without its layers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,12 +39,16 @@ from dutydesk.builds import generic, github
 from dutydesk.builds.intake import Recorded, record_checked
 from dutydesk.builds.results import BuildReport, check_source, checked
 from dutydesk.builds.secrets import source_secret
-from dutydesk.deps import RuntimeDep
 from dutydesk.errors import Conflict, DutydeskError, Invalid, Unauthorized
 from dutydesk.http_errors import ErrorRead, error_body
 from dutydesk.runtime import Runtime
 
 router = APIRouter(tags=["builds"])
+GITHUB_PATH = "/hooks/builds/github/{source}"
+GENERIC_PATH = "/hooks/builds/generic/{source}"
+
+# An answer: its status and JSON body.
+Answer = tuple[int, dict[str, Any]]
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "A repeat of a recorded build, or not a build result (a ping)."},
@@ -51,26 +60,54 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.post(
-    "/hooks/builds/github/{source}",
+    GITHUB_PATH,
     status_code=202,
     responses=_RESPONSES,
     openapi_extra={"requestBody": {"required": True, "description": "GitHub's workflow_run."}},
 )
-async def github_hook(source: str, request: Request, runtime: RuntimeDep) -> JSONResponse:
+async def github_hook(source: str, request: Request) -> JSONResponse:
     """GitHub Actions' `workflow_run` webhook, signed with `X-Hub-Signature-256`: completed runs
     are recorded; a ping, other events and other actions are answered and ignored."""
+    return await _route(answer_github, source, request)
+
+
+@router.post(
+    GENERIC_PATH,
+    status_code=202,
+    responses=_RESPONSES,
+    openapi_extra=json_body_openapi(generic.GenericBuild),
+)
+async def generic_hook(source: str, request: Request) -> JSONResponse:
+    """One finished build in Dutydesk's own shape, signed with `Dutydesk-Signature`."""
+    return await _route(answer_generic, source, request)
+
+
+async def _route(answer: Any, source: str, request: Request) -> JSONResponse:
     try:
-        body = await _signed_body(request, runtime, source, github.SIGNATURE_HEADER, None)
-        event = request.headers.get(github.EVENT_HEADER, "")
+        body = await read_limited_body(request)
+    except BadBody as bad:
+        return JSONResponse(error_body(Invalid(str(bad))), status_code=400)
+    status, content = await answer(request.app.state, source, request.headers, body)
+    return JSONResponse(content, status_code=status)
+
+
+async def answer_github(
+    state: State, source: str, headers: Mapping[str, str], body: bytes
+) -> Answer:
+    """The answer to a GitHub delivery of `body` to `source`'s address."""
+    runtime: Runtime = state.runtime
+    try:
+        _check_signed(runtime, source, headers, body, github.SIGNATURE_HEADER, None)
+        event = headers.get(github.EVENT_HEADER, "")
         if event != "workflow_run":
             what = "ping: the webhook works" if event == "ping" else f"event {event[:40]!r}"
             return _ignored(f"{what}; only workflow_run events are recorded")
-        delivery = github.delivery_id(request.headers.get(github.DELIVERY_HEADER, ""))
+        delivery = github.delivery_id(headers.get(github.DELIVERY_HEADER, ""))
         now = runtime.clock.now()
-        report = github.run_report(source, _github_payload(request, body), now)
+        report = github.run_report(source, _github_payload(headers, body), now)
         if isinstance(report, str):
             return _ignored(report)
-        recorded = await _writer(request.app.state).run_batched(
+        recorded = await _writer(state).run_batched(
             _Take(checked(report, now), delivery, now, runtime.settings.base_url)
         )
     except DutydeskError as error:
@@ -78,45 +115,44 @@ async def github_hook(source: str, request: Request, runtime: RuntimeDep) -> JSO
     return _answer(recorded)
 
 
-@router.post(
-    "/hooks/builds/generic/{source}",
-    status_code=202,
-    responses=_RESPONSES,
-    openapi_extra=json_body_openapi(generic.GenericBuild),
-)
-async def generic_hook(source: str, request: Request, runtime: RuntimeDep) -> JSONResponse:
-    """One finished build in Dutydesk's own shape, signed with `Dutydesk-Signature`."""
+async def answer_generic(
+    state: State, source: str, headers: Mapping[str, str], body: bytes
+) -> Answer:
+    """The answer to a generic build posted to `source`'s address."""
+    runtime: Runtime = state.runtime
     now = runtime.clock.now()
     try:
-        body = await _signed_body(request, runtime, source, generic.SIGNATURE_HEADER, now)
-        data = json_object(body)
+        _check_signed(runtime, source, headers, body, generic.SIGNATURE_HEADER, now)
         try:
-            build = generic.GenericBuild.model_validate(data)
+            build = generic.GenericBuild.model_validate(json_object(body))
         except ValidationError as error:
             problem = error.errors()[0]
             raise Invalid(f"{field_path(problem['loc'])}: {problem['msg']}") from None
         if build.source is not None and build.source != source:
             raise Invalid(f"source: {build.source!r} is not this address's source {source!r}")
         report = checked(build.report(source, now), now)
-        recorded = await _writer(request.app.state).run_batched(
+        recorded = await _writer(state).run_batched(
             _Take(report, None, now, runtime.settings.base_url)
         )
-    except (DutydeskError, BadBody) as error:
+    except BadBody as bad:
+        return _refused(Invalid(str(bad)))
+    except DutydeskError as error:
         return _refused(error)
     return _answer(recorded)
 
 
-async def _signed_body(
-    request: Request, runtime: Runtime, source: str, header: str, now: datetime | None
-) -> bytes:
-    """The raw body when its signature is the source's; Unauthorized otherwise."""
+def _check_signed(
+    runtime: Runtime,
+    source: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    header: str,
+    now: datetime | None,
+) -> None:
+    """Unauthorized unless the header is the body's signature with the source's secret."""
     check_source(source)
-    try:
-        body = await read_limited_body(request)
-    except BadBody as bad:
-        raise Invalid(str(bad)) from None
     secret = source_secret(runtime.secret_key(), source)
-    signature = request.headers.get(header, "")
+    signature = headers.get(header, "")
     good = (
         github.signed(secret, signature, body)
         if now is None
@@ -128,12 +164,11 @@ async def _signed_body(
             " secret (`dutydesk build secret SOURCE`)"
             + ("" if now is None else ", made in the last 5 minutes")
         )
-    return body
 
 
-def _github_payload(request: Request, body: bytes) -> dict[str, Any]:
+def _github_payload(headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
     """GitHub's JSON, sent as JSON or as a form's `payload` field (the hook's content type)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         if content_type == "application/x-www-form-urlencoded":
             fields = parse_qs(body.decode("utf-8", "replace"))
@@ -188,30 +223,24 @@ def _writer(state: State) -> GroupWriter:
     return writer
 
 
-def _answer(recorded: Recorded) -> JSONResponse:
+def _answer(recorded: Recorded) -> Answer:
     if recorded.duplicate:
-        return JSONResponse(
-            {"status": "duplicate", "message": "this build and attempt were recorded already"}
-        )
-    return JSONResponse(
-        {
-            "status": "recorded",
-            "result": recorded.result_id,
-            "red_build": recorded.spell_id,
-            "turned": recorded.turned,
-        },
-        status_code=202,
-    )
+        return 200, {
+            "status": "duplicate",
+            "message": "this build and attempt were recorded already",
+        }
+    return 202, {
+        "status": "recorded",
+        "result": recorded.result_id,
+        "red_build": recorded.spell_id,
+        "turned": recorded.turned,
+    }
 
 
-def _ignored(why: str) -> JSONResponse:
-    return JSONResponse({"status": "ignored", "message": why})
+def _ignored(why: str) -> Answer:
+    return 200, {"status": "ignored", "message": why}
 
 
-def _refused(error: DutydeskError | BadBody) -> JSONResponse:
-    if isinstance(error, BadBody):
-        error = Invalid(str(error))
+def _refused(error: DutydeskError) -> Answer:
     status = {Unauthorized: 401, Conflict: 409}.get(type(error), 400)
-    if status == 400 and error.code == "not_found":
-        status = 404
-    return JSONResponse(error_body(error), status_code=status)
+    return status, error_body(error)

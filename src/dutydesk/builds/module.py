@@ -4,7 +4,16 @@ the dashboard's panel, the API and `dutydesk build`, and the team file's `builds
 
 from __future__ import annotations
 
-from dutydesk.contributions import Command, Module, NavEntry, Panel, Ref, Router, TeamSection
+from dutydesk.contributions import (
+    Command,
+    Middleware,
+    Module,
+    NavEntry,
+    Panel,
+    Ref,
+    Router,
+    TeamSection,
+)
 
 MODULE = Module(
     name="builds",
@@ -14,6 +23,8 @@ MODULE = Module(
         # CI's webhooks: signed, answered in their own terms like monitoring's.
         Router(Ref("dutydesk.builds.hooks:router"), kind="as_is"),
     ),
+    # The common webhook request answered in front of the framework's layers (asgi.py).
+    middleware=(Middleware(Ref("dutydesk.builds.asgi:BuildHooksFastPath")),),
     navigation=(NavEntry("builds", "/builds", "Builds", order=27),),
     # Below tickets in the main column: a red build is the support engineer's too.
     panels=(
