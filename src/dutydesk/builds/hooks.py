@@ -112,7 +112,7 @@ async def answer_github(
         )
     except DutydeskError as error:
         return _refused(error)
-    return _answer(recorded)
+    return _answer(runtime, recorded)
 
 
 async def answer_generic(
@@ -138,7 +138,7 @@ async def answer_generic(
         return _refused(Invalid(str(bad)))
     except DutydeskError as error:
         return _refused(error)
-    return _answer(recorded)
+    return _answer(runtime, recorded)
 
 
 def _check_signed(
@@ -223,7 +223,9 @@ def _writer(state: State) -> GroupWriter:
     return writer
 
 
-def _answer(recorded: Recorded) -> Answer:
+def _answer(runtime: Runtime, recorded: Recorded) -> Answer:
+    if recorded.turned == "red":
+        runtime.wake_worker()  # the engineer on support's notice goes now, not next pass
     if recorded.duplicate:
         return 200, {
             "status": "duplicate",
