@@ -4,6 +4,10 @@ transaction that records it.
 The engineer on support is whoever `support: rota` has on call now (tickets' support policy).
 With no team, no support rota, or nobody on it now (outside its hours), nobody is told: the
 builds page and the dashboard still show the red job.
+
+The text goes out as plain text: the outbox's Slack channel escapes Slack's control characters
+and mail is text/plain, and the names in it were checked to be one line each at intake, so a
+pipeline named `<!channel>` mentions nobody and no name becomes a mail header.
 """
 
 from __future__ import annotations
