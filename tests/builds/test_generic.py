@@ -138,3 +138,21 @@ def test_a_chunked_body_is_answered_by_the_route_the_same_way(team, hooks, store
     assert answer.status_code == 202, answer.text
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert stored()["build_results"] == 1
+
+
+def test_a_request_answered_in_front_of_the_framework_is_timed_by_its_route(
+    team, send_generic, hooks
+):
+    assert send_generic(BUILD).status_code == 202
+    assert send_generic(BUILD, secret="guessed").status_code == 401
+    scraped = hooks.get("/metrics")
+    assert scraped.status_code == 200, scraped.text
+    timed = [
+        line
+        for line in scraped.text.splitlines()
+        if line.startswith("dutydesk_http_requests_total")
+        and 'route="/hooks/builds/generic/{source}"' in line
+    ]
+    statuses = sorted(line.split('status="', 1)[1][:3] for line in timed)
+    assert statuses == ["202", "401"], scraped.text
+    assert "concourse" not in "".join(timed)  # the template, never the path sent
