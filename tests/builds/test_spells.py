@@ -195,3 +195,23 @@ def test_claiming_names_a_person_and_a_red_build_that_exist(team, record, runtim
         claim(runtime, 1, "zoe")
     with pytest.raises(NotFound):
         claim(runtime, 99, "alice")
+
+
+def test_red_green_red_in_one_transaction_makes_two_spells(team, runtime, spells):
+    # A group commit takes many results in one transaction: each must see the one before.
+    from dutydesk.builds.intake import record_result
+    from dutydesk.builds.results import BuildReport
+
+    now = runtime.clock.now()
+
+    def report(build: str, status: str, sha: str) -> BuildReport:
+        return BuildReport("ci", "app", "test", build, 1, status, "main", sha, None, now)
+
+    with unit_of_work(runtime.sessions) as session:
+        turned = [
+            record_result(session, report(b, s, sha), now=now, base_url="http://d").turned
+            for b, s, sha in (("1", "failed", "a"), ("2", "succeeded", "b"), ("3", "failed", "c"))
+        ]
+        session.commit()
+    assert turned == ["red", "fixed", "red"]
+    assert [(s.ending, s.failures) for s in spells()] == [("fixed", 1), (None, 1)]

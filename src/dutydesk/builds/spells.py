@@ -10,8 +10,9 @@ and a success that finished before the spell began does not end it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from dutydesk.audit.service import record
@@ -27,14 +28,16 @@ def subject(spell: RedSpell) -> str:
     return f"build-spell:{spell.id}"
 
 
-# Built once: every result on a main branch asks it.
+# Built once: every result on a main branch asks it. Its id alone, in Core: most jobs are
+# green, and the ORM's loading costs more than the query when there is no row to load.
+_SPELLS = cast(Table, RedSpell.__table__)
 _OPEN_SPELL = (
-    select(RedSpell)
+    select(_SPELLS.c.id)
     .where(
-        RedSpell.source == bindparam("source"),
-        RedSpell.pipeline == bindparam("pipeline"),
-        RedSpell.job == bindparam("job"),
-        RedSpell.ended_at.is_(None),
+        _SPELLS.c.source == bindparam("source"),
+        _SPELLS.c.pipeline == bindparam("pipeline"),
+        _SPELLS.c.job == bindparam("job"),
+        _SPELLS.c.ended_at.is_(None),
     )
     .with_for_update()
 )
@@ -47,9 +50,10 @@ def job_name(spell: RedSpell | BuildResult | BuildReport) -> str:
 
 def open_spell(session: Session, source: str, pipeline: str, job: str) -> RedSpell | None:
     """The job's open red spell, locked until commit (PostgreSQL), or None when it is green."""
-    found: RedSpell | None = session.scalar(
+    spell_id = session.execute(
         _OPEN_SPELL, {"source": source, "pipeline": pipeline, "job": job}
-    )
+    ).scalar()
+    found = session.get(RedSpell, spell_id) if spell_id is not None else None
     return found
 
 
