@@ -69,6 +69,7 @@ RESPONDER_PAGES = (
     "/incidents/1/document",
     "/incidents/2/review",  # the one it resolves: its review's form
     "/status-page",
+    "/builds",
 )
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}

@@ -4,9 +4,14 @@ green with its red time in the report."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from collections.abc import Callable
 
-from tests.browser.conftest import Server, run_cli, sign_in
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser.conftest import PHONE, Server, run_cli, sign_in
+from tests.browser.test_accessibility import violations
+from tests.browser.test_dashboard import SIDEWAYS
 
 RECORD = ("build", "record", "--source", "concourse", "--pipeline", "paas-cf", "--branch", "main")
 
@@ -60,3 +65,19 @@ def test_a_viewer_sees_who_is_fixing_but_cannot_claim(page: Page, server: Server
     expect(red).to_contain_text("Nobody is fixing it yet.")
     expect(page.get_by_role("button", name="Claim: fixing the build")).to_have_count(0)
     expect(page.get_by_role("link", name="Builds")).to_be_visible()
+
+
+def test_a_red_build_with_its_claim_form_breaks_no_accessibility_rule_and_fits_a_phone(
+    new_context: Callable[..., BrowserContext], server: Server
+):
+    run_cli(
+        server.database_url,
+        *RECORD,
+        *("--job", "unit-tests", "--build-id", "55", "--status", "failed"),
+    )
+    page = new_context(viewport=PHONE).new_page()
+    sign_in(page, "bob")
+    page.goto("/builds")
+    expect(page.get_by_role("button", name="Claim: fixing the build").first).to_be_visible()
+    assert violations(Axe(), page) == []
+    assert not page.evaluate(SIDEWAYS), "the builds page scrolls sideways on a phone"

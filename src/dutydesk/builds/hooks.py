@@ -15,7 +15,7 @@ front of the framework (asgi.py) that answers the common request without its lay
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -49,6 +49,8 @@ GENERIC_PATH = "/hooks/builds/generic/{source}"
 
 # An answer: its status and JSON body.
 Answer = tuple[int, dict[str, Any]]
+# What answers a webhook: (the application's state, the source, the headers, the raw body).
+Answering = Callable[[State, str, Mapping[str, str], bytes], Awaitable[Answer]]
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "A repeat of a recorded build, or not a build result (a ping)."},
@@ -82,7 +84,7 @@ async def generic_hook(source: str, request: Request) -> JSONResponse:
     return await _route(answer_generic, source, request)
 
 
-async def _route(answer: Any, source: str, request: Request) -> JSONResponse:
+async def _route(answer: Answering, source: str, request: Request) -> JSONResponse:
     try:
         body = await read_limited_body(request)
     except BadBody as bad:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-from dutydesk.builds.figures import JobImpact, JobWeek
+from dutydesk.builds.figures import JobImpact
 from dutydesk.builds.models import BuildResult, RedSpell
 from dutydesk.builds.report import WeeklyReport
 from dutydesk.timeparse import in_zone
@@ -160,6 +160,3 @@ def _impact_fields(row: JobImpact) -> dict[str, object]:
         "flaky": row.flaky,
         "impact": row.impact,
     }
-
-
-__all__ = ["JobWeek", "RedBuildRead"]
