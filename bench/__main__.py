@@ -6,6 +6,7 @@ import platform
 import sys
 
 from bench import (
+    builds,
     cli,
     events,
     fairness,
@@ -34,6 +35,7 @@ def main() -> None:
     tasks.run()
     fairness.run()
     events.run()
+    builds.run()
     metrics.run()
     first_page.run()
     cli.run()

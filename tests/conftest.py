@@ -69,6 +69,7 @@ SLOW = {
     TESTS / "tickets" / "test_mail_receive.py",
     TESTS / "mailin" / "test_imap.py",
     TESTS / "mailin" / "test_fuzz.py",
+    TESTS / "builds" / "test_concourse_snippet.py",
 }
 
 

@@ -21,6 +21,7 @@ from dutydesk.alerts.module import MODULE as ALERTS
 from dutydesk.announcements.module import MODULE as ANNOUNCEMENTS
 from dutydesk.audit.module import MODULE as AUDIT
 from dutydesk.auth.module import MODULE as AUTH
+from dutydesk.builds.module import MODULE as BUILDS
 from dutydesk.calendars.module import MODULE as CALENDARS
 from dutydesk.clock import Clock
 from dutydesk.contributions import (
@@ -130,6 +131,7 @@ MODULES: tuple[Module, ...] = (
     TASKS,
     TICKETS,
     INCIDENTS,
+    BUILDS,
     STATUSPAGE,
     PORTAL,
     FAIRNESS,

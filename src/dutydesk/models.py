@@ -3,6 +3,7 @@
 import dutydesk.alerts.models
 import dutydesk.announcements.models
 import dutydesk.audit.models
+import dutydesk.builds.models
 import dutydesk.escalation.models
 import dutydesk.handover.models
 import dutydesk.heartbeats.models
@@ -26,6 +27,7 @@ _TABLE_MODULES = (
     dutydesk.alerts.models,
     dutydesk.announcements.models,
     dutydesk.audit.models,
+    dutydesk.builds.models,
     dutydesk.escalation.models,
     dutydesk.handover.models,
     dutydesk.heartbeats.models,

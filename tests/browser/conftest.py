@@ -71,6 +71,7 @@ RESPONDER_PAGES = (
     "/status-page",
     "/tasks",
     "/tasks/new",
+    "/builds",
 )
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}

@@ -104,6 +104,7 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "incidents",
         "status_page",
         "handover",
+        "builds",
     ]
     assert [entry.key for entry in APPLY_ORDER] == [
         "people",
@@ -114,4 +115,5 @@ def test_the_team_file_lists_sections_in_order_and_applies_named_ones_first() ->
         "incidents",
         "status_page",
         "handover",
+        "builds",
     ]

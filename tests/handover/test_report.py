@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dutydesk.builds.intake import record_result
+from dutydesk.builds.results import BuildReport
+from dutydesk.builds.service import claim, red_now
+from dutydesk.db import unit_of_work
 from dutydesk.handover.due import handover_due
 from dutydesk.handover.figures import LISTED
-from tests.handover.conftest import HANDOFF, INVITED, WEEK_START
+from tests.handover.conftest import HANDOFF, INVITED, WEEK_START, at
 
 
 def test_nothing_happens_before_the_invitation_is_due(week_of_data, cycle, handovers, outbox):
@@ -166,3 +170,79 @@ def test_open_and_overdue_tickets_are_counted_whole_past_the_listed_ones(
     assert len(tickets["open"]) == LISTED
     assert (tickets["open_count"], tickets["overdue_count"]) == (LISTED + 12, LISTED + 11)
     assert report["open_items"]["tickets_overdue"] == LISTED + 11
+
+
+def _build(runtime, status: str, when, build: str, job: str, sha: str) -> None:
+    report = BuildReport(
+        source="concourse",
+        pipeline="paas-cf",
+        job=job,
+        build_id=build,
+        attempt=1,
+        status=status,
+        branch="main",
+        sha=sha,
+        url=f"https://ci.example.org/builds/{build}",
+        finished_at=when,
+    )
+    with unit_of_work(runtime.sessions) as session:
+        record_result(session, report, now=when, base_url="http://dutydesk.test")
+        session.commit()
+
+
+def test_the_build_failures_of_the_week_and_the_red_builds_at_the_handoff(
+    week_of_data, cycle, runtime, handovers, outbox
+):
+    """deploy: red Tuesday 10:00 to 14:00 (two failures, then fixed at a new commit); smoke:
+    red from Thursday 16:00 to the handoff, claimed by alice; lint: one failure Friday 11:00
+    that passed on a re-run at the same commit an hour later (flaky). A failure the week
+    before does not count."""
+    _build(runtime, "failed", at(8, 10), "0", "deploy", "0" * 40)
+    _build(runtime, "succeeded", at(8, 11), "00", "deploy", "1" * 40)
+    _build(runtime, "failed", at(13, 10), "1", "deploy", "a" * 40)
+    _build(runtime, "failed", at(13, 12), "2", "deploy", "b" * 40)
+    _build(runtime, "succeeded", at(13, 14), "3", "deploy", "c" * 40)
+    _build(runtime, "failed", at(15, 16), "4", "smoke", "d" * 40)
+    _build(runtime, "failed", at(16, 11), "5", "lint", "e" * 40)
+    _build(runtime, "succeeded", at(16, 12), "6", "lint", "e" * 40)
+    with unit_of_work(runtime.sessions) as session:
+        [smoke] = red_now(session)
+        claim(session, smoke.id, "alice", actor="test", now=at(15, 17), base_url="http://x")
+        session.commit()
+
+    cycle(HANDOFF)
+    report = handovers()[0].report
+    builds = report["sections"]["builds"]
+    smoke_red = (HANDOFF - at(15, 16)).total_seconds()
+    assert (builds["failures"], builds["flaky"]) == (4, 1)
+    assert builds["red_seconds"] == 4 * 3600 + smoke_red + 3600
+    # Impact: failures × red hours, the most costly first.
+    assert [
+        (j["job"], j["failures"], j["red_seconds"], j["flaky"]) for j in builds["top_jobs"]
+    ] == [
+        ("concourse paas-cf/smoke", 1, smoke_red, 0),
+        ("concourse paas-cf/deploy", 2, 4 * 3600, 0),
+        ("concourse paas-cf/lint", 1, 3600, 1),
+    ]
+    assert builds["red"] == [
+        {
+            "job": "concourse paas-cf/smoke",
+            "since": at(15, 16).isoformat(),
+            "failures": 1,
+            "fixing": "Alice Archer",
+        }
+    ]
+    assert report["open_items"]["builds_red"] == 1
+    [mail] = [m for m in outbox(":report:") if m.destination == "carol@example.org"]
+    assert "## Build failures" in mail.text
+    assert "| concourse paas\\-cf/smoke | 1 |" in mail.text  # escaped as Markdown
+    assert "fixing the build: Alice Archer" in mail.text
+    assert "- Red builds: **1**" in mail.text
+    [slack] = [m for m in outbox(":report:") if m.channel == "slack"]
+    assert "Build failures: 4, red for" in slack.text and "1 flaky; 1 red now" in slack.text
+
+
+def test_a_team_that_never_recorded_a_build_has_no_build_section(week_of_data, cycle, handovers):
+    cycle(HANDOFF)
+    report = handovers()[0].report
+    assert "builds" not in report["sections"] and "builds_red" not in report["open_items"]

@@ -15,10 +15,10 @@ from email.utils import parseaddr
 from typing import Any
 
 from dutydesk.handover.ical import invitation, meeting_uid
-from dutydesk.handover.markdown import report_markdown
+from dutydesk.handover.markdown import red_time, report_markdown
 from dutydesk.handover.models import Handover
 from dutydesk.handover.policy import HandoverPolicy
-from dutydesk.incidents.document import render
+from dutydesk.markdown import render
 from dutydesk.notify.service import Outgoing
 from dutydesk.people.models import Person
 from dutydesk.timeparse import local_text
@@ -157,6 +157,12 @@ def slack_summary(report: dict[str, Any]) -> str:
         lines.append(
             f"Tickets: {tickets['new']} new, {tickets['solved']} solved,"
             f" {tickets['breached']} breached, {tickets['open_count']} open"
+        )
+    if "builds" in sections:
+        builds = sections["builds"]
+        lines.append(
+            f"Build failures: {builds['failures']}, red for {red_time(builds['red_seconds'])},"
+            f" {builds['flaky']} flaky; {builds['open_items']['red']} red now"
         )
     if "incidents" in sections:
         incidents = sections["incidents"]

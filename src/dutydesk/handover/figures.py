@@ -15,6 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dutydesk.alerts.models import Alert, AlertGroup, Service
+from dutydesk.builds import report as build_report
+from dutydesk.builds.models import BuildResult
+from dutydesk.builds.service import red_now
+from dutydesk.builds.spells import job_name
 from dutydesk.escalation.models import GroupPage
 from dutydesk.handover.period import Period
 from dutydesk.incidents.models import OPEN_STATUSES, RESOLVED, Incident
@@ -25,6 +29,8 @@ from dutydesk.tasks.models import DONE, OPEN, Task
 from dutydesk.tickets.models import RUNNING, Ticket
 
 NOISIEST = 5
+# The build jobs a report names, the most costly first.
+TOP_JOBS = 5
 # Lists in a report stop here; their counts are whole.
 LISTED = 50
 OPEN_TICKET_STATUSES = ("new", "open", "pending")
@@ -248,6 +254,42 @@ def tasks_section(session: Session, period: Period) -> dict[str, Any]:
         "done_count": len(done),
         "done": [task(row) for row in done[:LISTED]],
         "outgoing_open": [task(row) for row in owned],
+    }
+
+
+def builds_section(session: Session, period: Period) -> dict[str, Any] | None:
+    """The week's build failures on the main branches: failures, red time, flaky runs and the
+    jobs by impact; and the jobs red as the report is made, with who is fixing them. Left out
+    for a team that has never recorded a build."""
+    if session.scalar(select(BuildResult.id).limit(1)) is None:
+        return None
+    summary = build_report.summary(session, period.start, period.end, period.zone, period.now)
+    people = _person_names(session)
+    red = [
+        {
+            "job": job_name(spell),
+            "since": iso(spell.started_at),
+            "failures": spell.failures,
+            "fixing": people.get(spell.claimed_by) if spell.claimed_by else None,
+        }
+        for spell in red_now(session)
+    ]
+    return {
+        "failures": summary.failures,
+        "red_seconds": summary.red_seconds,
+        "flaky": summary.flaky,
+        "top_jobs": [
+            {
+                "job": f"{row.source} {row.pipeline}/{row.job}",
+                "failures": row.failures,
+                "red_seconds": row.red_seconds,
+                "flaky": row.flaky,
+                "impact": round(row.impact, 2),
+            }
+            for row in summary.top_jobs[:TOP_JOBS]
+        ],
+        "red": red[:LISTED],
+        "open_items": {"red": len(red)},
     }
 
 

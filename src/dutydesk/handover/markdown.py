@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -123,12 +123,48 @@ def _tasks(figures: dict[str, Any], zone: ZoneInfo) -> list[str]:
     return lines
 
 
+def _builds(figures: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    lines = [
+        f"- Failures: **{figures['failures']}**, red time: **{red_time(figures['red_seconds'])}**,"
+        f" flaky runs: **{figures['flaky']}**"
+    ]
+    if figures["top_jobs"]:
+        lines += [
+            "",
+            "| Job | Failures | Red time | Flaky | Impact (failures × red hours) |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {escape(job['job'])} | {job['failures']} | {red_time(job['red_seconds'])}"
+            f" | {job['flaky']} | {job['impact']:g} |"
+            for job in figures["top_jobs"]
+        ]
+    if figures["red"]:
+        lines += ["", "Red now:", ""]
+        for spell in figures["red"]:
+            fixing = (
+                f"fixing the build: {escape(spell['fixing'])}"
+                if spell["fixing"]
+                else "nobody is fixing it"
+            )
+            lines.append(
+                f"- {escape(spell['job'])}: red since {_when(spell['since'], zone)},"
+                f" {spell['failures']} failures; {fixing}"
+            )
+    return lines
+
+
+def red_time(seconds: float) -> str:
+    """Red time as people read it (`2 h 5 min`), or `none`."""
+    return duration_text(timedelta(seconds=round(seconds))) if seconds else "none"
+
+
 # How each section is written, by its key (report.SECTIONS). A section without a writer (one
 # added later) is left out of the Markdown, never shown raw.
 WRITERS: dict[str, tuple[str, Writer]] = {
     "alerts": ("Alerts", _alerts),
     "tickets": ("Tickets", _tickets),
-    "builds": ("Build failures", lambda figures, zone: []),
+    "builds": ("Build failures", _builds),
     "incidents": ("Incidents", _incidents),
     "rota_changes": ("Swaps and cover", _rota_changes),
     "tasks": ("Tasks", _tasks),
@@ -175,7 +211,9 @@ def report_markdown(
         f"- Open tickets: **{items['tickets']}** ({items['tickets_overdue']} overdue)",
         f"- Open tasks of the outgoing engineer: **{items['outgoing_tasks']}**",
     ]
+    if "builds_red" in items:
+        lines.append(f"- Red builds: **{items['builds_red']}**")
     for key, value in items.items():
-        if key not in ("incidents", "tickets", "tickets_overdue", "outgoing_tasks"):
+        if key not in ("incidents", "tickets", "tickets_overdue", "outgoing_tasks", "builds_red"):
             lines.append(f"- {escape(key.replace('_', ' '))}: **{escape(value)}**")
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, DutydeskError, Forbidden, NotFound
 from dutydesk.handover import service
 from dutydesk.handover.markdown_view import markdown_of
-from dutydesk.incidents.document import render
+from dutydesk.markdown import render
 from dutydesk.people.service import person_names
 from dutydesk.web.forms import FormErrors, posted_text
 from dutydesk.web.page import Page, PostedForm, ResponderPage, SignedInPage, web_actor

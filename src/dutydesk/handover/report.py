@@ -2,8 +2,7 @@
 
 SECTIONS is the one list of what a report holds. Each entry names the key its figures are
 stored under and the function that builds them; a function may return None to leave its
-section out (a team without builds). The builds section slots in here as one more entry,
-built by `dutydesk.builds.report.summary` (docs/handover.md, "Build failures").
+section out (a team that has never recorded a build).
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ class SectionSource:
 SECTIONS: tuple[SectionSource, ...] = (
     SectionSource("alerts", "Alerts", figures.alerts_section),
     SectionSource("tickets", "Tickets", figures.tickets_section),
+    SectionSource("builds", "Build failures", figures.builds_section),
     SectionSource("incidents", "Incidents", figures.incidents_section),
     SectionSource("rota_changes", "Swaps and cover", figures.rota_changes_section),
     SectionSource("tasks", "Tasks", figures.tasks_section),

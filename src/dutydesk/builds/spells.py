@@ -1,0 +1,136 @@
+"""Red spells: a job on a main branch is red from its first failure until its next success.
+
+A result on a main branch moves its job's open spell (at most one per job): a failure opens one
+(and the engineer on support is told, notices.py) or adds to it; a success ends it, as flaky
+when it passed at the commit that last failed (a re-run), as fixed otherwise. An aborted build
+moves nothing. Times are the CI's (`finished_at`); results are taken in the order they arrive,
+and a success that finished before the spell began does not end it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.orm import Session
+
+from dutydesk.audit.service import record
+from dutydesk.builds.models import FIXED, FLAKY, RED, SUCCEEDED, BuildResult, RedSpell
+from dutydesk.builds.notices import tell_support
+from dutydesk.builds.results import BuildReport
+
+ACTOR = "builds"
+
+
+def subject(spell: RedSpell) -> str:
+    """What the audit log files a spell's entries under."""
+    return f"build-spell:{spell.id}"
+
+
+# Built once: every result on a main branch asks it. Its id alone, in Core: most jobs are
+# green, and the ORM's loading costs more than the query when there is no row to load.
+_SPELLS = cast(Table, RedSpell.__table__)
+_OPEN_SPELL = (
+    select(_SPELLS.c.id)
+    .where(
+        _SPELLS.c.source == bindparam("source"),
+        _SPELLS.c.pipeline == bindparam("pipeline"),
+        _SPELLS.c.job == bindparam("job"),
+        _SPELLS.c.ended_at.is_(None),
+    )
+    .with_for_update()
+)
+
+
+def job_name(spell: RedSpell | BuildResult | BuildReport) -> str:
+    """`concourse paas-cf/deploy`: the job as people name it."""
+    return f"{spell.source} {spell.pipeline}/{spell.job}"
+
+
+def open_spell(session: Session, source: str, pipeline: str, job: str) -> RedSpell | None:
+    """The job's open red spell, locked until commit (PostgreSQL), or None when it is green."""
+    spell_id = session.execute(
+        _OPEN_SPELL, {"source": source, "pipeline": pipeline, "job": job}
+    ).scalar()
+    found = session.get(RedSpell, spell_id) if spell_id is not None else None
+    return found
+
+
+def follow(
+    session: Session, result: BuildReport, *, now: datetime, base_url: str
+) -> tuple[RedSpell | None, str | None]:
+    """Move the job's red spell on a main-branch result; (the spell, how it turned) or
+    (None, None) when nothing changed."""
+    if result.status not in RED and result.status != SUCCEEDED:
+        return None, None
+    spell = open_spell(session, result.source, result.pipeline, result.job)
+    if result.status in RED:
+        if spell is not None:
+            spell.failures += 1
+            spell.last_failing_sha = result.sha
+            return spell, "failing"
+        return _turn_red(session, result, now=now, base_url=base_url), "red"
+    if spell is None or result.finished_at < spell.started_at:
+        return None, None
+    ending = FLAKY if result.sha is not None and result.sha == spell.last_failing_sha else FIXED
+    spell.ended_at = result.finished_at
+    spell.ending = ending
+    spell.ended_by_sha = result.sha
+    record(
+        session,
+        actor=ACTOR,
+        action="build.green",
+        rota_id=None,
+        person_ids=[spell.claimed_by] if spell.claimed_by else [],
+        summary=f"{job_name(spell)} is green again ({ending}) after {spell.failures}"
+        f" failure{'s' if spell.failures != 1 else ''}",
+        details={
+            "spell": spell.id,
+            "ending": ending,
+            "sha": result.sha,
+            "build_id": result.build_id,
+            "attempt": result.attempt,
+            "failures": spell.failures,
+        },
+        now=now,
+        subject=subject(spell),
+    )
+    return spell, ending
+
+
+def _turn_red(session: Session, result: BuildReport, *, now: datetime, base_url: str) -> RedSpell:
+    assert result.branch is not None  # only main-branch results come here
+    spell = RedSpell(
+        source=result.source,
+        pipeline=result.pipeline,
+        job=result.job,
+        branch=result.branch,
+        started_at=result.finished_at,
+        first_failing_sha=result.sha,
+        last_failing_sha=result.sha,
+        first_failing_url=result.url,
+        failures=1,
+    )
+    session.add(spell)
+    session.flush()
+    spell.told_person_id = tell_support(session, spell, result, now=now, base_url=base_url)
+    record(
+        session,
+        actor=ACTOR,
+        action="build.red",
+        rota_id=None,
+        person_ids=[spell.told_person_id] if spell.told_person_id else [],
+        summary=f"{job_name(spell)} turned red on {spell.branch}",
+        details={
+            "spell": spell.id,
+            "sha": result.sha,
+            "build_id": result.build_id,
+            "attempt": result.attempt,
+            "status": result.status,
+            "told": spell.told_person_id,
+        },
+        now=now,
+        subject=subject(spell),
+    )
+    return spell
