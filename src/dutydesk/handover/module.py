@@ -26,7 +26,7 @@ MODULE = Module(
             "handover",
             "Support-week handover reports: list, show, notes, acknowledge, make now.",
             Ref("dutydesk.handover.cli:handover_app"),
-            order=29,
+            order=32,
         ),
     ),
     # After escalation (the pages due before the handoff are recorded), before delivery.
