@@ -32,7 +32,7 @@ _POSTGRES_SCAN = re.compile(rf"Seq Scan on ({_TABLES})\b")
 # The period conditions each must meet through an index, by table and column.
 _PERIOD_COLUMNS = (
     ("alerts", "created_at"),
-    ("group_pages", "due_at"),
+    ("group_pages", "queued_at"),
     ("tickets", "created_at"),
     ("tickets", "solved_at"),
     ("tickets", "breached_at"),

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dutydesk.escalation.models import GroupPage
+from dutydesk.escalation.pages_sent import pages_to_people
 from dutydesk.fairness.load import (
     LoadReport,
     PageSent,
@@ -129,22 +129,11 @@ def load(
 def pages_between(session: Session, start: datetime, end: datetime) -> list[PageSent]:
     """The pages sent to people in [start, end): one per escalation step that reached them,
     however many channels it went by, at the time the step paged them."""
-    rows = session.execute(
-        select(GroupPage.person_id, func.min(GroupPage.queued_at))
-        .where(
-            GroupPage.queued_at >= start,
-            GroupPage.queued_at < end,
-            GroupPage.person_id.is_not(None),
-        )
-        .group_by(
-            GroupPage.group_id,
-            GroupPage.run,
-            GroupPage.loop_index,
-            GroupPage.step_index,
-            GroupPage.person_id,
-        )
-    )
-    return [PageSent(person, at) for person, at in rows if person is not None]
+    return [
+        PageSent(paged.person_id, paged.at)
+        for paged in pages_to_people(session, start, end)
+        if paged.person_id is not None
+    ]
 
 
 def swaps_between(

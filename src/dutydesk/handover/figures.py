@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dutydesk.alerts.models import Alert, AlertGroup, Service
+from dutydesk.alerts.models import Alert, Service
 from dutydesk.builds import report as build_report
 from dutydesk.builds.models import BuildResult
 from dutydesk.builds.service import red_now
 from dutydesk.builds.spells import job_name
-from dutydesk.escalation.models import GroupPage
+from dutydesk.escalation.pages_sent import steps_paged
 from dutydesk.handover.period import Period
 from dutydesk.incidents.models import OPEN_STATUSES, RESOLVED, Incident
 from dutydesk.overrides.queries import overrides_touching
@@ -68,39 +68,20 @@ def alerts_section(session: Session, period: Period) -> dict[str, Any]:
 
 
 def _pages(session: Session, period: Period, names: dict[str, str]) -> list[dict[str, Any]]:
-    """Each escalation step that went out in the period, once (a step reaches several people
-    through several channels): when, for which service, to whom, and whether in hours."""
-    rows = session.execute(
-        select(
-            GroupPage.group_id,
-            GroupPage.run,
-            GroupPage.loop_index,
-            GroupPage.step_index,
-            GroupPage.due_at,
-            GroupPage.person_id,
-            AlertGroup.service_id,
-        )
-        .join(AlertGroup, AlertGroup.id == GroupPage.group_id)
-        .where(GroupPage.due_at >= period.start, GroupPage.due_at < period.end)
-        .order_by(GroupPage.due_at, GroupPage.id)
-    ).all()
-    steps: dict[tuple[int, int, int, int], dict[str, Any]] = {}
+    """Each escalation step that paged in the period, once: when, for which service, to whom,
+    and whether in hours."""
     people = _person_names(session)
-    for group_id, run, loop, step, due_at, person_id, service_id in rows:
-        page = steps.get((group_id, run, loop, step))
-        if page is None:
-            page = steps[(group_id, run, loop, step)] = {
-                "at": iso(due_at),
-                "group": group_id,
-                "service": service_id,
-                "name": names.get(service_id, service_id),
-                "people": [],
-                "in_hours": period.hours.is_open(due_at),
-            }
-        name = people.get(person_id) if person_id else None
-        if name is not None and name not in page["people"]:
-            page["people"].append(name)
-    return list(steps.values())
+    return [
+        {
+            "at": iso(step.at),
+            "group": step.group_id,
+            "service": step.service_id,
+            "name": names.get(step.service_id, step.service_id),
+            "people": [people[person] for person in step.people if person in people],
+            "in_hours": period.hours.is_open(step.at),
+        }
+        for step in steps_paged(session, period.start, period.end)
+    ]
 
 
 def tickets_section(session: Session, period: Period) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dutydesk.alerts.models import Alert
 from dutydesk.db import Base, UTCDateTime
-from dutydesk.escalation.models import GroupPage
 from dutydesk.incidents.models import Incident
 from dutydesk.tasks.models import Task
 from dutydesk.tickets.models import Ticket
@@ -65,7 +64,6 @@ class HandoverSettings(Base):
 # (tests/handover/test_query_plans.py). They are declared here, by the domain whose queries
 # need them; the tables' own domains never read by these columns.
 Index("ix_alerts_created_at_service_id", Alert.created_at, Alert.service_id)
-Index("ix_group_pages_due_at", GroupPage.due_at)
 Index("ix_tickets_solved_at", Ticket.solved_at)
 Index("ix_incidents_resolved_at", Incident.resolved_at)
 # A done task by when: the status first, so that SQLite, choosing by the equality, still

@@ -20,7 +20,6 @@ depends_on = None
 
 _PERIOD_INDEXES = (
     ("alerts", "ix_alerts_created_at_service_id", ["created_at", "service_id"]),
-    ("group_pages", "ix_group_pages_due_at", ["due_at"]),
     ("tickets", "ix_tickets_solved_at", ["solved_at"]),
     ("incidents", "ix_incidents_resolved_at", ["resolved_at"]),
     ("tasks", "ix_tasks_status_completed_at", ["status", "completed_at"]),
