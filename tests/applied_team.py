@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, Table, make_url, text
 
 from dutydesk.models import Base
 
@@ -52,7 +52,9 @@ def keep(engine: Engine, database_url: str, folder: Path) -> Copy:
         return kept
     with engine.connect() as connection:
         rows = {
-            table.name: [dict(row._mapping) for row in connection.execute(table.select())]
+            table.name: _parents_first(
+                table, [dict(row._mapping) for row in connection.execute(table.select())]
+            )
             for table in Base.metadata.sorted_tables
         }
         sequences = {}
@@ -62,6 +64,35 @@ def keep(engine: Engine, database_url: str, folder: Path) -> Copy:
             ).one()
             sequences[name] = (last_value, is_called)
     return PostgresRows(rows, sequences)
+
+
+def _parents_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a table that points at itself (a status page group and its components) in
+    an order that inserts each row after the one it names: PostgreSQL returns rows in no order,
+    and checks the key as each is inserted."""
+    pointers = [
+        (fk.parent.name, fk.column.name) for fk in table.foreign_keys if fk.column.table is table
+    ]
+    if not pointers:
+        return rows
+    placed: set[tuple[str, Any]] = set()
+    ordered: list[dict[str, Any]] = []
+    waiting = rows
+    while waiting:
+        ready = [
+            row
+            for row in waiting
+            if all(
+                row[column] is None or (target, row[column]) in placed
+                for column, target in pointers
+            )
+        ]
+        assert ready, f"{table.name}: rows that point at each other in a circle"
+        ordered += ready
+        placed |= {(target, row[target]) for row in ready for _, target in pointers}
+        done = {id(row) for row in ready}
+        waiting = [row for row in waiting if id(row) not in done]
+    return ordered
 
 
 def restore(kept: Copy, engine: Engine, database_url: str) -> None:
