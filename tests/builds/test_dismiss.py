@@ -116,6 +116,8 @@ def test_an_unknown_or_ended_spell_cannot_be_dismissed(team, record, runtime):
     dismiss(runtime, 2)
     with pytest.raises(Conflict, match="already ended: dismissed"):
         dismiss(runtime, 2)
+    with unit_of_work(runtime.sessions) as session, pytest.raises(Conflict, match="was dismissed"):
+        service.claim(session, 2, "alice", actor="a", now=runtime.clock.now(), base_url="http://d")
 
 
 # The API.

@@ -64,6 +64,8 @@ def claim(
     of theirs. Claiming again as the same person changes nothing; a spell someone else fixes,
     or one already green, is a Conflict."""
     spell = get_spell(session, spell_id, for_update=True)
+    if spell.ending == DISMISSED:
+        raise Conflict(f"red build {spell.id} ({job_name(spell)}) was dismissed")
     if spell.ended_at is not None:
         raise Conflict(f"red build {spell.id} ({job_name(spell)}) is green again")
     if spell.claimed_by == person_id:
