@@ -1,6 +1,7 @@
 """The builds page in a real browser: a red job is claimed in one click ("fixing the build:
 Alice Archer"), a viewer sees who is fixing it but no button, and the job's success shows it
-green with its red time in the report."""
+green with its red time in the report; a job removed from the pipeline is dismissed with its
+reason, a missing reason shown beside the field on a phone, breaking no accessibility rule."""
 
 from __future__ import annotations
 
@@ -81,3 +82,30 @@ def test_a_red_build_with_its_claim_form_breaks_no_accessibility_rule_and_fits_a
     expect(page.get_by_role("button", name="Claim: fixing the build").first).to_be_visible()
     assert violations(Axe(), page) == []
     assert not page.evaluate(SIDEWAYS), "the builds page scrolls sideways on a phone"
+
+
+def test_a_job_removed_from_the_pipeline_is_dismissed_with_its_reason(
+    new_context: Callable[..., BrowserContext], server: Server
+):
+    run_cli(
+        server.database_url,
+        *RECORD,
+        *("--job", "old-deploy", "--build-id", "9", "--status", "failed"),
+    )
+    page = new_context(viewport=PHONE).new_page()
+    sign_in(page, "alice")
+    page.goto("/builds")
+    red = page.locator(".red-build", has_text="concourse paas-cf/old-deploy")
+    red.get_by_text("It will never go green", exact=True).click()
+    dismiss = red.get_by_role("button", name="Dismiss: it will never go green")
+    dismiss.click()  # no reason yet: refused beside the field
+    red = page.locator(".red-build", has_text="concourse paas-cf/old-deploy")
+    expect(red.locator(".field-error")).to_contain_text("reason: say why")
+    assert violations(Axe(), page) == []
+    assert not page.evaluate(SIDEWAYS), "the dismiss form scrolls sideways on a phone"
+
+    red.get_by_label("Why (such as: job removed from the pipeline)").fill("job removed")
+    red.get_by_role("button", name="Dismiss: it will never go green").click()
+    expect(page.locator(".flash")).to_contain_text("Dismissed: concourse paas-cf/old-deploy.")
+    expect(page.locator(".red-build", has_text="paas-cf/old-deploy")).to_have_count(0)
+    assert all(s["job"] != "old-deploy" for s in server.api("GET", "/api/v1/builds/red"))

@@ -1,5 +1,5 @@
-"""Build intake, the red-spell lookup, the GitHub delivery check, the red builds, claims and the
-report find their rows through an index, however many results and spells there are (see
+"""Build intake, the red-spell lookup, the GitHub delivery check, the red builds, claims, the
+worker's spells nobody was told of and the report find their rows through an index, however many results and spells there are (see
 tests/query_plans.py for how plans are read)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, text
 
 from dutydesk.builds import github, service
+from dutydesk.builds.due import builds_due
 from dutydesk.builds.intake import record_result
 from dutydesk.builds.models import BuildResult, GithubDelivery, RedSpell
 from dutydesk.builds.panels import builds_panel
@@ -127,4 +128,40 @@ def test_intake_the_red_spell_lookup_and_the_report_read_no_table_whole(
     scan = _POSTGRES_SCAN if postgres else _SQLITE_SCAN
     scans = {s: p for s, p in plans.items() if any(scan.search(step) for step in p)}
     assert len(plans) >= 8
+    assert not scans, "\n\n".join(f"{s}\n  {' | '.join(p)}" for s, p in scans.items())
+
+
+def test_the_worker_finds_the_spells_nobody_was_told_of_through_an_index(
+    runtime, clock, example_team
+):
+    now = clock.now()
+    seed(runtime, now)
+    with runtime.engine.begin() as connection:
+        connection.execute(
+            insert(RedSpell),
+            [
+                {
+                    "source": "concourse",
+                    "pipeline": "weekend",
+                    "job": f"job-{n}",
+                    "branch": "main",
+                    "started_at": now - timedelta(days=4, hours=n),
+                    "failures": 1,
+                }
+                for n in range(3)
+            ],
+        )
+    if runtime.engine.dialect.name == "postgresql":
+        with runtime.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    with captured_statements(runtime) as statements:
+        assert builds_due(runtime, "plans") == 3
+        assert builds_due(runtime, "plans") == 0
+    plans = explain(runtime, statements)
+    scan = _POSTGRES_SCAN if runtime.engine.dialect.name == "postgresql" else _SQLITE_SCAN
+    untold = [s for s in plans if "told_person_id IS NULL" in s]
+    assert untold, list(plans)
+    # The open spells through ix_red_spells_ended_at; told_person_id is a filter on those few.
+    assert all(any("ix_red_spells_ended_at" in step for step in plans[s]) for s in untold)
+    scans = {s: p for s, p in plans.items() if any(scan.search(step) for step in p)}
     assert not scans, "\n\n".join(f"{s}\n  {' | '.join(p)}" for s, p in scans.items())

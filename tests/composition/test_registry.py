@@ -69,6 +69,7 @@ def test_the_worker_queues_before_it_delivers() -> None:
         "tickets",
         "incidents",
         "statuspage",
+        "builds",
         "escalations",
         "handover",
         "deliveries",

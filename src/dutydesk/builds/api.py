@@ -1,5 +1,5 @@
-"""JSON routes of builds: the red builds and claiming one (responders and admins), recent
-results, and the report as JSON or CSV; every signed-in user reads them."""
+"""JSON routes of builds: the red builds, claiming one and dismissing one (responders and
+admins), recent results, and the report as JSON or CSV; every signed-in user reads them."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from dutydesk.builds.schemas import (
     BuildReportRead,
     BuildResultRead,
     ClaimBody,
+    DismissBody,
     RedBuildRead,
     red_build_read,
     report_read,
@@ -73,6 +74,37 @@ def claim(
         actor=user.username,
         now=team_time.now,
         base_url=runtime.settings.base_url,
+    )
+    session.commit()
+    return red_build_read(spell, team_time.zone)
+
+
+@router.post(
+    "/red/{spell_id}/dismiss",
+    response_model=RedBuildRead,
+    responses={
+        404: {"description": "No such red build."},
+        409: {"description": "The build is green again, or was dismissed already."},
+        422: {"description": "The reason is empty, more than one line, or too long."},
+    },
+)
+def dismiss(
+    spell_id: SpellNumber,
+    body: DismissBody,
+    user: Responder,
+    session: SessionDep,
+    team_time: TeamTimeDep,
+) -> RedBuildRead:
+    """End a red spell by hand, for a job that will never go green (removed from the
+    pipeline, the pipeline retired): it ends now, as dismissed, with who and why. A task its
+    claim made stays as it is; the job's next failure starts a new spell."""
+    spell = service.dismiss(
+        session,
+        spell_id,
+        body.reason,
+        by=user.person_id or user.username,
+        actor=user.username,
+        now=team_time.now,
     )
     session.commit()
     return red_build_read(spell, team_time.zone)

@@ -1,5 +1,5 @@
-"""`dutydesk build …`: record a build result, the red builds and claiming one, the report, and
-each source's webhook secret."""
+"""`dutydesk build …`: record a build result, the red builds, claiming one and dismissing one
+that will never go green, the report, and each source's webhook secret."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from dutydesk.builds.report import period_of_weeks, report_csv, weekly_report
 from dutydesk.builds.results import BuildReport, check_source
 from dutydesk.builds.schemas import red_build_read, report_read
 from dutydesk.builds.secrets import source_secret
+from dutydesk.builds.spells import job_name
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
 from dutydesk.team.service import find_team
@@ -137,6 +138,27 @@ def build_claim(
         task = spell.task_id
         session.commit()
     stdout.print(f"Fixing the build: {person} (red build {spell_id}, task {task}).", markup=False)
+
+
+@build_app.command("dismiss")
+def build_dismiss(
+    ctx: typer.Context,
+    spell_id: Annotated[int, typer.Argument(metavar="SPELL", help="The red build's id.")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why it will never go green: job removed …")
+    ],
+    person: Annotated[str, typer.Option("--as", help="Your person id: who dismisses it.")],
+) -> None:
+    """End red build SPELL by hand, as dismissed: its job will never go green."""
+    runtime = runtime_of(ctx)
+    with unit_of_work(runtime.sessions) as session:
+        by = service.team_person(session, person).id
+        spell = service.dismiss(
+            session, spell_id, reason, by=by, actor=cli_actor(), now=runtime.clock.now()
+        )
+        said = f"Dismissed red build {spell_id} ({job_name(spell)}): {spell.dismissal_reason}"
+        session.commit()
+    stdout.print(said, markup=False)
 
 
 @build_app.command("report")

@@ -18,6 +18,7 @@ BRANCH_LENGTH = 255
 SHA_LENGTH = 64
 URL_LENGTH = 500
 ACTOR_LENGTH = 200
+REASON_LENGTH = 200
 
 FAILED, ERRORED, ABORTED, SUCCEEDED = "failed", "errored", "aborted", "succeeded"
 STATUSES = (FAILED, ERRORED, ABORTED, SUCCEEDED)
@@ -26,9 +27,10 @@ STATUSES = (FAILED, ERRORED, ABORTED, SUCCEEDED)
 RED = frozenset((FAILED, ERRORED))
 
 # How a red spell ended: a success at a new commit fixed it; a success at the commit that
-# failed (a re-run that passed) shows the failure was flaky.
-FIXED, FLAKY = "fixed", "flaky"
-ENDINGS = (FIXED, FLAKY)
+# failed (a re-run that passed) shows the failure was flaky; a responder dismissed it by hand
+# when no success will ever come (the job was removed from its pipeline, the pipeline retired).
+FIXED, FLAKY, DISMISSED = "fixed", "flaky", "dismissed"
+ENDINGS = (FIXED, FLAKY, DISMISSED)
 
 
 class BuildResult(Base):
@@ -71,8 +73,8 @@ class GithubDelivery(Base):
 
 
 class RedSpell(Base):
-    """A job on a main branch red from its first failure until its next success, who claimed
-    its fixing, and how it ended."""
+    """A job on a main branch red from its first failure until its next success (or until a
+    responder dismissed it), who claimed its fixing, and how it ended."""
 
     __tablename__ = "red_spells"
     __table_args__ = (
@@ -103,6 +105,9 @@ class RedSpell(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ending: Mapped[str | None] = mapped_column(String(16))
     ended_by_sha: Mapped[str | None] = mapped_column(String(SHA_LENGTH))
+    # A dismissal's who (a person's id, or the user's name when they are no person) and why.
+    dismissed_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))
+    dismissal_reason: Mapped[str | None] = mapped_column(String(REASON_LENGTH))
 
 
 class BuildSettings(Base):

@@ -1,11 +1,14 @@
 """What builds add to Dutydesk: build results from CI (GitHub's webhook, the generic signed
 webhook, `dutydesk build record`), the red builds and who is fixing them — the builds page,
-the dashboard's panel, the API and `dutydesk build`, and the team file's `builds:`."""
+the dashboard's panel, the API and `dutydesk build` — the worker cycle that tells the engineer
+who comes on support of a job that turned red while nobody was, and the team file's
+`builds:`."""
 
 from __future__ import annotations
 
 from dutydesk.contributions import (
     Command,
+    CycleEntry,
     Middleware,
     Module,
     NavEntry,
@@ -38,6 +41,9 @@ MODULE = Module(
             order=29,
         ),
     ),
+    # Before delivery: the engineer who comes on support is told of a job that turned red
+    # while nobody was, in the pass that finds it.
+    cycles=(CycleEntry("builds", order=38, run=Ref("dutydesk.builds.due:builds_due")),),
     team_sections=(
         TeamSection("builds", order=59, section=Ref("dutydesk.builds.team_section:SECTION")),
     ),

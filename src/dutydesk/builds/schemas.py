@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from dutydesk.builds.figures import JobImpact
-from dutydesk.builds.models import BuildResult, RedSpell
+from dutydesk.builds.models import REASON_LENGTH, BuildResult, RedSpell
 from dutydesk.builds.report import WeeklyReport
 from dutydesk.timeparse import in_zone
 
@@ -25,8 +25,9 @@ class RedBuildRead(BaseModel):
     branch: str
     started_at: datetime = Field(description="Its first failure.")
     ended_at: datetime | None = Field(description="Its next success; null while still red.")
-    ending: Literal["fixed", "flaky"] | None = Field(
-        description="fixed: a success at a new commit; flaky: the failing commit passed again."
+    ending: Literal["fixed", "flaky", "dismissed"] | None = Field(
+        description="fixed: a success at a new commit; flaky: the failing commit passed again;"
+        " dismissed: a responder closed it by hand (its job will never go green)."
     )
     failures: int
     first_failing_sha: str | None
@@ -35,6 +36,10 @@ class RedBuildRead(BaseModel):
     claimed_by: str | None = Field(description="Who is fixing the build.")
     claimed_at: datetime | None
     task: int | None = Field(description="The task the claim made.")
+    dismissed_by: str | None = Field(
+        None, description="Who dismissed it: a person's id, or the user's name."
+    )
+    dismissal_reason: str | None = Field(None, description="Why it was dismissed.")
 
 
 class BuildResultRead(BaseModel):
@@ -60,6 +65,16 @@ class ClaimBody(BaseModel):
     """Who is fixing the build: a person's id; the token's own person when left out."""
 
     person: str | None = Field(None, max_length=64)
+
+
+class DismissBody(BaseModel):
+    """Why the red build will never go green, such as "job removed from the pipeline"."""
+
+    reason: str = Field(
+        max_length=REASON_LENGTH,
+        description=f"One line of 1 to {REASON_LENGTH} characters.",
+        examples=["job removed from the pipeline"],
+    )
 
 
 class JobWeekRead(BaseModel):
@@ -108,6 +123,8 @@ def red_build_read(spell: RedSpell, zone: ZoneInfo) -> RedBuildRead:
         claimed_by=spell.claimed_by,
         claimed_at=in_zone(spell.claimed_at, zone),
         task=spell.task_id,
+        dismissed_by=spell.dismissed_by,
+        dismissal_reason=spell.dismissal_reason,
     )
 
 
