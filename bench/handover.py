@@ -1,7 +1,7 @@
 """The support-week handover report over a year of data: how long the worker takes to make one.
 
-Target (issue 15, the handover): the report over a year of data (50,000 alerts, 5,000 tickets)
-in < 500 ms.
+Target (issue 15, the handover): the report over a year of data (50,000 alerts, 5,000 tickets,
+20,000 builds) in < 500 ms.
 
 A database (an SQLite file, and PostgreSQL when one answers) with the example team and a year
 of the team's life written in bulk (`seed_year`), spread as a platform team's year is: 50,000
@@ -11,7 +11,9 @@ step to one person by e-mail and Slack, a third of them escalated a second step 
 later); 5,000 tickets over the year with their clocks (most solved within days, some breached,
 the last weeks' still open with their answers due); 150 incidents (resolved, most reviewed, the
 latest with their reviews owed, a few still open); swaps, break cover and overrides on the
-rotas; 1,200 tasks, most done.
+rotas; 1,200 tasks, most done; 20,000 build results of 100 jobs on the main branch, one in ten
+failing while green (four in ten while red), and the red spells they make, ended fixed or
+flaky.
 
 What is timed is what the worker runs at a handoff: `handover.service.make_report` (every
 section's queries and figures, the people's names, the JSON set on the report's row) and the
@@ -47,6 +49,7 @@ from bench.outbox import create_database_if_missing
 from bench.ticket_queue import EXAMPLE_TEAM, machine
 from dutydesk import migrate
 from dutydesk.alerts.models import Alert, AlertGroup, Service
+from dutydesk.builds.models import BuildResult, RedSpell
 from dutydesk.clock import FrozenClock
 from dutydesk.composition import bootstrap
 from dutydesk.db import unit_of_work
@@ -70,6 +73,7 @@ ALERTS = 50_000
 TICKETS = 5_000
 INCIDENTS = 150
 TASKS = 1_200
+BUILDS = 20_000
 SWAPS, COVERS, OVERRIDES = 60, 250, 40
 EXTRA_SERVICES = 20
 REPEATS = 3
@@ -97,7 +101,8 @@ def _instant(rng: random.Random, start: datetime, days: float, *, in_hours: floa
 def seed_year(
     connection: Connection, start: datetime, *, scale: float = 1.0, seed: int = 15
 ) -> dict[str, int]:
-    """A year from `start` of alerts and their pages, tickets, incidents, overrides and tasks,
+    """A year from `start` of alerts and their pages, tickets, incidents, overrides, tasks and
+    build results with their red spells,
     written in bulk (the example team applied already); `scale` shrinks it for tests. Returns
     how many rows of each were written. The caller commits."""
     rng = random.Random(seed)
@@ -118,6 +123,7 @@ def seed_year(
     incidents = _incidents(connection, rng, start, max(5, int(INCIDENTS * scale)))
     overrides = _overrides(connection, rng, start, scale)
     tasks = _tasks(connection, rng, start, int(TASKS * scale))
+    builds = _builds(connection, rng, start, int(BUILDS * scale))
     return {
         "alerts": alerts[0],
         "pages": alerts[1],
@@ -125,6 +131,7 @@ def seed_year(
         "incidents": incidents,
         "overrides": overrides,
         "tasks": tasks,
+        "builds": builds,
     }
 
 
@@ -275,6 +282,47 @@ def _tasks(connection: Connection, rng: random.Random, start: datetime, count: i
     return len(rows)
 
 
+def _builds(connection: Connection, rng: random.Random, start: datetime, count: int) -> int:
+    """`count` build results of 100 jobs over the year on main, about one in ten failing, and
+    the red spells they make (ended fixed at a new commit, or flaky on a re-run at the same)."""
+    jobs = [(f"pipeline-{p}", f"job-{j:02d}") for p in range(5) for j in range(20)]
+    per_job = max(1, count // len(jobs))
+    results: list[dict[str, Any]] = []
+    spells: list[dict[str, Any]] = []
+    for pipeline, job in jobs:
+        moment, red, sha = start, None, f"{rng.getrandbits(160):040x}"
+        for n in range(per_job):
+            moment += timedelta(minutes=rng.randrange(30, 2 * 364 * 24 * 60 // per_job))
+            rerun = red is not None and rng.random() < 0.3
+            if not rerun:
+                sha = f"{rng.getrandbits(160):040x}"
+            failed = rng.random() < (0.4 if red is not None else 0.1)
+            results.append(
+                {"source": "concourse", "pipeline": pipeline, "job": job,
+                 "build_id": str(n), "attempt": 1, "status": "failed" if failed else "succeeded",
+                 "branch": "main", "sha": sha, "url": f"https://ci.example.org/{job}/{n}",
+                 "workflow_name": None, "on_main": True, "finished_at": moment,
+                 "received_at": moment}
+            )  # fmt: skip
+            if failed and red is None:
+                red = {"source": "concourse", "pipeline": pipeline, "job": job, "branch": "main",
+                       "started_at": moment, "first_failing_sha": sha, "last_failing_sha": sha,
+                       "first_failing_url": None, "failures": 1, "told_person_id": "alice",
+                       "claimed_by": None, "claimed_at": None, "task_id": None,
+                       "ended_at": None, "ending": None, "ended_by_sha": None}  # fmt: skip
+                spells.append(red)
+            elif failed and red is not None:
+                red["failures"] += 1
+                red["last_failing_sha"] = sha
+            elif red is not None:
+                ending = "flaky" if sha == red["last_failing_sha"] else "fixed"
+                red.update(ended_at=moment, ended_by_sha=sha, ending=ending)
+                red = None
+    _insert(connection, _table(BuildResult), results)
+    _insert(connection, _table(RedSpell), spells)
+    return len(results)
+
+
 def prepared(url: str) -> tuple[Runtime, dict[str, int]]:
     """A migrated database at `url` with the example team and a year of its data."""
     if url.startswith("postgresql"):
@@ -371,7 +419,9 @@ def _worker_passes(runtime: Runtime, handoffs: list[datetime]) -> list[float]:
 
 
 def run(engines: tuple[str, ...] = ("sqlite", "postgresql")) -> None:
-    print(f"handover: {ALERTS:,} alerts, {TICKETS:,} tickets over a year; {machine()}")
+    print(
+        f"handover: {ALERTS:,} alerts, {TICKETS:,} tickets, {BUILDS:,} builds over a year; {machine()}"
+    )
     for name, engine in (("SQLite", "sqlite"), ("PostgreSQL", "postgresql")):
         if engine not in engines:
             continue
