@@ -419,9 +419,8 @@ def _worker_passes(runtime: Runtime, handoffs: list[datetime]) -> list[float]:
 
 
 def run(engines: tuple[str, ...] = ("sqlite", "postgresql")) -> None:
-    print(
-        f"handover: {ALERTS:,} alerts, {TICKETS:,} tickets, {BUILDS:,} builds over a year; {machine()}"
-    )
+    year = f"{ALERTS:,} alerts, {TICKETS:,} tickets, {BUILDS:,} builds over a year"
+    print(f"handover: {year}; {machine()}")
     for name, engine in (("SQLite", "sqlite"), ("PostgreSQL", "postgresql")):
         if engine not in engines:
             continue
