@@ -179,6 +179,7 @@ def test_a_scrape_after_real_traffic_counts_events_by_kind_pages_by_channel_and_
         "tickets",
         "incidents",
         "statuspage",
+        "builds",
         "announcements",
         "swaps",
         "heartbeats",

@@ -65,7 +65,19 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     GITHUB_PATH,
     status_code=202,
     responses=_RESPONSES,
-    openapi_extra={"requestBody": {"required": True, "description": "GitHub's workflow_run."}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "description": "GitHub's `workflow_run` event, as GitHub sends it.",
+                    }
+                }
+            },
+        }
+    },
 )
 async def github_hook(source: str, request: Request) -> JSONResponse:
     """GitHub Actions' `workflow_run` webhook, signed with `X-Hub-Signature-256`: completed runs
