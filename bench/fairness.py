@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from bench.ticket_queue import machine
 from dutydesk.alerts.models import AlertGroup
 from dutydesk.clock import FrozenClock
 from dutydesk.composition import bootstrap
@@ -204,7 +205,8 @@ def run() -> None:
         f" {len(PEOPLE)} people on a weekly 24x7 rota and an in-hours rota,"
         f" {OVERRIDES} overrides, {SWAPS} swaps): best {best * 1000:.0f} ms,"
         f" median {median * 1000:.0f} ms of {RUNS} (target {TARGET_SECONDS * 1000:.0f} ms:"
-        f" {median / TARGET_SECONDS:.2f} of it); reading the pages alone {floor * 1000:.0f} ms"
+        f" {median / TARGET_SECONDS:.2f} of it); reading the pages alone {floor * 1000:.0f} ms;"
+        f" {machine()}"
     )
 
 

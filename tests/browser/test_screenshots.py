@@ -8,6 +8,7 @@ answered, noted and triaged, so the pages show what they can show.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE, Server, next_monday, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, Server, next_monday, run_cli, sign_in
 
 SCREENSHOTS = Path(__file__).parents[2] / "build" / "screenshots"
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
@@ -274,3 +275,70 @@ def test_status_page_screenshot(
     expect(page.get_by_role("heading", name="Database upgrade")).to_be_visible()
 
     assert shoot(page, f"status-page-{width}").stat().st_size > 0
+
+
+# CI's week for the builds page and the handover: (job, build, status, commit, days ago).
+BUILDS = (
+    ("deploy-prod", "311", "failed", "9f3c1e2", 5.9),
+    ("deploy-prod", "312", "failed", "b47d0aa", 5.5),
+    ("deploy-prod", "313", "succeeded", "c01ffee", 5.2),
+    ("acceptance-tests", "1207", "failed", "d1e2f3a", 4.1),
+    ("acceptance-tests", "1207", "succeeded", "d1e2f3a", 4.0),
+    ("unit-tests", "2050", "succeeded", "e5a6b7c", 3.0),
+    ("smoke-tests", "88", "errored", "f00dcaf", 1.2),
+    ("upgrade-cf", "42", "failed", "a1b2c3d", 0.3),
+)
+
+
+@pytest.fixture(scope="module")
+def busy_builds(server: Server) -> None:
+    """A week of the platform's builds on main: deploy-prod red for most of a day and fixed,
+    a flaky acceptance run, and two jobs red now, one of them claimed by alice."""
+    now = datetime.now(UTC)
+    attempts: dict[str, int] = {}
+    for job, build, status, sha, days_ago in BUILDS:
+        attempts[build] = attempts.get(build, 0) + 1
+        finished = (now - timedelta(days=days_ago)).replace(microsecond=0)
+        run_cli(
+            server.database_url,
+            *("build", "record", "--source", "concourse", "--pipeline", "paas-cf"),
+            *("--job", job, "--build-id", build, "--attempt", str(attempts[build])),
+            *("--status", status, "--branch", "main", "--sha", sha),
+            *("--url", f"https://ci.example.org/teams/paas/pipelines/paas-cf/jobs/{job}"),
+            *("--finished-at", finished.isoformat()),
+        )
+    [smoke] = [s for s in server.api("GET", "/api/v1/builds/red") if s["job"] == "smoke-tests"]
+    server.api("POST", f"/api/v1/builds/red/{smoke['id']}/claim", json={"person": "alice"})
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_builds_screenshot(
+    new_context: Callable[..., BrowserContext], busy_builds: None, width: str
+):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    sign_in(page, "alice")
+    page.goto("/builds")
+    expect(page.locator(".red-build")).to_have_count(2)
+
+    assert shoot(page, f"builds-{width}").stat().st_size > 0
+
+
+@pytest.fixture(scope="module")
+def handover_report(server: Server, busy_week: datetime, busy_desk: int, busy_builds: None) -> int:
+    """The latest handoff's report, made now with the command line; its number."""
+    made = run_cli(server.database_url, "handover", "make")
+    found = re.match(r"Handover (\d+) \(", made)
+    assert found is not None, made
+    return int(found.group(1))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_handover_screenshot(
+    new_context: Callable[..., BrowserContext], handover_report: int, width: str
+):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    sign_in(page, "alice")
+    page.goto(f"/handover/{handover_report}")
+    expect(page.locator("article.handover-report")).to_contain_text("Build failures")
+
+    assert shoot(page, f"handover-{width}").stat().st_size > 0

@@ -236,7 +236,7 @@ def test_the_build_failures_of_the_week_and_the_red_builds_at_the_handoff(
     [mail] = [m for m in outbox(":report:") if m.destination == "carol@example.org"]
     assert "## Build failures" in mail.text
     assert "| concourse paas\\-cf/smoke | 1 |" in mail.text  # escaped as Markdown
-    assert "fixing the build: Alice Archer" in mail.text
+    assert "1 failure; fixing the build: Alice Archer" in mail.text
     assert "- Red builds: **1**" in mail.text
     [slack] = [m for m in outbox(":report:") if m.channel == "slack"]
     assert "Build failures: 4, red for" in slack.text and "1 flaky; 1 red now" in slack.text

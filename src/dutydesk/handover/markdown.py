@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dutydesk.text import one_line
+from dutydesk.tickets.policy import FIRST_RESPONSE, UPDATE
 from dutydesk.timeparse import duration_text, local_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
@@ -28,6 +29,9 @@ def escape(text: object) -> str:
 def _when(value: str | None, zone: ZoneInfo) -> str:
     return local_text(datetime.fromisoformat(value), zone) if value else "—"
 
+
+# What a ticket's clock owes the tenant, in words.
+_OWED = {FIRST_RESPONSE: "first response", UPDATE: "an update"}
 
 Writer = Callable[[dict[str, Any], ZoneInfo], list[str]]
 
@@ -60,7 +64,7 @@ def _tickets(figures: dict[str, Any], zone: ZoneInfo) -> list[str]:
             due = _when(ticket["due_at"], zone) + (" **overdue**" if ticket["overdue"] else "")
             lines.append(
                 f"| \\#{ticket['id']} {escape(ticket['subject'])} | {ticket['priority'] or '—'}"
-                f" | {ticket['status']} | {escape(ticket['owed'] or '—')} | {due} |"
+                f" | {ticket['status']} | {escape(_OWED.get(ticket['owed'], '—'))} | {due} |"
             )
     return lines
 
@@ -149,9 +153,13 @@ def _builds(figures: dict[str, Any], zone: ZoneInfo) -> list[str]:
             )
             lines.append(
                 f"- {escape(spell['job'])}: red since {_when(spell['since'], zone)},"
-                f" {spell['failures']} failures; {fixing}"
+                f" {_failures(spell['failures'])}; {fixing}"
             )
     return lines
+
+
+def _failures(count: int) -> str:
+    return "1 failure" if count == 1 else f"{count} failures"
 
 
 def red_time(seconds: float) -> str:
