@@ -9,6 +9,7 @@ from bench import (
     builds,
     cli,
     events,
+    external_feed,
     fairness,
     first_page,
     handover,
@@ -41,6 +42,7 @@ def main() -> None:
     cli.run()
     mail_parse.run()
     handover.run()
+    external_feed.run()
 
 
 if __name__ == "__main__":

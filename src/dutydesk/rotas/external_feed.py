@@ -103,11 +103,13 @@ class FeedShift:
     event_uid: str  # the feed's UID, to say which event a shift came from
 
     @property
-    def sort_key(self) -> tuple[datetime, datetime, str, str, str]:
+    def sort_key(self) -> tuple[datetime, datetime, bool, str, str, str]:
+        """Time order; at the same times team members before contacts, then by id or name."""
         contact = self.contact or ExternalContact("")
         return (
             self.start_at,
             self.end_at,
+            self.person_id is None,
             self.person_id or "",
             contact.name,
             contact.email or "",
@@ -271,6 +273,10 @@ def _parse(feed: bytes) -> icalendar.Calendar:
         raise FeedRefused(
             RefusalReason.MALFORMED, f"the feed is not a readable iCalendar: {error}"
         ) from None
+    if not calendars:
+        raise FeedRefused(
+            RefusalReason.MALFORMED, "the feed has no complete VCALENDAR (is it cut short?)"
+        )
     if len(calendars) != 1 or calendars[0].name != "VCALENDAR":
         raise FeedRefused(RefusalReason.MALFORMED, "the feed must be exactly one VCALENDAR")
     calendar: icalendar.Calendar = calendars[0]
@@ -343,13 +349,18 @@ def _occurrences(
     try:
         query = recurring_ical_events.of(calendar)
         series_list = list(query.series)
-    except Exception as error:
-        raise FeedRefused(
-            RefusalReason.MALFORMED, f"the feed's events cannot be expanded: {error}"
-        ) from None
+    except Exception as error:  # a broken RRULE, an end before its start
+        where = _first_unexpandable(calendar)
+        raise FeedRefused(RefusalReason.MALFORMED, f"{where} cannot be expanded: {error}") from None
+    # An event whose UID is its own (PagerDuty's one VEVENT per shift) is read as it is: a copy
+    # per occurrence (as_component) costs more than all the rest of the reading.
+    single: dict[str, icalendar.cal.Component | None] = {}
+    for event in calendar.walk("VEVENT"):
+        single[_uid(event)] = None if _uid(event) in single else event
     for series in series_list:
         uid = str(series.uid)
         one_off = _is_one_off(series)
+        own = single.get(uid) if one_off else None
         count = 0
         try:
             for occurrence in series.between(start_utc - _QUERY_MARGIN, end_utc + _QUERY_MARGIN):
@@ -360,7 +371,7 @@ def _occurrences(
                         f"event {uid!r} repeats more than {MAX_OCCURRENCES_PER_EVENT:,} "
                         "times in the window",
                     )
-                component = occurrence.as_component(False)
+                component = own if own is not None else occurrence.as_component(False)
                 yield uid, one_off, (component, occurrence.start, occurrence.end)
         except FeedRefused:
             raise
@@ -370,6 +381,18 @@ def _occurrences(
             ) from None
         if count == 0:
             yield uid, one_off, None
+
+
+def _first_unexpandable(calendar: icalendar.Calendar) -> str:
+    """Which event the library cannot take, tried one at a time (only once it has failed)."""
+    for event in calendar.walk("VEVENT"):
+        alone = icalendar.Calendar()
+        alone.add_component(event)
+        try:
+            recurring_ical_events.of(alone)
+        except Exception:
+            return f"event {_uid(event)!r}"
+    return "the feed's events"
 
 
 def _is_one_off(series: object) -> bool:
