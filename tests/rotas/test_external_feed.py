@@ -191,6 +191,32 @@ def test_the_forms_of_a_time(start, end, expected):
 
 
 @pytest.mark.parametrize(
+    ("timing", "expected"),
+    [
+        # One-off events are read without the recurrence library: the same ends as RFC 5545's.
+        (
+            "DTSTART:20260316T090000Z\r\nDURATION:PT8H\r\n",
+            [(utc(2026, 3, 16, 9), utc(2026, 3, 16, 17), "alice")],
+        ),
+        (
+            "DTSTART;VALUE=DATE:20260316\r\n",
+            [(utc(2026, 3, 16, 0), utc(2026, 3, 17, 0), "alice")],
+        ),
+        (
+            "DTSTART;VALUE=DATE:20260316\r\nDURATION:P2D\r\n",
+            [(utc(2026, 3, 16, 0), utc(2026, 3, 18, 0), "alice")],
+        ),
+        # A time with neither end nor duration lasts no time: nobody is on call for it.
+        ("DTSTART:20260316T090000Z\r\n", []),
+    ],
+)
+def test_a_one_off_event_ends_as_rfc_5545_says(timing, expected):
+    reading = read(calendar(f"{timing}SUMMARY:x\r\nATTENDEE:mailto:alice@example.org\r\n"))
+    assert who(reading) == expected
+    assert reading.skipped.get(SkipReason.ZERO_LENGTH, 0) == (0 if expected else 1)
+
+
+@pytest.mark.parametrize(
     ("rule", "summary", "attendees", "expected"),
     [
         (BY_EMAIL, "", ["ALICE@EXAMPLE.ORG"], [("alice", None)]),

@@ -47,6 +47,8 @@ DAYS_AHEAD = 180
 # The library compares a floating time with an aware bound as if it were in the bound's zone;
 # asking it for a day more each side and cutting exactly here keeps every zone's events.
 _QUERY_MARGIN = timedelta(days=1)
+# What makes an event recurring, or part of a recurring one.
+_RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 _DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 _NAME_GROUP = "name"
 _SPACES = re.compile(r"\s+")
@@ -345,22 +347,32 @@ def _occurrences(
     calendar: icalendar.Calendar, start_utc: datetime, end_utc: datetime
 ) -> Iterator[tuple[str, bool, _Occurrence | None]]:
     """(uid, is one-off, occurrence) for each occurrence near the window, and (uid, is one-off,
-    None) once for an event none of whose occurrences are near it."""
+    None) once for a recurring event none of whose occurrences are near it.
+
+    A one-off event (PagerDuty's one VEVENT per shift: no RRULE, RDATE, EXDATE or
+    RECURRENCE-ID, its UID its own) is read as it is; only recurring events go through
+    recurring-ical-events, whose series and per-occurrence copies cost more than all the rest
+    of reading a feed of one-offs."""
+    events = calendar.walk("VEVENT")
+    uses: Counter[str] = Counter(_uid(event) for event in events)
+    recurring = icalendar.Calendar()
+    for zone in calendar.walk("VTIMEZONE"):
+        recurring.add_component(zone)
+    for event in events:
+        uid = _uid(event)
+        if uses[uid] == 1 and not any(name in event for name in _RECURRENCE_PROPERTIES):
+            yield uid, True, (event, *_span(event, uid))
+        else:
+            recurring.add_component(event)
+    if len(recurring.subcomponents) == len(calendar.walk("VTIMEZONE")):
+        return
     try:
-        query = recurring_ical_events.of(calendar)
-        series_list = list(query.series)
+        series_list = list(recurring_ical_events.of(recurring).series)
     except Exception as error:  # a broken RRULE, an end before its start
-        where = _first_unexpandable(calendar)
+        where = _first_unexpandable(recurring)
         raise FeedRefused(RefusalReason.MALFORMED, f"{where} cannot be expanded: {error}") from None
-    # An event whose UID is its own (PagerDuty's one VEVENT per shift) is read as it is: a copy
-    # per occurrence (as_component) costs more than all the rest of the reading.
-    single: dict[str, icalendar.cal.Component | None] = {}
-    for event in calendar.walk("VEVENT"):
-        single[_uid(event)] = None if _uid(event) in single else event
     for series in series_list:
         uid = str(series.uid)
-        one_off = _is_one_off(series)
-        own = single.get(uid) if one_off else None
         count = 0
         try:
             for occurrence in series.between(start_utc - _QUERY_MARGIN, end_utc + _QUERY_MARGIN):
@@ -371,8 +383,8 @@ def _occurrences(
                         f"event {uid!r} repeats more than {MAX_OCCURRENCES_PER_EVENT:,} "
                         "times in the window",
                     )
-                component = own if own is not None else occurrence.as_component(False)
-                yield uid, one_off, (component, occurrence.start, occurrence.end)
+                component = occurrence.as_component(False)
+                yield uid, False, (component, occurrence.start, occurrence.end)
         except FeedRefused:
             raise
         except Exception as error:  # the library's errors, dateutil's, a broken RRULE
@@ -380,7 +392,32 @@ def _occurrences(
                 RefusalReason.MALFORMED, f"event {uid!r} cannot be expanded: {error}"
             ) from None
         if count == 0:
-            yield uid, one_off, None
+            yield uid, False, None
+
+
+def _span(event: icalendar.cal.Component, uid: str) -> tuple[date | datetime, date | datetime]:
+    """A one-off event's start and end as RFC 5545 has them: DTEND, else DTSTART + DURATION,
+    else a whole day for a date and no time at all for a time."""
+    found = _values_of(event["DTSTART"], "DTSTART", uid)
+    if not found:
+        raise FeedRefused(RefusalReason.MALFORMED, f"event {uid!r}: DTSTART has no value")
+    starts = found[0]
+    if "DTEND" in event:
+        [ends] = _values_of(event["DTEND"], "DTEND", uid)[:1] or [starts]
+        return starts, ends
+    if "DURATION" in event:
+        try:
+            length = getattr(event["DURATION"], "dt", None)
+        except Exception as error:  # icalendar raises a broken property's error when read
+            raise FeedRefused(
+                RefusalReason.MALFORMED, f"event {uid!r}: DURATION cannot be read ({error})"
+            ) from None
+        if isinstance(length, timedelta):
+            return starts, starts + length
+        raise FeedRefused(RefusalReason.MALFORMED, f"event {uid!r}: DURATION is not a duration")
+    if not isinstance(starts, datetime):
+        return starts, starts + timedelta(days=1)
+    return starts, starts
 
 
 def _first_unexpandable(calendar: icalendar.Calendar) -> str:
@@ -393,12 +430,6 @@ def _first_unexpandable(calendar: icalendar.Calendar) -> str:
         except Exception:
             return f"event {_uid(event)!r}"
     return "the feed's events"
-
-
-def _is_one_off(series: object) -> bool:
-    """A single event: no RRULE, RDATE or EXDATE, so being outside the window is worth counting."""
-    components = getattr(series, "components", ())
-    return not any(adapter.has_recurrence_rules() for adapter in components)
 
 
 def _instant(value: date | datetime, zone: ZoneInfo, uid: str) -> datetime:
