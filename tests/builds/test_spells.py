@@ -162,6 +162,69 @@ def test_a_success_that_finished_before_the_spell_began_does_not_end_it(
     assert spells()[0].ended_at is None
 
 
+def test_a_failure_arriving_after_the_success_that_followed_it_does_not_turn_the_job_red(
+    team, record, runtime, clock, spells
+):
+    # The re-run passed (attempt 2) and its delivery came first; attempt 1's failure arrives
+    # late. The job is green: nobody is paged, and the spell is recorded over, as flaky.
+    now = clock.now()
+    record("succeeded", build="1", attempt=2, finished_at=now - timedelta(minutes=5))
+    late = record("failed", build="1", attempt=1, finished_at=now - timedelta(minutes=20))
+    assert late.turned is None
+    [spell] = spells()
+    assert (spell.started_at, spell.ended_at, spell.ending, spell.told_person_id) == (
+        now - timedelta(minutes=20),
+        now - timedelta(minutes=5),
+        "flaky",
+        None,
+    )
+    with unit_of_work(runtime.read_sessions) as session:
+        assert service.red_now(session) == []
+        assert session.scalars(select(OutboxMessage)).all() == []
+        week = summary(session, now - timedelta(days=1), now, ZONE, now)
+    assert (week.failures, week.red_seconds, week.flaky) == (1, 15 * 60, 1)
+
+
+def test_a_late_failure_joins_the_spell_the_next_success_ended(team, record, clock, spells):
+    now = clock.now()
+    record("failed", build="2", sha="a" * 40, finished_at=now - timedelta(minutes=30))
+    record("succeeded", build="3", sha="b" * 40, finished_at=now - timedelta(minutes=10))
+    record("failed", build="1", sha="c" * 40, finished_at=now - timedelta(minutes=40))
+    [spell] = spells()
+    assert (spell.started_at, spell.failures, spell.first_failing_sha, spell.ending) == (
+        now - timedelta(minutes=40),
+        2,
+        "c" * 40,
+        "fixed",
+    )
+
+
+def test_a_success_arriving_after_a_later_failure_does_not_end_the_spell(
+    team, record, clock, spells
+):
+    now = clock.now()
+    record("failed", build="1", sha="a" * 40, finished_at=now - timedelta(minutes=30))
+    record("failed", build="3", sha="c" * 40, finished_at=now - timedelta(minutes=5))
+    late = record("succeeded", build="2", sha="b" * 40, finished_at=now - timedelta(minutes=20))
+    assert late.turned is None
+    [spell] = spells()
+    assert (spell.ended_at, spell.failures) == (None, 2)
+    assert record("succeeded", build="4", sha="c" * 40).turned == "flaky"
+
+
+def test_an_earlier_failure_arriving_late_moves_the_spells_start(team, record, clock, spells):
+    now = clock.now()
+    record("failed", build="2", sha="b" * 40, finished_at=now - timedelta(minutes=10))
+    record("failed", build="1", sha="a" * 40, finished_at=now - timedelta(minutes=40))
+    [spell] = spells()
+    assert (spell.started_at, spell.failures, spell.first_failing_sha, spell.last_failing_sha) == (
+        now - timedelta(minutes=40),
+        2,
+        "a" * 40,
+        "b" * 40,
+    )
+
+
 def test_a_job_red_again_after_a_fix_is_a_new_spell(team, record, clock, spells):
     record("failed", build="1", sha="a" * 40)
     record("succeeded", build="2", sha="b" * 40)
