@@ -4,14 +4,18 @@ failing commit is flaky; other branches and aborted builds make no spell."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from dutydesk.audit.service import subject_history
 from dutydesk.builds import service
+from dutydesk.builds.intake import record_result
 from dutydesk.builds.report import summary
+from dutydesk.builds.results import BuildReport
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.notify.models import OutboxMessage
@@ -278,3 +282,54 @@ def test_red_green_red_in_one_transaction_makes_two_spells(team, runtime, spells
         session.commit()
     assert turned == ["red", "fixed", "red"]
     assert [(s.ending, s.failures) for s in spells()] == [("fixed", 1), (None, 1)]
+
+
+def _waiting_on_a_lock(runtime) -> bool:
+    """Whether another PostgreSQL session is waiting for a lock."""
+    with runtime.engine.connect() as connection:
+        waiting = connection.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+        ).scalar()
+    return bool(waiting)
+
+
+def test_two_first_failures_of_a_green_job_at_once_make_one_spell(team, runtime, clock, spells):
+    """The first failure's spell is uncommitted when the second arrives (two webhook
+    deliveries, two server processes): there is no open spell to lock yet, so on PostgreSQL the
+    second must wait on the job itself, then add to the first's spell."""
+    opened, release = threading.Event(), threading.Event()
+
+    def take(build: str, *, hold: bool) -> None:
+        report = BuildReport(
+            source="concourse",
+            pipeline="paas-cf",
+            job="deploy",
+            build_id=build,
+            attempt=1,
+            status="failed",
+            branch="main",
+            sha="a" * 40,
+            url=None,
+            finished_at=clock.now(),
+        )
+        with unit_of_work(runtime.sessions) as session:
+            record_result(session, report, now=clock.now(), base_url="http://dutydesk.test")
+            session.flush()
+            if hold:
+                opened.set()
+                release.wait(timeout=30)
+            session.commit()
+
+    first = threading.Thread(target=take, args=("1",), kwargs={"hold": True})
+    first.start()
+    assert opened.wait(timeout=30)
+    second = threading.Thread(target=take, args=("2",), kwargs={"hold": False})
+    second.start()
+    if runtime.engine.dialect.name == "postgresql":
+        deadline = time.monotonic() + 30
+        while second.is_alive() and not _waiting_on_a_lock(runtime):
+            assert time.monotonic() < deadline, "the second failure neither waited nor ended"
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert [(s.ended_at, s.failures) for s in spells()] == [(None, 2)]

@@ -12,10 +12,11 @@ recorded as already over, told to nobody).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, select, true
+from sqlalchemy import Row, Table, bindparam, select, text, true
 from sqlalchemy.orm import Session
 
 from dutydesk.audit.service import record
@@ -60,6 +61,7 @@ _NEXT_SUCCESS = (
     .order_by(_RESULTS.c.finished_at)
     .limit(1)
 )
+_JOB_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _LATER_FAILURE = select(_RESULTS.c.id).where(*_LATER, _RESULTS.c.status.in_(sorted(RED))).limit(1)
 
 
@@ -70,11 +72,22 @@ def job_name(spell: RedSpell | BuildResult | BuildReport) -> str:
 
 def open_spell(session: Session, source: str, pipeline: str, job: str) -> RedSpell | None:
     """The job's open red spell, locked until commit (PostgreSQL), or None when it is green."""
+    if session.get_bind().dialect.name == "postgresql":
+        # A green job has no spell row to lock: two first failures at once (two deliveries, two
+        # server processes) would each open one. Locking the job's name makes the second wait
+        # for the first's commit and then find its spell. (SQLite has one writer at a time.)
+        session.execute(_JOB_LOCK, {"key": _job_lock_key(source, pipeline, job)})
     spell_id = session.execute(
         _OPEN_SPELL, {"source": source, "pipeline": pipeline, "job": job}
     ).scalar()
     found = session.get(RedSpell, spell_id) if spell_id is not None else None
     return found
+
+
+def _job_lock_key(source: str, pipeline: str, job: str) -> int:
+    """The job's advisory lock: 64 bits of a hash of its name."""
+    digest = hashlib.sha256("\x1f".join(("build-job", source, pipeline, job)).encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def follow(
