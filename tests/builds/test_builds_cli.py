@@ -96,6 +96,7 @@ def test_bad_input_exits_2_with_one_line(team, cli, args, message):
     ("args", "message"),
     [
         (("build", "secret", "Bad Source"), "source:"),
+        (("build", "secret", "concourse\n"), "source:"),
         (("build", "claim", "9", "--as", "alice"), "no red build 9"),
         (("build", "report", "--weeks", "0"), "weeks:"),
         (("build", "report", "--json", "--csv"), "choose one"),

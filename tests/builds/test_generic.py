@@ -156,3 +156,34 @@ def test_a_request_answered_in_front_of_the_framework_is_timed_by_its_route(
     statuses = sorted(line.split('status="', 1)[1][:3] for line in timed)
     assert statuses == ["202", "401"], scraped.text
     assert "concourse" not in "".join(timed)  # the template, never the path sent
+
+
+def test_a_signature_with_a_non_ascii_character_is_refused_not_an_error(team, hooks, stored, clock):
+    # A header's bytes are read as Latin-1: comparing such text with compare_digest raised.
+    body = json.dumps(BUILD).encode()
+    header = f"t={int(clock.now().timestamp())},v1=\u00e9".encode("latin-1")
+    answer = hooks.post(
+        "/hooks/builds/generic/concourse",
+        content=body,
+        headers={"Content-Type": "application/json", "Dutydesk-Signature": header},
+    )
+    assert answer.status_code == 401, answer.text
+    assert stored()["build_results"] == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "named"),
+    [
+        ("concourse%0A", "concourse\n"),  # a trailing newline once slipped past the name's check
+        ("a" * 65, "a" * 65),
+        ("..%2F..%2Fetc", "../../etc"),
+        ("con%00course", "con\x00course"),
+    ],
+)
+def test_a_hostile_source_in_the_address_is_refused(team, send_generic, stored, address, named):
+    # Signed with the secret of the name the address decodes to, so only the name's check stops it.
+    secret = source_secret(SECRET_KEY, named)
+    build = BUILD | {"source": None, "branch": "feature/x"}  # makes no spell, so no notice
+    answer = send_generic(build, source=address, secret=secret)
+    assert answer.status_code in (400, 404), answer.text
+    assert stored()["build_results"] == 0

@@ -4,14 +4,18 @@ failing commit is flaky; other branches and aborted builds make no spell."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from dutydesk.audit.service import subject_history
 from dutydesk.builds import service
+from dutydesk.builds.intake import record_result
 from dutydesk.builds.report import summary
+from dutydesk.builds.results import BuildReport
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Conflict, Invalid, NotFound
 from dutydesk.notify.models import OutboxMessage
@@ -162,6 +166,69 @@ def test_a_success_that_finished_before_the_spell_began_does_not_end_it(
     assert spells()[0].ended_at is None
 
 
+def test_a_failure_arriving_after_the_success_that_followed_it_does_not_turn_the_job_red(
+    team, record, runtime, clock, spells
+):
+    # The re-run passed (attempt 2) and its delivery came first; attempt 1's failure arrives
+    # late. The job is green: nobody is paged, and the spell is recorded over, as flaky.
+    now = clock.now()
+    record("succeeded", build="1", attempt=2, finished_at=now - timedelta(minutes=5))
+    late = record("failed", build="1", attempt=1, finished_at=now - timedelta(minutes=20))
+    assert late.turned is None
+    [spell] = spells()
+    assert (spell.started_at, spell.ended_at, spell.ending, spell.told_person_id) == (
+        now - timedelta(minutes=20),
+        now - timedelta(minutes=5),
+        "flaky",
+        None,
+    )
+    with unit_of_work(runtime.read_sessions) as session:
+        assert service.red_now(session) == []
+        assert session.scalars(select(OutboxMessage)).all() == []
+        week = summary(session, now - timedelta(days=1), now, ZONE, now)
+    assert (week.failures, week.red_seconds, week.flaky) == (1, 15 * 60, 1)
+
+
+def test_a_late_failure_joins_the_spell_the_next_success_ended(team, record, clock, spells):
+    now = clock.now()
+    record("failed", build="2", sha="a" * 40, finished_at=now - timedelta(minutes=30))
+    record("succeeded", build="3", sha="b" * 40, finished_at=now - timedelta(minutes=10))
+    record("failed", build="1", sha="c" * 40, finished_at=now - timedelta(minutes=40))
+    [spell] = spells()
+    assert (spell.started_at, spell.failures, spell.first_failing_sha, spell.ending) == (
+        now - timedelta(minutes=40),
+        2,
+        "c" * 40,
+        "fixed",
+    )
+
+
+def test_a_success_arriving_after_a_later_failure_does_not_end_the_spell(
+    team, record, clock, spells
+):
+    now = clock.now()
+    record("failed", build="1", sha="a" * 40, finished_at=now - timedelta(minutes=30))
+    record("failed", build="3", sha="c" * 40, finished_at=now - timedelta(minutes=5))
+    late = record("succeeded", build="2", sha="b" * 40, finished_at=now - timedelta(minutes=20))
+    assert late.turned is None
+    [spell] = spells()
+    assert (spell.ended_at, spell.failures) == (None, 2)
+    assert record("succeeded", build="4", sha="c" * 40).turned == "flaky"
+
+
+def test_an_earlier_failure_arriving_late_moves_the_spells_start(team, record, clock, spells):
+    now = clock.now()
+    record("failed", build="2", sha="b" * 40, finished_at=now - timedelta(minutes=10))
+    record("failed", build="1", sha="a" * 40, finished_at=now - timedelta(minutes=40))
+    [spell] = spells()
+    assert (spell.started_at, spell.failures, spell.first_failing_sha, spell.last_failing_sha) == (
+        now - timedelta(minutes=40),
+        2,
+        "a" * 40,
+        "b" * 40,
+    )
+
+
 def test_a_job_red_again_after_a_fix_is_a_new_spell(team, record, clock, spells):
     record("failed", build="1", sha="a" * 40)
     record("succeeded", build="2", sha="b" * 40)
@@ -215,3 +282,54 @@ def test_red_green_red_in_one_transaction_makes_two_spells(team, runtime, spells
         session.commit()
     assert turned == ["red", "fixed", "red"]
     assert [(s.ending, s.failures) for s in spells()] == [("fixed", 1), (None, 1)]
+
+
+def _waiting_on_a_lock(runtime) -> bool:
+    """Whether another PostgreSQL session is waiting for a lock."""
+    with runtime.engine.connect() as connection:
+        waiting = connection.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+        ).scalar()
+    return bool(waiting)
+
+
+def test_two_first_failures_of_a_green_job_at_once_make_one_spell(team, runtime, clock, spells):
+    """The first failure's spell is uncommitted when the second arrives (two webhook
+    deliveries, two server processes): there is no open spell to lock yet, so on PostgreSQL the
+    second must wait on the job itself, then add to the first's spell."""
+    opened, release = threading.Event(), threading.Event()
+
+    def take(build: str, *, hold: bool) -> None:
+        report = BuildReport(
+            source="concourse",
+            pipeline="paas-cf",
+            job="deploy",
+            build_id=build,
+            attempt=1,
+            status="failed",
+            branch="main",
+            sha="a" * 40,
+            url=None,
+            finished_at=clock.now(),
+        )
+        with unit_of_work(runtime.sessions) as session:
+            record_result(session, report, now=clock.now(), base_url="http://dutydesk.test")
+            session.flush()
+            if hold:
+                opened.set()
+                release.wait(timeout=30)
+            session.commit()
+
+    first = threading.Thread(target=take, args=("1",), kwargs={"hold": True})
+    first.start()
+    assert opened.wait(timeout=30)
+    second = threading.Thread(target=take, args=("2",), kwargs={"hold": False})
+    second.start()
+    if runtime.engine.dialect.name == "postgresql":
+        deadline = time.monotonic() + 30
+        while second.is_alive() and not _waiting_on_a_lock(runtime):
+            assert time.monotonic() < deadline, "the second failure neither waited nor ended"
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert [(s.ended_at, s.failures) for s in spells()] == [(None, 2)]

@@ -35,3 +35,8 @@ def test_each_url_has_its_own_secret_derived_from_the_instance_key():
     assert first == hmac.new(b"key", b"webhook:https://a.example/hook", hashlib.sha256).hexdigest()
     assert first != webhook_secret("key", "https://b.example/hook")
     assert first != webhook_secret("other-key", "https://a.example/hook")
+
+
+def test_a_non_ascii_signature_is_not_valid():
+    header = signature_header("secret", 1000, BODY).split(",v1=")[0] + ",v1=\u00e9"
+    assert not verify_signature("secret", header, BODY, now=1000)

@@ -27,7 +27,7 @@ SIGNATURE_HEADER = "X-Hub-Signature-256"
 DELIVERY_HEADER = "X-GitHub-Delivery"
 EVENT_HEADER = "X-GitHub-Event"
 REMEMBERED = timedelta(days=90)
-_DELIVERY_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+_DELIVERY_RE = re.compile(r"[A-Za-z0-9-]{1,64}")
 _DELIVERIES = cast(Table, GithubDelivery.__table__)
 # INSERT … ON CONFLICT DO NOTHING: a delivery taken before inserts no row (one statement).
 _TAKE: dict[str, Insert] = {
@@ -69,7 +69,7 @@ def signed(secret: str, header: str, body: bytes) -> bool:
 
 def delivery_id(header: str) -> str:
     """The `X-GitHub-Delivery` id (a GUID); Invalid when missing or not one."""
-    if not _DELIVERY_RE.match(header):
+    if not _DELIVERY_RE.fullmatch(header):
         raise Invalid(f"{DELIVERY_HEADER}: the delivery's id (a GUID) is missing or malformed")
     return header
 

@@ -19,7 +19,7 @@ from dutydesk.builds.models import (
 from dutydesk.errors import Invalid
 from dutydesk.text import control_character
 
-_SOURCE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_SOURCE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 LARGEST_ATTEMPT = 10_000
 # A CI's clock may run a little ahead of ours; a time further ahead is a mistake.
 FUTURE_ALLOWANCE = timedelta(hours=1)
@@ -48,7 +48,8 @@ class BuildReport:
 
 def check_source(source: str) -> str:
     """A source's name: lower-case letters, digits, '.', '-' and '_', at most 64."""
-    if not _SOURCE_RE.match(source):
+    # fullmatch: `$` would let a trailing newline through into secrets, mail subjects, rows.
+    if not _SOURCE_RE.fullmatch(source):
         raise Invalid(
             f"source: {source[:80]!r} is not a source name: use lower-case letters, digits,"
             " '.', '-' and '_' (at most 64), such as concourse or github"

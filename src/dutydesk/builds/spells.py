@@ -3,16 +3,20 @@
 A result on a main branch moves its job's open spell (at most one per job): a failure opens one
 (and the engineer on support is told, notices.py) or adds to it; a success ends it, as flaky
 when it passed at the commit that last failed (a re-run), as fixed otherwise. An aborted build
-moves nothing. Times are the CI's (`finished_at`); results are taken in the order they arrive,
-and a success that finished before the spell began does not end it.
+moves nothing. Times are the CI's (`finished_at`), and deliveries may arrive out of order (a
+CI's retried delivery, a slow webhook): a success that finished before the spell began, or before
+a failure of the spell, does not end it; a failure that finished before a success already
+recorded does not turn the job red again (it belongs to the spell that success ended, or to one
+recorded as already over, told to nobody).
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Row, Table, bindparam, select, text, true
 from sqlalchemy.orm import Session
 
 from dutydesk.audit.service import record
@@ -41,6 +45,24 @@ _OPEN_SPELL = (
     )
     .with_for_update()
 )
+# The job's main-branch results finished after a time: what came later by the CI's clock,
+# though it arrived first. Through the results' unique key, which starts with the job.
+_RESULTS = cast(Table, BuildResult.__table__)
+_LATER = (
+    _RESULTS.c.source == bindparam("source"),
+    _RESULTS.c.pipeline == bindparam("pipeline"),
+    _RESULTS.c.job == bindparam("job"),
+    _RESULTS.c.on_main.is_(true()),
+    _RESULTS.c.finished_at > bindparam("at"),
+)
+_NEXT_SUCCESS = (
+    select(_RESULTS.c.finished_at, _RESULTS.c.sha)
+    .where(*_LATER, _RESULTS.c.status == SUCCEEDED)
+    .order_by(_RESULTS.c.finished_at)
+    .limit(1)
+)
+_JOB_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_LATER_FAILURE = select(_RESULTS.c.id).where(*_LATER, _RESULTS.c.status.in_(sorted(RED))).limit(1)
 
 
 def job_name(spell: RedSpell | BuildResult | BuildReport) -> str:
@@ -50,11 +72,22 @@ def job_name(spell: RedSpell | BuildResult | BuildReport) -> str:
 
 def open_spell(session: Session, source: str, pipeline: str, job: str) -> RedSpell | None:
     """The job's open red spell, locked until commit (PostgreSQL), or None when it is green."""
+    if session.get_bind().dialect.name == "postgresql":
+        # A green job has no spell row to lock: two first failures at once (two deliveries, two
+        # server processes) would each open one. Locking the job's name makes the second wait
+        # for the first's commit and then find its spell. (SQLite has one writer at a time.)
+        session.execute(_JOB_LOCK, {"key": _job_lock_key(source, pipeline, job)})
     spell_id = session.execute(
         _OPEN_SPELL, {"source": source, "pipeline": pipeline, "job": job}
     ).scalar()
     found = session.get(RedSpell, spell_id) if spell_id is not None else None
     return found
+
+
+def _job_lock_key(source: str, pipeline: str, job: str) -> int:
+    """The job's advisory lock: 64 bits of a hash of its name."""
+    digest = hashlib.sha256("\x1f".join(("build-job", source, pipeline, job)).encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def follow(
@@ -65,14 +98,31 @@ def follow(
     if result.status not in RED and result.status != SUCCEEDED:
         return None, None
     spell = open_spell(session, result.source, result.pipeline, result.job)
+    later = {
+        "source": result.source,
+        "pipeline": result.pipeline,
+        "job": result.job,
+        "at": result.finished_at,
+    }
     if result.status in RED:
-        if spell is not None:
+        if spell is not None and result.finished_at >= spell.started_at:
             spell.failures += 1
             spell.last_failing_sha = result.sha
             return spell, "failing"
-        return _turn_red(session, result, now=now, base_url=base_url), "red"
+        success = session.execute(_NEXT_SUCCESS, later).first()
+        if spell is not None and (success is None or success.finished_at >= spell.started_at):
+            # An earlier failure of the open spell, arriving late: the spell began with it.
+            spell.failures += 1
+            spell.started_at = result.finished_at
+            spell.first_failing_sha, spell.first_failing_url = result.sha, result.url
+            return spell, "failing"
+        if success is None:
+            return _turn_red(session, result, now=now, base_url=base_url), "red"
+        return _red_before_arriving(session, result, success, now=now), None
     if spell is None or result.finished_at < spell.started_at:
         return None, None
+    if session.execute(_LATER_FAILURE, later).first() is not None:
+        return None, None  # the job failed again after this success: it is still red
     ending = FLAKY if result.sha is not None and result.sha == spell.last_failing_sha else FIXED
     spell.ended_at = result.finished_at
     spell.ending = ending
@@ -129,6 +179,72 @@ def _turn_red(session: Session, result: BuildReport, *, now: datetime, base_url:
             "attempt": result.attempt,
             "status": result.status,
             "told": spell.told_person_id,
+        },
+        now=now,
+        subject=subject(spell),
+    )
+    return spell
+
+
+def _red_before_arriving(
+    session: Session,
+    result: BuildReport,
+    success: Row[Any, Any],
+    *,
+    now: datetime,
+) -> RedSpell:
+    """A failure that finished before a success already recorded: the job went green again
+    before anyone heard of it. It joins the spell that success ended, or is recorded as a spell
+    already over (its red time and flakiness count); nobody is told of a job that is green."""
+    spell = session.scalar(
+        select(RedSpell).where(
+            RedSpell.source == result.source,
+            RedSpell.pipeline == result.pipeline,
+            RedSpell.job == result.job,
+            RedSpell.ended_at == success.finished_at,
+            RedSpell.ending.in_((FIXED, FLAKY)),
+        )
+    )
+    if spell is not None:
+        spell.failures += 1
+        if result.finished_at < spell.started_at:
+            spell.started_at = result.finished_at
+            spell.first_failing_sha, spell.first_failing_url = result.sha, result.url
+        return spell
+    assert result.branch is not None  # only main-branch results come here
+    ending = FLAKY if result.sha is not None and result.sha == success.sha else FIXED
+    spell = RedSpell(
+        source=result.source,
+        pipeline=result.pipeline,
+        job=result.job,
+        branch=result.branch,
+        started_at=result.finished_at,
+        first_failing_sha=result.sha,
+        last_failing_sha=result.sha,
+        first_failing_url=result.url,
+        failures=1,
+        ended_at=success.finished_at,
+        ending=ending,
+        ended_by_sha=success.sha,
+    )
+    session.add(spell)
+    session.flush()
+    record(
+        session,
+        actor=ACTOR,
+        action="build.red",
+        rota_id=None,
+        person_ids=[],
+        summary=f"{job_name(spell)} was red on {spell.branch} until a later build passed"
+        f" ({ending}); the failure arrived after the success",
+        details={
+            "spell": spell.id,
+            "sha": result.sha,
+            "build_id": result.build_id,
+            "attempt": result.attempt,
+            "status": result.status,
+            "ending": ending,
+            "told": None,
         },
         now=now,
         subject=subject(spell),
