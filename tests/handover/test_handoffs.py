@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from dutydesk.alerts.models import AlertGroup
+from dutydesk.db import unit_of_work
 from dutydesk.handover.due import handover_due
+from tests.handover.conftest import _page
 
 SMALL = """
 team: paas
@@ -20,6 +25,10 @@ rotas:
     name: Support
     layers:
       - {members: [ann, ben], shift: 1w, handoff: "Mon 09:00", start: 2026-03-16}
+escalation_policies:
+  - {id: ops, name: Ops, steps: [{notify: [{rota: ops}]}]}
+services:
+  - {id: api, name: API, escalation_policy: ops}
 support:
   hours: ["Mon-Fri 09:00-17:00"]
   rota: ops
@@ -116,3 +125,44 @@ def test_an_address_outside_ascii_does_not_stop_the_reports(
         "ben@example.org",
         "zoë@example.org",
     ]
+
+
+@pytest.mark.parametrize(
+    "support",
+    [
+        # No support hours: tickets count every hour, but nights and weekends are still out of
+        # working hours (the fairness report's Monday to Friday 09:00-17:00).
+        '  hours: ["Mon-Fri 09:00-17:00"]\n',
+        # Holidays not skipped for tickets: a bank holiday is still out of hours.
+        '  hours: ["Mon-Fri 09:00-17:00"]\n  skip_holidays: false\n',
+    ],
+)
+def test_pages_out_of_hours_are_the_fairness_reports_out_of_hours(
+    make_team, clock, runtime, handovers, support
+):
+    """A page on a Saturday night and one on Good Friday morning are out of hours, one on a
+    Tuesday morning is not, whatever the tickets' `support:` says of hours and holidays."""
+    clock.set(datetime(2026, 3, 31, 12, 0, tzinfo=UTC))
+    hours = support if "skip" in support else ""
+    make_team(
+        SMALL.replace("LEADS_ADDRESS", "leads@example.org").replace(
+            '  hours: ["Mon-Fri 09:00-17:00"]\n', hours
+        )
+    )
+    paged = (
+        datetime(2026, 4, 4, 2, 0, tzinfo=UTC),  # Saturday 03:00 BST
+        datetime(2026, 4, 3, 10, 0, tzinfo=UTC),  # Good Friday 11:00 BST
+        datetime(2026, 3, 31, 13, 0, tzinfo=UTC),  # Tuesday 14:00 BST
+    )
+    with unit_of_work(runtime.sessions) as session:
+        for at in paged:
+            group = AlertGroup(service_id="api", opened_at=at, join_until=at)
+            session.add(group)
+            session.flush()
+            session.add(_page(group.id, at, "ann", "email"))
+        session.commit()
+    clock.set(datetime(2026, 4, 6, 8, 0, tzinfo=UTC))
+    handover_due(runtime, "w")
+    [row] = [r for r in handovers() if r.made_at is not None]
+    alerts = row.report["sections"]["alerts"]
+    assert (alerts["pages"], alerts["pages_out_of_hours"]) == (3, 2)
