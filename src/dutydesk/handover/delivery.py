@@ -174,10 +174,12 @@ def slack_summary(report: dict[str, Any]) -> str:
         )
     if "incidents" in sections:
         incidents = sections["incidents"]
-        lines.append(
-            f"Incidents: {len(incidents['open'])} open, {len(incidents['resolved'])} resolved,"
-            f" {len(incidents['reviews_due'])} reviews due"
-        )
+        # Reports made before the `…_count` figures counted the listed ones.
+        counts = [
+            incidents.get(f"{key}_count", len(incidents[key]))
+            for key in ("open", "resolved", "reviews_due")
+        ]
+        lines.append(f"Incidents: {counts[0]} open, {counts[1]} resolved, {counts[2]} reviews due")
     if "rota_changes" in sections:
         changes = sections["rota_changes"]
         lines.append(f"Swaps: {changes['swaps']}; break cover: {changes['cover']}")
