@@ -165,3 +165,20 @@ def test_a_written_file_is_the_whole_team_file(cli, six, tmp_path: Path):
     document = yaml.safe_load(written.read_text())
     assert [len(r["layers"]) for r in document["rotas"]] == [2]
     assert document["people"][2]["unavailable"][0]["note"] == "skiing"
+
+
+def test_writing_says_a_hand_written_files_comments_are_not_kept(cli, six, tmp_path: Path):
+    written = tmp_path / "team.yaml"
+    written.write_text("# our team, see the wiki\n" + SIX, encoding="utf-8")
+    result = cli("rota", "suggest", "ops", "--write", str(written))
+    assert result.code == 0
+    assert "# our team" not in written.read_text()
+    assert f"Wrote {written}: the whole team file as `dutydesk export` writes it" in result.err
+    assert "comments and the layout of a hand-written file are not kept" in result.err
+
+
+def test_a_file_that_cannot_be_written_exits_2_with_one_line(cli, six, tmp_path: Path):
+    result = cli("rota", "suggest", "ops", "--write", str(tmp_path / "missing" / "team.yaml"))
+    assert result.code == 2
+    assert "--write: cannot write" in result.err and "No such file or directory" in result.err
+    assert "Traceback" not in result.err

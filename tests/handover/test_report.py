@@ -172,6 +172,40 @@ def test_open_and_overdue_tickets_are_counted_whole_past_the_listed_ones(
     assert report["open_items"]["tickets_overdue"] == LISTED + 11
 
 
+def test_open_incidents_reviews_and_the_outgoing_engineers_tasks_are_counted_whole(
+    week_of_data, cycle, runtime, handovers, outbox
+):
+    from dutydesk.tasks.models import Task
+    from tests.handover.conftest import _incident, _task
+
+    with unit_of_work(runtime.sessions) as session:
+        for n in range(LISTED + 5):
+            session.add(_incident(f"Open {n}", WEEK_START, "active"))
+            session.add(_incident(f"Done {n}", WEEK_START, "resolved", resolved_at=at(13, 9)))
+            session.add(_task(f"Chore {n}", "open", None, owner="bob"))
+        session.commit()
+        assert session.query(Task).count() > LISTED
+    cycle(HANDOFF)
+    report = handovers()[0].report
+    incidents = report["sections"]["incidents"]
+    assert len(incidents["open"]) == LISTED
+    # The week's data has one active incident and one resolved, its review due.
+    assert (
+        incidents["open_count"],
+        incidents["resolved_count"],
+        incidents["reviews_due_count"],
+    ) == (LISTED + 6, LISTED + 6, LISTED + 6)
+    assert report["sections"]["tasks"]["outgoing_open_count"] == LISTED + 6
+    assert (report["open_items"]["incidents"], report["open_items"]["outgoing_tasks"]) == (
+        LISTED + 6,
+        LISTED + 6,
+    )
+    slack = next(m for m in outbox(":report:") if m.channel == "slack")
+    assert f"Incidents: {LISTED + 6} open, {LISTED + 6} resolved, {LISTED + 6} reviews due" in (
+        slack.text
+    )
+
+
 def _build(runtime, status: str, when, build: str, job: str, sha: str) -> None:
     report = BuildReport(
         source="concourse",

@@ -9,6 +9,7 @@ post is a short summary with the link (the Slack channel escapes what it sends).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from email.utils import parseaddr
@@ -45,6 +46,13 @@ def _recipients(
 
 def _key(row: Handover, what: str) -> str:
     return f"handover:{row.rota_id}:{row.handoff_at.isoformat()}:{what}"
+
+
+def _address_key(address: str) -> str:
+    """An address as a key may hold it: keys are printable ASCII of at most 200 characters, and
+    an address may be longer or not ASCII (zoë@example.org), which the outbox would refuse,
+    failing the whole pass at every handoff."""
+    return hashlib.sha256(address.lower().encode()).hexdigest()[:16]
 
 
 def _names(row: Handover, people: Mapping[str, Person]) -> tuple[str, str]:
@@ -95,7 +103,7 @@ def invitation_messages(
             destination=address,
             subject=f"[Dutydesk] {summary}, {when}",
             text=description + "\n",
-            idempotency_key=_key(row, f"invite:{address.lower()}"),
+            idempotency_key=_key(row, f"invite:{_address_key(address)}"),
             payload=payload,
         )
         for address, _name in recipients
@@ -124,7 +132,7 @@ def report_messages(
             destination=address,
             subject=subject,
             text=text,
-            idempotency_key=_key(row, f"report:{address.lower()}"),
+            idempotency_key=_key(row, f"report:{_address_key(address)}"),
             payload=payload,
         )
         for address, _name in _recipients(policy, row, people)
@@ -166,10 +174,12 @@ def slack_summary(report: dict[str, Any]) -> str:
         )
     if "incidents" in sections:
         incidents = sections["incidents"]
-        lines.append(
-            f"Incidents: {len(incidents['open'])} open, {len(incidents['resolved'])} resolved,"
-            f" {len(incidents['reviews_due'])} reviews due"
-        )
+        # Reports made before the `…_count` figures counted the listed ones.
+        counts = [
+            incidents.get(f"{key}_count", len(incidents[key]))
+            for key in ("open", "resolved", "reviews_due")
+        ]
+        lines.append(f"Incidents: {counts[0]} open, {counts[1]} resolved, {counts[2]} reviews due")
     if "rota_changes" in sections:
         changes = sections["rota_changes"]
         lines.append(f"Swaps: {changes['swaps']}; break cover: {changes['cover']}")

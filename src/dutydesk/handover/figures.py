@@ -152,7 +152,19 @@ def incidents_section(session: Session, period: Period) -> dict[str, Any]:
         .order_by(Incident.review_due_at)
         .limit(LISTED)
     ).all()
+
+    def count(*conditions: Any) -> int:
+        return session.scalar(select(func.count()).select_from(Incident).where(*conditions)) or 0
+
     return {
+        # Counted, not taken from the listed ones: the lists stop at LISTED.
+        "open_count": count(Incident.status.in_(OPEN_STATUSES)),
+        "resolved_count": count(
+            Incident.resolved_at >= period.start, Incident.resolved_at < period.end
+        ),
+        "reviews_due_count": count(
+            Incident.status == RESOLVED, Incident.review_due_at.is_not(None)
+        ),
         "open": [_incident(incident) for incident in still_open],
         "resolved": [_incident(incident) for incident in resolved],
         "reviews_due": [
@@ -217,7 +229,16 @@ def tasks_section(session: Session, period: Period) -> dict[str, Any]:
         .order_by(Task.completed_at)
     ).all()
     owned: list[Task] = []
+    owned_count = 0
     if period.outgoing_id is not None:
+        owned_count = (
+            session.scalar(
+                select(func.count())
+                .select_from(Task)
+                .where(Task.owner_id == period.outgoing_id, Task.status == OPEN)
+            )
+            or 0
+        )
         owned = list(
             session.scalars(
                 select(Task)
@@ -234,6 +255,7 @@ def tasks_section(session: Session, period: Period) -> dict[str, Any]:
     return {
         "done_count": len(done),
         "done": [task(row) for row in done[:LISTED]],
+        "outgoing_open_count": owned_count,
         "outgoing_open": [task(row) for row in owned],
     }
 
@@ -281,14 +303,15 @@ def open_items(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
     incidents = sections.get("incidents", {})
     tickets = sections.get("tickets", {})
     tasks = sections.get("tasks", {})
+    # Reports made before the `…_count` figures counted the listed ones.
     items: dict[str, Any] = {
-        "incidents": len(incidents.get("open", [])),
+        "incidents": incidents.get("open_count", len(incidents.get("open", []))),
         "tickets": tickets.get("open_count", 0),
         # Reports made before `overdue_count` counted the listed ones.
         "tickets_overdue": tickets.get(
             "overdue_count", sum(1 for ticket in tickets.get("open", []) if ticket["overdue"])
         ),
-        "outgoing_tasks": len(tasks.get("outgoing_open", [])),
+        "outgoing_tasks": tasks.get("outgoing_open_count", len(tasks.get("outgoing_open", []))),
     }
     for key, section in sections.items():
         if isinstance(section.get("open_items"), dict):

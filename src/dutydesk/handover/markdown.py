@@ -86,12 +86,16 @@ def _incidents(figures: dict[str, Any], zone: ZoneInfo) -> list[str]:
         )
         for i in figures["reviews_due"]
     ]
+    # Reports made before the `…_count` figures counted the listed ones.
+    open_count = figures.get("open_count", len(opened))
+    resolved_count = figures.get("resolved_count", len(resolved))
+    reviews_count = figures.get("reviews_due_count", len(reviews))
     return [
-        *_counted(f"Open: **{len(opened)}**", opened),
+        *_counted(f"Open: **{open_count}**", opened),
         "",
-        *_counted(f"Resolved this week: **{len(resolved)}**", resolved),
+        *_counted(f"Resolved this week: **{resolved_count}**", resolved),
         "",
-        *_counted(f"Reviews due: **{len(reviews)}**", reviews),
+        *_counted(f"Reviews due: **{reviews_count}**", reviews),
     ]
 
 

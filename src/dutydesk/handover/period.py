@@ -14,8 +14,9 @@ class Period:
     """[start, end): the week just ended, from the previous handoff to this one.
 
     `now` is when the report is made (the handoff, or later for `dutydesk handover make`):
-    what is "still open" is read as it stands then. `hours` are the team's working hours (the
-    tickets' support hours, holidays skipped): a page outside them was out of hours.
+    what is "still open" is read as it stands then. `hours` are the team's working hours, as
+    the fairness report reads them (`fairness.service.working_hours`): a page outside them was
+    out of hours.
     """
 
     start: datetime

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dutydesk.announcements.handoffs import previous_working_day
 from dutydesk.errors import Invalid
+from dutydesk.fairness.service import working_hours
 from dutydesk.handover.models import HandoverSettings
 from dutydesk.handover.spec import SETTINGS_ID, HandoverSpec, working_days_before
 from dutydesk.hours.holidays import HolidayCalendar
@@ -83,6 +84,9 @@ def handover_policy(session: Session) -> HandoverPolicy:
         rota_name=rota.name if rota is not None else (support.rota or ""),
         zone=parse_zone(team.timezone),
         calendar=team_calendar(team),
-        hours=support.hours,
+        # The fairness report's working hours, so both say "out of hours" of the same pages:
+        # the tickets' hours (Mon-Fri 09:00-17:00 when they set none, as tickets then count
+        # every hour) and every bank holiday closed, whatever `support: skip_holidays` says.
+        hours=working_hours(session),
         announce_channel=announce.slack_channel if announce is not None else None,
     )

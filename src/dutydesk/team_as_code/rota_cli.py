@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from dutydesk.db import unit_of_work
+from dutydesk.errors import Invalid
 from dutydesk.fairness.cli import rota_load
 from dutydesk.fairness.periods import parse_quarter
 from dutydesk.fairness.suggesting import Suggestion, suggest
@@ -78,10 +79,24 @@ def rota_suggest(
         nl=False,
     )
     if write is not None:
-        write.write_text(new_text, encoding="utf-8")
+        _write(write, new_text)
     _summary(suggestion, zone)
     if suggestion.clashes:
         raise typer.Exit(NEEDS_OVERRIDES)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write the suggested team file, saying that it is the export's text: a hand-written
+    file's comments and layout are not in it."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise Invalid(f"--write: cannot write {str(path)!r}: {error.strerror}") from None
+    stderr.print(
+        f"Wrote {path}: the whole team file as `dutydesk export` writes it (comments and the"
+        " layout of a hand-written file are not kept).",
+        markup=False,
+    )
 
 
 def _summary(suggestion: Suggestion, zone: ZoneInfo) -> None:
