@@ -242,6 +242,30 @@ def test_a_server_that_holds_its_answer_meets_the_total_timeout(server):
     )
 
 
+def test_a_server_that_accepts_no_connection_meets_the_connect_timeout():
+    # A listener that never accepts, its queue filled first: the kernel leaves a further
+    # connection unanswered, as a host behind a dropping firewall does.
+    port = free_port()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", port))
+        listener.listen(0)
+        fillers = [socket.socket() for _ in range(3)]
+        try:
+            for filler in fillers:
+                filler.setblocking(False)
+                filler.connect_ex(("127.0.0.1", port))
+            outcome = failed(
+                fetch_feed(f"http://127.0.0.1:{port}/feed", connect_timeout_seconds=0.3)
+            )
+        finally:
+            for filler in fillers:
+                filler.close()
+    assert outcome.reason is FetchFailure.TIMEOUT
+    assert outcome.message == (
+        f"http://127.0.0.1:{port}/…: no connection within 0.3 s (the connect timeout)"
+    )
+
+
 @pytest.mark.parametrize(
     ("status", "shown"),
     [(404, "404 Not Found"), (410, "410 Gone"), (500, "500 Internal Server Error"), (599, "599")],
