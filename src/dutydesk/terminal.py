@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from dutydesk.errors import DutydeskError
+from dutydesk.errors import DutydeskError, Invalid
 from dutydesk.runtime import Runtime
 from dutydesk.schema_check import schema_problem
 from dutydesk.timeparse import local_text
@@ -39,6 +40,15 @@ def cli_actor() -> str:
 def err(message: str) -> None:
     """Print one error line on stderr."""
     stderr.print(f"dutydesk: error: {message}", markup=False)
+
+
+def write_output(path: Path, text: str, option: str) -> None:
+    """Write a command's output to the file its `option` names; Invalid (exit 2, one line) when
+    the file cannot be written, rather than a traceback."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise Invalid(f"{option}: cannot write {str(path)!r}: {error.strerror}") from None
 
 
 def runtime_of(ctx: typer.Context, *, check_schema: bool = True) -> Runtime:

@@ -33,6 +33,15 @@ def test_export_round_trips(cli, tmp_path: Path):
     assert "No changes" in again.out
 
 
+def test_export_to_a_file_that_cannot_be_written_exits_2_with_one_line(cli, tmp_path: Path):
+    cli("apply", str(EXAMPLE_TEAM))
+    result = cli("export", "-o", str(tmp_path / "no-such-folder" / "team.yaml"))
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert "--output: cannot write" in line and "No such file or directory" in line
+    assert "Traceback" not in result.err
+
+
 def test_update_names_the_changed_fields(cli, tmp_path: Path):
     cli("apply", str(EXAMPLE_TEAM))
     changed = tmp_path / "team.yaml"

@@ -12,7 +12,7 @@ from dutydesk.errors import Invalid
 from dutydesk.team.teamfile import dump_team_yaml
 from dutydesk.team_as_code import service
 from dutydesk.team_as_code.spec import read_team_file
-from dutydesk.terminal import cli_actor, runtime_of, stdout
+from dutydesk.terminal import cli_actor, runtime_of, stdout, write_output
 
 
 def apply(
@@ -63,5 +63,5 @@ def export(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text, "--output")
         stdout.print(f"Wrote {output}")

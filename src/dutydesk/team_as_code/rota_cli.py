@@ -15,14 +15,13 @@ from zoneinfo import ZoneInfo
 import typer
 
 from dutydesk.db import unit_of_work
-from dutydesk.errors import Invalid
 from dutydesk.fairness.cli import rota_load
 from dutydesk.fairness.periods import parse_quarter
 from dutydesk.fairness.suggesting import Suggestion, suggest
 from dutydesk.team.service import team_zone
 from dutydesk.team.teamfile import dump_team_yaml
 from dutydesk.team_as_code import service
-from dutydesk.terminal import runtime_of, stderr
+from dutydesk.terminal import runtime_of, stderr, write_output
 from dutydesk.timeparse import local_text
 
 # Exit status when some shift cannot avoid someone's holiday: the diff is printed, and the
@@ -88,10 +87,7 @@ def rota_suggest(
 def _write(path: Path, text: str) -> None:
     """Write the suggested team file, saying that it is the export's text: a hand-written
     file's comments and layout are not in it."""
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise Invalid(f"--write: cannot write {str(path)!r}: {error.strerror}") from None
+    write_output(path, text, "--write")
     stderr.print(
         f"Wrote {path}: the whole team file as `dutydesk export` writes it (comments and the"
         " layout of a hand-written file are not kept).",
