@@ -137,7 +137,7 @@ def follow(
         f" failure{'s' if spell.failures != 1 else ''}",
         details={
             "spell": spell.id,
-            "ending": ending,
+            "ending": spell.ending,
             "sha": result.sha,
             "build_id": result.build_id,
             "attempt": result.attempt,
@@ -149,9 +149,10 @@ def follow(
     return spell, ending
 
 
-def _turn_red(session: Session, result: BuildReport, *, now: datetime, base_url: str) -> RedSpell:
+def _spell_from(result: BuildReport) -> RedSpell:
+    """A red spell begun by its first failure."""
     assert result.branch is not None  # only main-branch results come here
-    spell = RedSpell(
+    return RedSpell(
         source=result.source,
         pipeline=result.pipeline,
         job=result.job,
@@ -162,6 +163,10 @@ def _turn_red(session: Session, result: BuildReport, *, now: datetime, base_url:
         first_failing_url=result.url,
         failures=1,
     )
+
+
+def _turn_red(session: Session, result: BuildReport, *, now: datetime, base_url: str) -> RedSpell:
+    spell = _spell_from(result)
     session.add(spell)
     session.flush()
     spell.told_person_id = tell_support(session, spell, result, now=now, base_url=base_url)
@@ -211,22 +216,9 @@ def _red_before_arriving(
             spell.started_at = result.finished_at
             spell.first_failing_sha, spell.first_failing_url = result.sha, result.url
         return spell
-    assert result.branch is not None  # only main-branch results come here
-    ending = FLAKY if result.sha is not None and result.sha == success.sha else FIXED
-    spell = RedSpell(
-        source=result.source,
-        pipeline=result.pipeline,
-        job=result.job,
-        branch=result.branch,
-        started_at=result.finished_at,
-        first_failing_sha=result.sha,
-        last_failing_sha=result.sha,
-        first_failing_url=result.url,
-        failures=1,
-        ended_at=success.finished_at,
-        ending=ending,
-        ended_by_sha=success.sha,
-    )
+    spell = _spell_from(result)
+    spell.ended_at, spell.ended_by_sha = success.finished_at, success.sha
+    spell.ending = FLAKY if result.sha is not None and result.sha == success.sha else FIXED
     session.add(spell)
     session.flush()
     record(
@@ -236,14 +228,14 @@ def _red_before_arriving(
         rota_id=None,
         person_ids=[],
         summary=f"{job_name(spell)} was red on {spell.branch} until a later build passed"
-        f" ({ending}); the failure arrived after the success",
+        f" ({spell.ending}); the failure arrived after the success",
         details={
             "spell": spell.id,
             "sha": result.sha,
             "build_id": result.build_id,
             "attempt": result.attempt,
             "status": result.status,
-            "ending": ending,
+            "ending": spell.ending,
             "told": None,
         },
         now=now,
