@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.ticket_queue import machine
-from dutydesk.rotas.external_feed import MatchBy, MatchRule, TeamPerson, default_window, read_feed
+from dutydesk.external_rotas.feed import MatchBy, MatchRule, TeamPerson, default_window, read_feed
 
 EVENTS = 5_000
 EXCEPTIONS = 500

@@ -38,6 +38,7 @@ from dutydesk.contributions import (
 )
 from dutydesk.cover.module import MODULE as COVER
 from dutydesk.escalation.module import MODULE as ESCALATION
+from dutydesk.external_rotas.module import MODULE as EXTERNAL_ROTAS
 from dutydesk.fairness.module import MODULE as FAIRNESS
 from dutydesk.handover.module import MODULE as HANDOVER
 from dutydesk.heartbeats.module import MODULE as HEARTBEATS
@@ -115,6 +116,7 @@ MODULES: tuple[Module, ...] = (
     AUTH,
     PEOPLE,
     ROTAS,
+    EXTERNAL_ROTAS,
     ONCALL,
     OVERRIDES,
     COVER,

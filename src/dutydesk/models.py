@@ -17,6 +17,7 @@ import dutydesk.tenants.models
 import dutydesk.tickets.models
 from dutydesk.auth.models import ApiToken, User
 from dutydesk.db import Base
+from dutydesk.external_rotas.models import ExternalContact, ExternalRota, ExternalShift
 from dutydesk.overrides.models import Override
 from dutydesk.people.models import Person
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
@@ -44,6 +45,9 @@ _TABLE_MODULES = (
 __all__ = [
     "ApiToken",
     "Base",
+    "ExternalContact",
+    "ExternalRota",
+    "ExternalShift",
     "InstanceValue",
     "LayerMember",
     "Override",

@@ -59,12 +59,14 @@ def test_names_and_orders_do_not_clash() -> None:
 def test_the_worker_queues_before_it_delivers() -> None:
     names = [cycle.name for cycle in composition.cycles()]
     assert names[-1] == "deliveries"
-    # Bank holidays first: announcing handoffs and escalating read them.
+    # Bank holidays first: announcing handoffs and escalating read them. External rotas'
+    # refresh before escalation reads them.
     assert names == [
         "mail",
         "holidays",
         "announcements",
         "swaps",
+        "external_rotas",
         "heartbeats",
         "tickets",
         "incidents",

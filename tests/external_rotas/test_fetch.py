@@ -13,6 +13,7 @@ import pytest
 from bench.loopback import free_port
 
 from dutydesk.errors import Invalid
+from dutydesk.external_rotas.feed import MAX_FEED_BYTES
 from dutydesk.external_rotas.feed_url import check_feed_url, is_loopback, redacted
 from dutydesk.external_rotas.fetch import (
     MAX_REDIRECTS,
@@ -22,7 +23,6 @@ from dutydesk.external_rotas.fetch import (
     FetchFailure,
     fetch_feed,
 )
-from dutydesk.rotas.external_feed import MAX_FEED_BYTES
 from tests.external_rotas.feed_server import (
     FEEDS,
     FeedServer,

@@ -182,6 +182,7 @@ def test_a_scrape_after_real_traffic_counts_events_by_kind_pages_by_channel_and_
         "builds",
         "announcements",
         "swaps",
+        "external_rotas",
         "heartbeats",
         "escalations",
         "handover",

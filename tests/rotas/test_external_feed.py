@@ -17,8 +17,7 @@ from dutydesk.calendars.service import feed_token, rota_feed
 from dutydesk.clock import FrozenClock
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
-from dutydesk.people.models import Person
-from dutydesk.rotas.external_feed import (
+from dutydesk.external_rotas.feed import (
     MAX_FEED_BYTES,
     MAX_OCCURRENCES_PER_EVENT,
     MAX_RECURRENCE_EXCEPTIONS,
@@ -33,6 +32,7 @@ from dutydesk.rotas.external_feed import (
     default_window,
     read_feed,
 )
+from dutydesk.people.models import Person
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import schedule
 from dutydesk.rotas.plans import compiled_rotas

@@ -200,7 +200,8 @@ class AlertLogRead(BaseModel):
         examples=["acknowledge"],
         description=(
             "trigger, acknowledge, resolve, note, snooze, reassign, retrigger, page, handover,"
-            " outside-hours, nobody-on-call, no-contact, pages-withdrawn, escalation-ended"
+            " outside-hours, nobody-on-call, fell-through, no-contact, pages-withdrawn,"
+            " escalation-ended"
         ),
     )
     actor: str = Field(examples=["user:rhea"], description="integration:ID, user:NAME or cli:NAME")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from dutydesk.calendars.service import person_feed_path, rota_feed_path
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
+from dutydesk.external_rotas.service import feed_status
 from dutydesk.oncall.calendar_view import (
     KIND_LABELS,
     MONTH,
@@ -28,8 +29,8 @@ from dutydesk.oncall.calendar_view import (
     covered_hours_text,
     month_weeks,
 )
-from dutydesk.oncall.service import override_marks, shifts
-from dutydesk.people.service import get_person, person_names
+from dutydesk.oncall.service import names_on_call, override_marks, shifts
+from dutydesk.people.service import get_person
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.service import get_rota
 from dutydesk.team.holidays import team_calendar
@@ -75,9 +76,14 @@ def rota_calendar(
         calendar = team_calendar(get_team(session))
         segments = shifts(session, rota.id, start - _MARGIN, end + _MARGIN)
         marks = override_marks(session, start - _MARGIN, end + _MARGIN, [rota.id]).get(rota.id, [])
-        names = person_names(session)
+        names = names_on_call(session)
         feeds = _feeds(page, session, rota)
-        hours = covered_hours_text(rota.hours, skip_holidays=rota.skip_holidays)
+        external = feed_status(session, rota.id, page.now)
+        hours = (
+            "as its feed gives"
+            if external is not None
+            else covered_hours_text(rota.hours, skip_holidays=rota.skip_holidays)
+        )
         rota_name, skip_holidays = rota.name, rota.skip_holidays
     days = calendar_days(
         segments,
@@ -95,6 +101,7 @@ def rota_calendar(
             "rota_id": rota_id,
             "rota_name": rota_name,
             "hours": hours,
+            "external": external,
             "shown": shown,
             "days": days,
             "weeks": month_weeks(days) if shown.view == MONTH else [],

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from dutydesk.calendars.ical import FeedEvent, render_feed
 from dutydesk.errors import NotFound
-from dutydesk.oncall.service import overrides_between
+from dutydesk.oncall.service import names_on_call, overrides_between
 from dutydesk.people.models import Person
-from dutydesk.people.service import get_person, person_names
+from dutydesk.people.service import get_person
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import OverridePlan, RotaPlan, Segment, on_call_at, schedule
 from dutydesk.rotas.plans import CompiledRota, compiled_rotas
@@ -76,7 +76,7 @@ def rota_feed(
         raise NotFound("no such calendar feed")
     _check(secret_key, "rota", rota.id, rota.feed_salt, presented)
     compiled = compiled_rotas(session, get_team(session))[rota.id]
-    names = person_names(session)
+    names = names_on_call(session)
     start, end = now - timedelta(days=days_back), now + timedelta(days=days_ahead)
     overrides = overrides_between(session, [rota.id], start - _REACH, end + _REACH)[rota.id]
     events = [

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from dutydesk.announcements.break_cover import announce_break_cover
 from dutydesk.audit.service import record
 from dutydesk.errors import Conflict, Invalid
+from dutydesk.external_rotas.service import refuse_if_external
 from dutydesk.oncall.service import who
 from dutydesk.overrides.models import Override
 from dutydesk.overrides.service import new_override
@@ -35,6 +36,7 @@ def add_cover(
     now: datetime,
 ) -> Override:
     """Put `person_id` on the rota for a short window, and tell the rota's channels."""
+    refuse_if_external(session, rota_id, "break cover")
     if start < now - _GRACE:
         raise Invalid(f"from: cover cannot start in the past ({start.isoformat()})")
     start = max(start, now)

@@ -16,6 +16,7 @@ from dutydesk.alerts.models import RESOLVED, Alert, Service
 from dutydesk.alerts.service import OPEN_STATUSES, list_alerts
 from dutydesk.escalation.models import EscalationPolicy, GroupPage
 from dutydesk.escalation.service import pages_of
+from dutydesk.external_rotas.service import contact_names
 from dutydesk.notify.channels.base import NotConfigured
 from dutydesk.notify.models import OutboxMessage
 from dutydesk.people.service import person_names
@@ -63,7 +64,8 @@ class Names:
 def names(session: Session) -> Names:
     """Every name the alert pages show."""
     return Names(
-        people=person_names(session),
+        # The people external rotas' feeds put on call are paged as contacts, named too.
+        people=contact_names(session) | person_names(session),
         rotas={r.id: r.name for r in list_rotas(session)},
         services={key: name for key, name in session.execute(select(Service.id, Service.name))},
         policies={

@@ -84,6 +84,14 @@ def _nobody(details: dict[str, Any], by: str, known: Names, when: When) -> str:
     return f"Nobody is on call on {rota}, so nobody was paged ({_step(details, known)})."
 
 
+def _fell_through(details: dict[str, Any], by: str, known: Names, when: When) -> str:
+    rota = known.rotas.get(str(details.get("rota")), str(details.get("rota")))
+    return (
+        f"Nobody is on call on the external rota {rota}, so {_step(details, known)} fell"
+        f" through to step {details.get('next_step', '?')} at once."
+    )
+
+
 def _no_contact(details: dict[str, Any], by: str, known: Names, when: When) -> str:
     person = known.person(str(details.get("person")))
     return (
@@ -146,6 +154,7 @@ _SENTENCES: dict[str, Callable[[dict[str, Any], str, Names, When], str]] = {
     "outside-hours": _outside_hours,
     "no-policy": _no_policy,
     "nobody-on-call": _nobody,
+    "fell-through": _fell_through,
     "no-contact": _no_contact,
     "escalation-ended": _ended,
     "pages-withdrawn": _withdrawn,

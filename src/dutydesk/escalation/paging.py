@@ -32,6 +32,7 @@ from dutydesk.escalation.links import ACTION_LINK_LIFETIME, LINK_ACTIONS, Action
 from dutydesk.escalation.models import GroupPage
 from dutydesk.escalation.policy import Policy, Step, Target, following, in_force, notify_rules
 from dutydesk.escalation.service import log_group
+from dutydesk.external_rotas.service import contact, is_external
 from dutydesk.notify.service import enqueue
 from dutydesk.oncall.service import who
 from dutydesk.people.models import Person
@@ -185,6 +186,33 @@ def _fire(
                 alerts=alerts,
             )
     after = following(policy, group.step_index, group.loop_index)
+    empty_external = [
+        target.value
+        for target in targets
+        if target.kind == "rota" and is_external(session, target.value)
+    ]
+    if after is not None and queued == 0 and empty_external:
+        # The other tool owns that rota and put nobody on it: waiting escalate_after for
+        # nobody to answer helps no one, so the next step pages now.
+        log_group(
+            session,
+            group,
+            "fell-through",
+            WORKER_ACTOR,
+            now,
+            {
+                "policy": policy.id,
+                "step": group.step_index + 1,
+                "repeat": group.loop_index,
+                "rota": empty_external[0],
+                "next_step": after[0] + 1,
+            },
+            alerts=alerts,
+        )
+        group.step_index, group.loop_index = after
+        group.next_step_at = now
+        session.flush()
+        return queued
     if after is None:
         group.next_step_at = None
         log_group(
@@ -285,7 +313,16 @@ def _person_for(session: Session, target: Target, now: datetime) -> Person | Non
         on_call = who(session, [target.value], now)[0].now.person
     except NotFound:
         return None  # the rota was removed since the policy named it; logged as nobody
-    return session.get(Person, on_call) if on_call is not None else None
+    if on_call is None:
+        return None
+    found = session.get(Person, on_call)
+    if found is None:
+        # Someone an external rota's feed names who is not in the team: paged by the e-mail
+        # the feed gives (a Person that is never added to the session, to page like one).
+        outsider = contact(session, on_call)
+        if outsider is not None:
+            return Person(id=outsider.id, name=outsider.name, email=outsider.email, notify=[])
+    return found
 
 
 def _key(group: AlertGroup, policy: Policy, target_index: int, who_: str, rule_index: int) -> str:

@@ -25,9 +25,9 @@ from http import HTTPStatus
 from urllib.parse import quote, urljoin, urlsplit
 
 from dutydesk import __version__
+from dutydesk.external_rotas.feed import MAX_FEED_BYTES
 from dutydesk.external_rotas.feed_url import DEFAULT_PORTS, redacted, url_problem
 from dutydesk.notify.channels.connections import tls_context
-from dutydesk.rotas.external_feed import MAX_FEED_BYTES
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from dutydesk.external_rotas.service import is_contact
 from dutydesk.incidents.models import COMMS, ESCALATION, LEAD
 from dutydesk.incidents.policy import IncidentPolicy
 from dutydesk.oncall.service import who
@@ -74,4 +75,10 @@ def _on_call(session: Session, policy: IncidentPolicy, at: datetime) -> dict[str
     if not rotas:
         return {}
     answers = who(session, list(dict.fromkeys(rotas)), at)
-    return {answer.rota_id: answer.now.person for answer in answers if answer.now.person}
+    # An external rota's feed may name someone who is not in the team (a contact): a role is
+    # held by one of the team's people, so such a rota counts as having nobody for roles.
+    return {
+        answer.rota_id: answer.now.person
+        for answer in answers
+        if answer.now.person and not is_contact(answer.now.person)
+    }

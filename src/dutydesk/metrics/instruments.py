@@ -24,6 +24,8 @@ CYCLE_BUCKETS = (0.005, 0.025, 0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0)
 INGEST_KINDS = ("events_v2", "change_events", "alertmanager", "grafana", "generic", "heartbeat")
 # What became of an event: stored (2xx), refused as the sender's fault (4xx), or failed (5xx).
 EVENT_OUTCOMES = ("accepted", "refused", "failed")
+# What a refresh of an external rota came to (external_rotas/refresh.py's keep_outcome).
+REFRESH_OUTCOMES = ("changed", "unchanged", "suspect", "failed", "skipped")
 
 
 class Metrics:
@@ -114,6 +116,16 @@ class WorkerInstruments:
             ["cycle"],
             registry=registry,
         )
+        self.external_refreshes = Counter(
+            "dutydesk_external_rota_refreshes",
+            "Refreshes of external rotas' feeds, by outcome: changed (new shifts kept), unchanged,"
+            " suspect (nobody on call next week: kept aside until confirmed), failed (the last"
+            " good copy stays in use) or skipped (the rota's source changed meanwhile).",
+            ["outcome"],
+            registry=registry,
+        )
+        for outcome in REFRESH_OUTCOMES:
+            self.external_refreshes.labels(outcome)
         self.last_pass = Gauge(
             "dutydesk_worker_last_pass_timestamp_seconds",
             "When this worker last finished a pass over every cycle (Unix time).",

@@ -12,9 +12,9 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from dutydesk.db import unit_of_work
+from dutydesk.external_rotas.service import FeedStatus, feed_statuses
 from dutydesk.oncall.calendar_view import covered_hours_text
-from dutydesk.oncall.service import NowAndNext, now_and_next
-from dutydesk.people.service import person_names
+from dutydesk.oncall.service import NowAndNext, names_on_call, now_and_next
 from dutydesk.rotas.service import list_rotas
 from dutydesk.web.page import SignedInPage
 
@@ -32,6 +32,7 @@ class RotaRow:
     name: str
     hours: str
     on_call: NowAndNext
+    external: FeedStatus | None = None  # set for a rota another tool owns
 
 
 @router.get("/rotas", response_class=HTMLResponse)
@@ -40,14 +41,18 @@ def rota_list(page: SignedInPage) -> HTMLResponse:
     if not page.has_team:
         return page.render("no_team.html", {"active": "rotas"})
     with unit_of_work(page.runtime.read_sessions) as session:
-        names = person_names(session)
+        names = names_on_call(session)
         on_call = {a.rota_id: a for a in now_and_next(session, page.now, horizon=NEXT_HORIZON)}
+        external = {status.rota_id: status for status in feed_statuses(session, page.now)}
         rows = [
             RotaRow(
                 rota.id,
                 rota.name,
-                covered_hours_text(rota.hours, skip_holidays=rota.skip_holidays),
+                "as its feed gives"
+                if rota.id in external
+                else covered_hours_text(rota.hours, skip_holidays=rota.skip_holidays),
                 on_call[rota.id],
+                external.get(rota.id),
             )
             for rota in list_rotas(session)
         ]

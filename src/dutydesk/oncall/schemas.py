@@ -26,7 +26,7 @@ class OnCallRead(BaseModel):
     until: datetime | None = Field(
         description="End of the current stretch; null if more than 400 days ahead."
     )
-    source: Literal["layer", "override"] | None
+    source: Literal["layer", "override", "external"] | None
 
 
 class ShiftRead(BaseModel):
@@ -37,7 +37,7 @@ class ShiftRead(BaseModel):
     person: str
     from_: datetime = Field(alias="from")
     until: datetime
-    source: Literal["layer", "override"]
+    source: Literal["layer", "override", "external"]
 
 
 def oncall_read(answer: RotaOnCall, zone: ZoneInfo) -> OnCallRead:

@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from dutydesk.external_rotas.service import contact_names
 from dutydesk.oncall.marks import OverrideMark
 from dutydesk.overrides.queries import overrides_touching
+from dutydesk.people.service import person_names
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.oncall import (
     OnCallNow,
@@ -36,6 +38,12 @@ class RotaOnCall:
     rota_id: str
     rota_name: str
     now: OnCallNow
+
+
+def names_on_call(session: Session) -> dict[str, str]:
+    """The names of everyone a schedule may show: the team's people, and the contacts external
+    rotas' feeds put on call."""
+    return contact_names(session) | person_names(session)
 
 
 def overrides_between(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from dutydesk.audit.service import record
 from dutydesk.db import id_exists
 from dutydesk.errors import Invalid, NotFound
+from dutydesk.external_rotas.service import refuse_if_external
 from dutydesk.overrides.models import Override
 from dutydesk.people.service import get_person
 from dutydesk.timeparse import check_range
@@ -82,6 +83,7 @@ def new_override(
     A swap, say, makes one or two overrides and records one entry saying why.
     """
     check_rota(session, rota_id)
+    refuse_if_external(session, rota_id, "an override")
     try:
         get_person(session, person_id)
     except NotFound:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
-from dutydesk.people.service import person_names
+from dutydesk.oncall.service import names_on_call
 from dutydesk.rotas.service import list_rotas
 from dutydesk.web.page import Page, SignedInPage
 from dutydesk.web.panels import PanelView
@@ -27,7 +27,7 @@ class Dashboard:
 
     @cached_property
     def person_names(self) -> dict[str, str]:
-        return person_names(self.session)
+        return names_on_call(self.session)
 
     @cached_property
     def rota_names(self) -> dict[str, str]:

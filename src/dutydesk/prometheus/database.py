@@ -1,5 +1,5 @@
 """Facts of the database, read when Prometheus scrapes: the outbox's depth and how long its
-oldest due message has waited.
+oldest due message has waited, and where each external rota's copy of its feed stands.
 
 Every replica reads the same rows and so reports the same values; alerting rules take the
 `max` across instances. Each query reads a range of the outbox's (status, due_at) index: the
@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from dutydesk.db import unit_of_work
+from dutydesk.external_rotas.service import feed_statuses
 from dutydesk.notify.models import DUE_STATUSES, OutboxMessage
 from dutydesk.runtime import Runtime
 
@@ -35,13 +36,16 @@ class DatabaseCollector(Collector):
 
     def describe(self) -> Iterable[Metric]:
         # Names only, so registering the collector runs no query.
-        return [*_families(), _up(), _seconds()]
+        return [*_families(), *_feed_families(), _up(), _seconds()]
 
     def collect(self) -> Iterable[Metric]:
         started = time.perf_counter()
         up = _up()
+        now = self.runtime.clock.now()
         try:
-            waiting, oldest_age = self._read(self.runtime.clock.now())
+            waiting, oldest_age = self._read(now)
+            with unit_of_work(self.runtime.read_sessions) as session:
+                feeds = feed_statuses(session, now)
         except SQLAlchemyError as error:
             log.warning("metrics: the database did not answer: %s", error)
             up.add_metric([], 0)
@@ -51,9 +55,17 @@ class DatabaseCollector(Collector):
         for status in DUE_STATUSES:
             messages.add_metric([status], waiting.get(status, 0))
         age.add_metric([], oldest_age)
+        failing, copy_age, suspect = _feed_families()
+        for feed in feeds:
+            failing.add_metric(
+                [feed.rota_id, feed.failure_reason or ""], int(bool(feed.failure_reason))
+            )
+            if feed.last_success_at is not None:
+                copy_age.add_metric([feed.rota_id], (now - feed.last_success_at).total_seconds())
+            suspect.add_metric([feed.rota_id], int(feed.suspect_since is not None))
         seconds = _seconds()
         seconds.add_metric([], time.perf_counter() - started)
-        return [up, messages, age, seconds]
+        return [up, messages, age, failing, copy_age, suspect, seconds]
 
     def _read(self, now: datetime) -> tuple[dict[str, int], float]:
         with unit_of_work(self.runtime.read_sessions) as session:
@@ -100,6 +112,27 @@ def _families() -> tuple[GaugeMetricFamily, GaugeMetricFamily]:
         "How long the oldest message that is due now has been due; 0 when none is due.",
     )
     return messages, age
+
+
+def _feed_families() -> tuple[GaugeMetricFamily, GaugeMetricFamily, GaugeMetricFamily]:
+    failing = GaugeMetricFamily(
+        "dutydesk_external_rota_failing",
+        "1 while the latest refresh of an external rota's feed failed (the last good copy stays"
+        " in use), with the reason (http_status, timeout, malformed, …); else 0.",
+        labels=["rota", "reason"],
+    )
+    copy_age = GaugeMetricFamily(
+        "dutydesk_external_rota_copy_age_seconds",
+        "How long ago an external rota's feed was last fetched successfully (absent: never).",
+        labels=["rota"],
+    )
+    suspect = GaugeMetricFamily(
+        "dutydesk_external_rota_suspect",
+        "1 while a new copy of an external rota's feed that puts nobody on call next week waits"
+        " for a person to confirm it; else 0.",
+        labels=["rota"],
+    )
+    return failing, copy_age, suspect
 
 
 def _up() -> GaugeMetricFamily:

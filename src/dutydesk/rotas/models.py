@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dutydesk.db import Base
+from dutydesk.external_rotas.models import ExternalRota
 
 
 class Rota(Base):
@@ -26,6 +27,10 @@ class Rota(Base):
     # Part of the HMAC behind the rota's calendar feed URL; changing it revokes old URLs.
     feed_salt: Mapped[str] = mapped_column(String(64))
 
+    # Set for a rota another tool owns, followed through its feed (it then has no layers).
+    external: Mapped[ExternalRota | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="select"
+    )
     layers: Mapped[list[RotaLayer]] = relationship(
         back_populates="rota",
         order_by="RotaLayer.position",

@@ -25,6 +25,7 @@ from dutydesk.rotas.timespec import Handoff, ShiftLength
 
 LAYER = "layer"
 OVERRIDE = "override"
+EXTERNAL = "external"  # a stretch of an external rota's feed (external_rotas/models.py)
 # How far `on_call_at` looks before and after the instant for the bounds of its stretch. Each
 # side widens on its own, only while its bound is still unknown; a bound beyond the last window
 # is reported as None. Half a day first: with covered hours most stretches are shorter than
@@ -57,8 +58,47 @@ class RotaPlan:
     hours: tuple[WeeklyHours, ...] = ()
     skip_holidays: bool = False
     holidays: HolidayCalendar | None = None
+    # An external rota's stored shifts in place of layers (None: the rota is our own).
+    external: ExternalShifts | None = None
     # What the maths needs that never changes, worked out on the first question (see _facts_of).
     _facts: _RotaFacts | None = field(default=None, init=False, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalShifts:
+    """The shifts a followed feed puts people on call, as (start, end, person), naive UTC.
+
+    Where two overlap, the one that starts later is on call (an override inside a layer's shift,
+    as the tools that publish feeds draw it), and of two that start together the shorter; so
+    `shifts` is ordered by start, longer first, and painted like overrides, later ones on top.
+    """
+
+    shifts: tuple[tuple[datetime, datetime, str], ...]
+    longest: timedelta  # the longest shift: how far back one may start and still matter
+
+    @classmethod
+    def of(cls, shifts: Sequence[tuple[datetime, datetime, str]]) -> ExternalShifts:
+        """From aware or naive-UTC (start, end, person) in any order."""
+        plain = sorted(
+            (
+                (naive_utc(start, "shift start"), naive_utc(end, "shift end"), person)
+                for start, end, person in shifts
+            ),
+            key=lambda shift: (shift[0], shift[0] - shift[1]),
+        )
+        kept = tuple(shift for shift in plain if shift[0] < shift[1])
+        longest = max((end - start for start, end, _ in kept), default=timedelta(0))
+        return cls(kept, longest)
+
+    def touching(self, start: datetime, end: datetime) -> list[tuple[str, datetime, datetime]]:
+        """The shifts overlapping naive-UTC [start, end), in painting order, as overrides."""
+        first = bisect_left(self.shifts, start - self.longest, key=_start_of)
+        last = bisect_left(self.shifts, end, key=_start_of)
+        return [
+            (person, shift_start, shift_end)
+            for shift_start, shift_end, person in self.shifts[first:last]
+            if shift_end > start
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,12 +263,15 @@ def _first_search_window(rota: RotaPlan) -> int:
     from one of its handoffs to the next, and looking a day either side of a weekly shift is
     wasted work. With hours, stretches are mostly shorter than a day.
     """
-    if rota.hours or any(layer.hours for layer in rota.layers):
-        return 0
-    top = next((layer for layer in reversed(rota.layers) if layer.members), None)
-    if top is None:
-        return 0
-    shift = top.shift.wall_clock
+    if rota.external is not None:
+        shift = rota.external.longest
+    else:
+        if rota.hours or any(layer.hours for layer in rota.layers):
+            return 0
+        top = next((layer for layer in reversed(rota.layers) if layer.members), None)
+        if top is None:
+            return 0
+        shift = top.shift.wall_clock
     wider = (i for i, reach in enumerate(_SEARCH_WINDOWS) if reach > shift)
     return next(wider, len(_SEARCH_WINDOWS) - 1)
 
@@ -242,6 +285,10 @@ def _stretches(
     the last to the first, each only filling time that nobody above it has taken. Layers below
     a full one are never worked out at all.
     """
+    if rota.external is not None:
+        # The feed is the whole schedule: overrides belong to the tool that owns it.
+        painted, _ = _paint_overrides(rota.external.touching(start, end), start, end, EXTERNAL)
+        return _join(painted)
     painted, free = _paint_overrides(overrides, start, end)
     facts = _facts_of(rota)
     if facts.staffed_from is None:
@@ -274,7 +321,10 @@ def _stretches(
 
 
 def _paint_overrides(
-    overrides: list[tuple[str, datetime, datetime]], start: datetime, end: datetime
+    overrides: list[tuple[str, datetime, datetime]],
+    start: datetime,
+    end: datetime,
+    source: str = OVERRIDE,
 ) -> tuple[list[_Stretch], list[Interval]]:
     """The overrides' stretches in [start, end), later ones on top, and the time left free."""
     painted: list[_Stretch] = []
@@ -290,7 +340,7 @@ def _paint_overrides(
             continue
         touched = free[first:last]
         painted.extend(
-            (max(free_start, override_start), min(free_end, override_end), person, OVERRIDE)
+            (max(free_start, override_start), min(free_end, override_end), person, source)
             for free_start, free_end in touched
         )
         free[first:last] = subtract(touched, [(override_start, override_end)])
@@ -361,7 +411,7 @@ def _join(stretches: list[_Stretch]) -> list[_Stretch]:
     return joined
 
 
-def _start_of(stretch: Interval | _Stretch) -> datetime:
+def _start_of(stretch: Interval | _Shift | _Stretch) -> datetime:
     return stretch[0]
 
 

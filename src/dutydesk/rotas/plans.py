@@ -3,7 +3,9 @@
 Answering "who is on call" for every rota is on the hot path of the API, the CLI and (later)
 every page. Building ORM objects for each rota, layer and member costs far more than the maths,
 so plans are read as rows and kept in memory, keyed by the team's revision: every change to the
-team file gives the team a new revision, so a cached plan is never stale, in any process.
+team file gives the team a new revision, so a cached plan is never stale, in any process. An
+external rota's shifts change when its feed is refreshed, with no change to the team file: each
+refresh that changes them gives the team a new `feeds_revision`, the key's second part.
 """
 
 from __future__ import annotations
@@ -11,22 +13,24 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dutydesk.external_rotas.models import ExternalRota, ExternalShift
 from dutydesk.hours.weekly import WeeklyHours, parse_hours
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
-from dutydesk.rotas.oncall import LayerPlan, RotaPlan
+from dutydesk.rotas.oncall import ExternalShifts, LayerPlan, RotaPlan
 from dutydesk.rotas.timespec import Handoff, ShiftLength, parse_handoff, parse_shift
 from dutydesk.team.holidays import team_calendar
 from dutydesk.team.models import Team
 from dutydesk.timeparse import parse_zone
 
 _CACHED_REVISIONS = 4
-_cache: OrderedDict[str, dict[str, CompiledRota]] = OrderedDict()
+_cache: OrderedDict[tuple[str, str | None], dict[str, CompiledRota]] = OrderedDict()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +47,13 @@ class CompiledRota:
 
 def compiled_rotas(session: Session, team: Team) -> dict[str, CompiledRota]:
     """Every rota of the team, compiled, in the team file's order."""
-    cached = _cache.get(team.revision)
+    key = (team.revision, team.feeds_revision)
+    cached = _cache.get(key)
     if cached is not None:
-        _cache.move_to_end(team.revision)
+        _cache.move_to_end(key)
         return cached
     compiled = _load(session, team)
-    _cache[team.revision] = compiled
+    _cache[key] = compiled
     while len(_cache) > _CACHED_REVISIONS:
         _cache.popitem(last=False)
     return compiled
@@ -85,6 +90,7 @@ def _load(session: Session, team: Team) -> dict[str, CompiledRota]:
                 hours=_hours(tuple(row.hours)),
             )
         )
+    external = _external_shifts(session)
     team_announce = team.announce or None
     compiled: dict[str, CompiledRota] = {}
     for rota_id, name, hours, skip_holidays, announce in session.execute(
@@ -98,9 +104,27 @@ def _load(session: Session, team: Team) -> dict[str, CompiledRota]:
             skip_holidays=skip_holidays,
             holidays=calendar,
             layers=tuple(layers.get(rota_id, ())),
+            external=external.get(rota_id),
         )
         compiled[rota_id] = CompiledRota(rota_id, name, plan, announce or team_announce)
     return compiled
+
+
+def _external_shifts(session: Session) -> dict[str, ExternalShifts]:
+    """Every external rota's stored shifts (an external rota with none has an empty set)."""
+    found: dict[str, list[tuple[datetime, datetime, str]]] = {
+        rota_id: [] for rota_id in session.scalars(select(ExternalRota.rota_id))
+    }
+    for rota_id, start_at, end_at, person_id in session.execute(
+        select(
+            ExternalShift.rota_id,
+            ExternalShift.start_at,
+            ExternalShift.end_at,
+            ExternalShift.person_id,
+        )
+    ):
+        found[rota_id].append((start_at, end_at, person_id))
+    return {rota_id: ExternalShifts.of(shifts) for rota_id, shifts in found.items()}
 
 
 # The same few strings recur across rotas; parse each once.

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
+from dutydesk.external_rotas.spec import ExternalSpec
 from dutydesk.hours.weekly import DAY_NAMES, parse_hours
 from dutydesk.rotas.timespec import parse_handoff, parse_shift
 from dutydesk.team.spec import AnnounceSpec, Slug, StrictSpec
@@ -58,7 +59,8 @@ class LayerSpec(StrictSpec):
 
 
 class RotaSpec(StrictSpec):
-    """A rota: covered hours (none = 24x7), bank holidays skipped or not, and its layers."""
+    """A rota: covered hours (none = 24x7), bank holidays skipped or not, and its layers; or,
+    with `external`, a schedule another tool owns, followed through its iCal feed."""
 
     id: Slug
     name: str = Field(min_length=1, max_length=200)
@@ -66,3 +68,22 @@ class RotaSpec(StrictSpec):
     skip_holidays: bool = False
     layers: list[LayerSpec] = Field(default_factory=list)
     announce: AnnounceSpec | None = None
+    external: ExternalSpec | None = None
+
+    @model_validator(mode="after")
+    def _external_has_no_layers(self) -> RotaSpec:
+        if self.external is not None:
+            ours = [
+                name
+                for name, value in (
+                    ("layers", self.layers),
+                    ("hours", self.hours),
+                    ("skip_holidays", self.skip_holidays),
+                )
+                if value
+            ]
+            if ours:
+                raise ValueError(
+                    f"an external rota's schedule is its feed's: it has no {' or '.join(ours)}"
+                )
+        return self

@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from dutydesk.external_rotas.models import ExternalRota
+from dutydesk.external_rotas.spec import ExternalSpec, MatchSpec, match_document, resolve_url
 from dutydesk.rotas.models import LayerMember, Rota, RotaLayer
 from dutydesk.rotas.spec import LayerSpec, RotaSpec
 from dutydesk.team.sections import KnownIds, Problem, Section, remove_rows, save_in_order
@@ -17,7 +19,8 @@ from dutydesk.team.spec import announce_row, announce_spec
 
 
 def rota_spec(rota: Rota) -> RotaSpec:
-    """A stored rota as it would be written in the team file."""
+    """A stored rota as it would be written in the team file (its feed's URL redacted when
+    written out: see external_rotas/spec.py)."""
     return RotaSpec(
         id=rota.id,
         name=rota.name,
@@ -35,7 +38,24 @@ def rota_spec(rota: Rota) -> RotaSpec:
             )
             for layer in rota.layers
         ],
+        external=None if rota.external is None else _external_spec(rota.external),
     )
+
+
+def _external_spec(row: ExternalRota) -> ExternalSpec:
+    return ExternalSpec(
+        url=row.url,
+        refresh=_duration_text(row.refresh_seconds),
+        stale_after=_duration_text(row.stale_after_seconds),
+        match=MatchSpec.model_validate(row.match),
+    )
+
+
+def _duration_text(seconds: int) -> str:
+    days, rest = divmod(seconds // 60, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    text = "".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n)
+    return text or "0m"
 
 
 def export_rota_document(rota: Rota) -> dict[str, Any]:
@@ -47,7 +67,9 @@ def export_rota_document(rota: Rota) -> dict[str, Any]:
 
 def export_rotas(session: Session) -> list[RotaSpec]:
     """Every stored rota, in the file's order."""
-    rotas = session.scalars(select(Rota).order_by(Rota.position, Rota.id))
+    rotas = session.scalars(
+        select(Rota).order_by(Rota.position, Rota.id).options(selectinload(Rota.external))
+    )
     return [rota_spec(rota) for rota in rotas]
 
 
@@ -66,6 +88,33 @@ def save_rotas(
         rota.layers = [_layer_row(i, layer) for i, layer in enumerate(spec.layers)]
 
     save_in_order(session, Rota, specs, changed, fill)
+    for index, spec in enumerate(specs):
+        if spec.id in changed:
+            rota = session.get_one(Rota, spec.id)
+            _save_external(rota, spec, now, f"rotas[{index}].external")
+    session.flush()
+
+
+def _save_external(rota: Rota, spec: RotaSpec, now: datetime, where: str) -> None:
+    """Keep the rota's `external:`; a changed source is fetched at the worker's next pass.
+    Turned into our own rota, the followed shifts go with it."""
+    row = rota.external
+    if spec.external is None:
+        rota.external = None
+        return
+    written = spec.external
+    url = resolve_url(written.url, row.url if row is not None else None, f"{where}.url")
+    match = match_document(written.match)
+    if row is None:
+        row = rota.external = ExternalRota(rota_id=spec.id, events_read=0)
+    if row.url != url:
+        # Another feed: what the old one's server said of its copy means nothing to the new.
+        row.etag = row.last_modified = None
+    if row.url != url or row.match != match or row.next_fetch_at is None:
+        row.next_fetch_at = now
+    row.url, row.match = url, match
+    row.refresh_seconds = int(written.refresh_interval.total_seconds())
+    row.stale_after_seconds = int(written.stale_after_interval.total_seconds())
 
 
 def remove_rotas(session: Session, ids: Collection[str], now: datetime) -> None:
@@ -81,6 +130,15 @@ def rota_problems(specs: Sequence[RotaSpec], known: KnownIds) -> list[Problem]:
         if rota.id in seen:
             problems.append(((r, "id"), f"duplicate rota id {rota.id!r}"))
         seen.add(rota.id)
+        if rota.external is not None:
+            for feed_name, person_id in rota.external.match.people.items():
+                if person_id not in known["people"]:
+                    problems.append(
+                        (
+                            (r, "external", "match", "people", feed_name),
+                            f"{person_id!r} is not one of the people in this file",
+                        )
+                    )
         for layer_index, layer in enumerate(rota.layers):
             for m, member in enumerate(layer.members):
                 if member not in known["people"]:
@@ -114,12 +172,20 @@ def _leave_out_empty_fields(rota: dict[str, Any]) -> None:
     for layer in rota["layers"]:
         if not layer["hours"]:
             del layer["hours"]
+    external = rota.get("external")
+    if external is not None:
+        del rota["layers"]
+        match = external["match"]
+        if not match["people"]:
+            del match["people"]
+        if match == {"by": "email"}:
+            del external["match"]
 
 
 SECTION = Section(
     kind="rota",
     item=RotaSpec,
-    compared=("name", "hours", "skip_holidays", "layers", "announce"),
+    compared=("name", "hours", "skip_holidays", "layers", "announce", "external"),
     export=export_rotas,
     save=save_rotas,
     remove=remove_rotas,

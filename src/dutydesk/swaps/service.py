@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from dutydesk.audit.service import record
 from dutydesk.auth.models import User
 from dutydesk.errors import Conflict, Forbidden, Invalid, NotFound
+from dutydesk.external_rotas.service import refuse_if_external
 from dutydesk.oncall.service import shifts
 from dutydesk.people.models import Person
 from dutydesk.people.service import get_person
@@ -119,6 +120,7 @@ def request_swap(
 ) -> SwapView:
     """Offer part or all of the requester's time on a rota to named colleagues (or the rota)."""
     rota = get_rota(session, rota_id)
+    refuse_if_external(session, rota_id, "a swap")
     requester = person_field(session, requester_id, "as")
     check_range(start, end, longest=LONGEST_SWAP)
     if start <= now:

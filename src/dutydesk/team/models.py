@@ -27,6 +27,9 @@ class Team(Base):
     announce: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # A new random value on every change to people or rotas; caches of compiled rotas key on it.
     revision: Mapped[str] = mapped_column(String(32))
+    # A new random value whenever an external rota's stored shifts change (a refresh of its
+    # feed changes no team file); caches of compiled rotas key on it too.
+    feeds_revision: Mapped[str | None] = mapped_column(String(32))
 
 
 # The instance_values key of the generated secret key (used when DUTYDESK_SECRET_KEY is unset).
