@@ -95,7 +95,7 @@ SERVICE = Module(
         # code's too; its load report is the fairness domain's (dutydesk/fairness/cli.py).
         Command(
             "rota",
-            "Rotas' on-call load: how fair it is, and a fairer order for the next quarter.",
+            "Rotas' on-call load and a fairer order for the next quarter; external rotas' feeds.",
             Ref("dutydesk.team_as_code.rota_cli:rota_app"),
             order=62,
         ),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.team_section import rota_spec
@@ -21,6 +22,15 @@ class LayerRead(BaseModel):
     hours: list[str]
 
 
+class ExternalRead(BaseModel):
+    """Where an external rota's schedule comes from, as the team file has it."""
+
+    url: str = Field(description="The feed's URL, redacted: the rest of it is a secret.")
+    refresh: str
+    stale_after: str
+    match: dict[str, Any]
+
+
 class RotaRead(BaseModel):
     """A rota as configured."""
 
@@ -29,6 +39,9 @@ class RotaRead(BaseModel):
     hours: list[str]
     skip_holidays: bool
     layers: list[LayerRead]
+    external: ExternalRead | None = Field(
+        default=None, description="Set for a rota another tool owns, followed through its feed."
+    )
 
 
 def rota_read(rota: Rota) -> RotaRead:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from dutydesk.db import unit_of_work
+from dutydesk.external_rotas.cli import rota_confirm, rota_feeds, rota_refresh
 from dutydesk.fairness.cli import rota_load
 from dutydesk.fairness.periods import parse_quarter
 from dutydesk.fairness.suggesting import Suggestion, suggest
@@ -30,9 +31,12 @@ NEEDS_OVERRIDES = 1
 
 rota_app = typer.Typer(
     no_args_is_help=True,
-    help="Rotas' on-call load: how fair it is, and a fairer order for the next quarter.",
+    help="Rotas' on-call load and a fairer order for the next quarter; external rotas' feeds.",
 )
 rota_app.command("load")(rota_load)
+rota_app.command("feeds")(rota_feeds)
+rota_app.command("refresh")(rota_refresh)
+rota_app.command("confirm")(rota_confirm)
 
 
 @rota_app.command("suggest")
