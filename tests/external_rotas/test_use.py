@@ -347,3 +347,21 @@ def test_turning_it_into_a_rota_of_our_own_drops_the_followed_shifts(runtime, ma
     with unit_of_work(runtime.read_sessions) as session:
         assert session.scalar(select(ExternalRota)) is None
         assert who(session, ["primary"], NOW)[0].now.person == "bob"
+
+
+@pytest.mark.parametrize(
+    "external",
+    [
+        "{url: 'http://example.org/secret-key-123456/feed.ics'}",
+        "{url: 'https://example.org/secret-key-123456/feed.ics', refresh: 2d}",
+        "{url: 'https://example.org/secret-key-123456/feed.ics', match: {by: summary}}",
+    ],
+)
+def test_a_refused_team_file_never_shows_the_whole_url(make_team, external):
+    with pytest.raises(Invalid) as refused:
+        make_team(
+            "team: p\ntimezone: Europe/London\nrotas:\n  - id: r\n    name: R\n"
+            f"    external: {external}\n"
+        )
+    assert "secret-key-123456" not in refused.value.message
+    assert "rotas[0].external" in refused.value.message

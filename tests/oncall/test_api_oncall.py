@@ -65,6 +65,7 @@ def test_one_rota(team_api):
                 "hours": [],
             }
         ],
+        "external": None,
     }
 
 
