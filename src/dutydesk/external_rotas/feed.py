@@ -5,7 +5,9 @@ into shifts: pure code, no database, no HTTP.
 team's people, and returns a `FeedReading` (the shifts, sorted, and counts of what was skipped)
 or raises `FeedRefused`, an `Invalid` with one message saying what is wrong and where.
 Recurring events and their exceptions are expanded by recurring-ical-events, the maintained
-library. docs/external-rotas.md describes the limits, the matching and the time zones.
+library, on what icalendar parses; plain one-off events, most of a large feed, are read by the
+light content-line reader in external_rotas/lines.py (a test holds both ways to the same
+readings). docs/external-rotas.md describes the limits, the matching and the time zones.
 
 Times: a TZID names a tz database zone, a Windows/Outlook zone name (icalendar's maintained
 table maps those to tz database zones), a zone defined by the feed's own VTIMEZONE, or a
@@ -23,6 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from itertools import chain
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +33,7 @@ import icalendar
 import recurring_ical_events
 
 from dutydesk.errors import Invalid
+from dutydesk.external_rotas.lines import Address, PlainEvent, split_feed
 from dutydesk.hours.wallclock import aware_utc, to_utc
 
 # Limits (docs/external-rotas.md). A rotation feed of a year is a few hundred kilobytes.
@@ -206,26 +210,45 @@ def read_feed(
 
 
 def _read(
-    feed: bytes, window_start: datetime, window_end: datetime, zone: ZoneInfo, matcher: _Matcher
+    feed: bytes,
+    window_start: datetime,
+    window_end: datetime,
+    zone: ZoneInfo,
+    matcher: _Matcher,
+    *,
+    plain_lines: bool = True,
 ) -> FeedReading:
-    calendar = _parse(feed)
-    events = calendar.walk("VEVENT")
-    _check_events(events)
+    """The reading; with `plain_lines`, plain one-off events are read by external_rotas/lines.py
+    and only the rest by icalendar (the same readings: a test holds them to it)."""
+    split = split_feed(feed) if plain_lines else None
+    plain: list[PlainEvent] = []
+    calendar: icalendar.Calendar | None
+    if split is None:
+        calendar = _parse(feed)
+        events_read = len(calendar.walk("VEVENT"))
+    else:
+        plain, events_read = split.plain, split.events
+        calendar = _parse(split.rest.encode()) if split.rest is not None else None
+    if calendar is not None:
+        _check_events(calendar.walk("VEVENT"))
     start_utc, end_utc = window_start.astimezone(UTC), window_end.astimezone(UTC)
     skipped: Counter[SkipReason] = Counter()
     shifts: dict[tuple[datetime, datetime, str | None, ExternalContact | None], FeedShift] = {}
     occurrences = 0
-    for uid, is_one_off, occurrence in _occurrences(calendar, start_utc, end_utc):
-        if occurrence is None:
+    read_here = ((event.uid, True, event) for event in plain)
+    read_by_library = (
+        _occurrences(calendar, start_utc, end_utc) if calendar is not None else iter(())
+    )
+    for uid, is_one_off, event in chain(read_here, read_by_library):
+        if event is None:
             if is_one_off:
                 skipped[SkipReason.OUTSIDE_WINDOW] += 1
             continue
         occurrences += 1
-        component, starts, ends = occurrence
-        if str(component.get("STATUS", "")).upper() == "CANCELLED":
+        if event.status.upper() == "CANCELLED":
             skipped[SkipReason.CANCELLED] += 1
             continue
-        start_at, end_at = _instant(starts, zone, uid), _instant(ends, zone, uid)
+        start_at, end_at = _instant(event.starts, zone, uid), _instant(event.ends, zone, uid)
         if end_at <= start_at:
             skipped[SkipReason.ZERO_LENGTH] += 1
             continue
@@ -233,7 +256,7 @@ def _read(
             if is_one_off:
                 skipped[SkipReason.OUTSIDE_WINDOW] += 1
             continue
-        found = matcher.people_of(component)
+        found = matcher.people_of(event)
         if not found:
             skipped[SkipReason.NO_PERSON] += 1
             continue
@@ -247,7 +270,7 @@ def _read(
             )
     return FeedReading(
         shifts=tuple(sorted(shifts.values(), key=lambda shift: shift.sort_key)),
-        events_read=len(events),
+        events_read=events_read,
         occurrences=occurrences,
         skipped=dict(skipped),
     )
@@ -340,12 +363,9 @@ def _values_of(prop: Any, name: str, uid: str) -> list[date | datetime]:
     raise FeedRefused(RefusalReason.MALFORMED, f"event {uid!r}: {name} is not a date or time")
 
 
-_Occurrence = tuple[icalendar.cal.Component, date | datetime, date | datetime]
-
-
 def _occurrences(
     calendar: icalendar.Calendar, start_utc: datetime, end_utc: datetime
-) -> Iterator[tuple[str, bool, _Occurrence | None]]:
+) -> Iterator[tuple[str, bool, PlainEvent | None]]:
     """(uid, is one-off, occurrence) for each occurrence near the window, and (uid, is one-off,
     None) once for a recurring event none of whose occurrences are near it.
 
@@ -361,7 +381,7 @@ def _occurrences(
     for event in events:
         uid = _uid(event)
         if uses[uid] == 1 and not any(name in event for name in _RECURRENCE_PROPERTIES):
-            yield uid, True, (event, *_span(event, uid))
+            yield uid, True, _plain_event(event, uid, *_span(event, uid))
         else:
             recurring.add_component(event)
     if len(recurring.subcomponents) == len(calendar.walk("VTIMEZONE")):
@@ -384,7 +404,7 @@ def _occurrences(
                         "times in the window",
                     )
                 component = occurrence.as_component(False)
-                yield uid, False, (component, occurrence.start, occurrence.end)
+                yield uid, False, _plain_event(component, uid, occurrence.start, occurrence.end)
         except FeedRefused:
             raise
         except Exception as error:  # the library's errors, dateutil's, a broken RRULE
@@ -393,6 +413,33 @@ def _occurrences(
             ) from None
         if count == 0:
             yield uid, False, None
+
+
+def _plain_event(
+    component: icalendar.cal.Component,
+    uid: str,
+    starts: date | datetime,
+    ends: date | datetime,
+) -> PlainEvent:
+    """What reading a shift needs of an event icalendar read (lines.py reads plain ones)."""
+    return PlainEvent(
+        uid=uid,
+        starts=starts,
+        ends=ends,
+        summary=str(component.get("SUMMARY", "")),
+        status=str(component.get("STATUS", "")),
+        attendees=_addresses_of(component, "ATTENDEE"),
+        organizers=_addresses_of(component, "ORGANIZER"),
+    )
+
+
+def _addresses_of(component: icalendar.cal.Component, name: str) -> list[Address]:
+    found = []
+    for prop in _as_list(component.get(name)):
+        params = getattr(prop, "params", {})
+        cn = params.get("CN")
+        found.append(Address(str(prop), str(cn) if cn is not None else None))
+    return found
 
 
 def _span(event: icalendar.cal.Component, uid: str) -> tuple[date | datetime, date | datetime]:
@@ -461,7 +508,7 @@ class _Matcher:
         self.by_email = {_fold(email): p.id for p in people for email in p.emails}
         self.by_name = {_fold(p.name): p.id for p in people}
 
-    def people_of(self, event: icalendar.cal.Component) -> list[_Found]:
+    def people_of(self, event: PlainEvent) -> list[_Found]:
         """Who the event puts on call: team ids or external contacts, in the feed's order."""
         if self.by is MatchBy.EMAIL:
             return [self._by_address(name, email) for name, email in _addresses(event)]
@@ -490,13 +537,13 @@ class _Matcher:
             return person_id, None
         return None, ExternalContact(name, email)
 
-    def _by_mapping(self, event: icalendar.cal.Component) -> list[_Found]:
+    def _by_mapping(self, event: PlainEvent) -> list[_Found]:
         names: list[str] = []
         if self.pattern is not None:
             summary_name, summary_email = self._summary_name(event)
             names.extend(n for n in (summary_name, summary_email) if n)
         else:
-            names.append(str(event.get("SUMMARY", "")))
+            names.append(event.summary)
         for name, email in _addresses(event):
             names.extend(n for n in (email, name) if n)
         found: list[_Found] = []
@@ -506,9 +553,9 @@ class _Matcher:
                 found.append((person_id, None))
         return found
 
-    def _summary_name(self, event: icalendar.cal.Component) -> tuple[str | None, str | None]:
+    def _summary_name(self, event: PlainEvent) -> tuple[str | None, str | None]:
         assert self.pattern is not None
-        matched = self.pattern.search(str(event.get("SUMMARY", "")))
+        matched = self.pattern.search(event.summary)
         if matched is None:
             return None, None
         name = _SPACES.sub(" ", matched.group(_NAME_GROUP) or "").strip()
@@ -516,19 +563,17 @@ class _Matcher:
         return (name or None), (email.strip() if email else None)
 
 
-def _addresses(event: icalendar.cal.Component) -> list[tuple[str | None, str]]:
+def _addresses(event: PlainEvent) -> list[tuple[str | None, str]]:
     """(name, e-mail) of each attendee with a mailto: address, else of the organiser."""
-    for prop_name in ("ATTENDEE", "ORGANIZER"):
+    for addresses in (event.attendees, event.organizers):
         found = []
-        for prop in _as_list(event.get(prop_name)):
-            address = str(prop)
-            if not address.lower().startswith("mailto:"):
+        for address in addresses:
+            if not address.value.lower().startswith("mailto:"):
                 continue
-            email = address[len("mailto:") :].strip()
+            email = address.value[len("mailto:") :].strip()
             if not email:
                 continue
-            params = getattr(prop, "params", {})
-            name = _SPACES.sub(" ", str(params.get("CN", ""))).strip().strip('"') or None
+            name = _SPACES.sub(" ", address.name or "").strip().strip('"') or None
             found.append((name, email))
         if found:
             return found
