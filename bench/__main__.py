@@ -10,6 +10,7 @@ from bench import (
     cli,
     events,
     external_feed,
+    external_rotas,
     fairness,
     first_page,
     handover,
@@ -43,6 +44,7 @@ def main() -> None:
     mail_parse.run()
     handover.run()
     external_feed.run()
+    external_rotas.run()
 
 
 if __name__ == "__main__":

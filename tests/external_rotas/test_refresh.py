@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
 from dutydesk.external_rotas.due import refresh_external_rotas
+from dutydesk.external_rotas.feed import TeamPerson, default_window, read_feed
 from dutydesk.external_rotas.models import ExternalContact, ExternalRota, ExternalShift
+from dutydesk.external_rotas.refresh import match_rule
 from dutydesk.oncall.service import shifts, who
 from dutydesk.team.teamfile import dump_team_yaml
 from dutydesk.team_as_code.service import export_spec, plan
@@ -24,9 +28,20 @@ from tests.external_rotas.feed_server import (
     answer,
     calendar_answer,
     feed_server,
+    redirect,
 )
 
 PAGERDUTY = (FEEDS / "pagerduty.ics").read_bytes()
+MANY_EXCEPTIONS = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:daily\r\n"
+    "DTSTART:20260101T090000Z\r\nDTEND:20260101T170000Z\r\nRRULE:FREQ=HOURLY\r\n"
+    "SUMMARY:On call\r\nATTENDEE:mailto:alice@example.org\r\n"
+    + "".join(
+        f"EXDATE:{datetime(2026, 1, 2, tzinfo=UTC) + timedelta(hours=n):%Y%m%dT%H%M%SZ}\r\n"
+        for n in range(5_001)
+    )
+    + "END:VEVENT\r\nEND:VCALENDAR\r\n"
+).encode()
 SECRET_PATH = "/private/k3y-0123456789abcdef/feed.ics"
 # A Friday in March 2026: Alice Archer's week in the PagerDuty-shaped feed.
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
@@ -134,6 +149,18 @@ def test_nothing_is_fetched_before_the_refresh_interval(runtime, clock, followed
             ),
             "unknown_time_zone",
         ),
+        (redirect("https://evil.example/feed.ics"), "redirect_refused"),
+        (calendar_answer(b"BEGIN:VCALENDAR\r\n" + b"X-PAD:" + b"x" * 6_000_000), "too_large"),
+        (calendar_answer(MANY_EXCEPTIONS), "too_many_exceptions"),
+    ],
+    ids=[
+        "server error",
+        "malformed",
+        "a sign-in page",
+        "an unknown zone",
+        "a redirect to another host",
+        "too large",
+        "thousands of exceptions",
     ],
 )
 def test_a_failure_keeps_the_last_good_copy_and_says_why(runtime, clock, followed, route, reason):
@@ -150,6 +177,52 @@ def test_a_failure_keeps_the_last_good_copy_and_says_why(runtime, clock, followe
     assert row.last_success_at == NOW
     assert stored_shifts(runtime) == before
     assert on_call(runtime, clock.now()).person == "alice"
+
+
+@pytest.mark.parametrize(
+    ("name", "rule", "at", "expected"),
+    [
+        ("pagerduty.ics", "{by: email}", datetime(2026, 3, 20, 12, tzinfo=UTC), "alice"),
+        # Someone outside the team: an external contact by their e-mail.
+        (
+            "opsgenie.ics",
+            "{by: email}",
+            datetime(2025, 10, 24, 12, tzinfo=UTC),
+            "ext:dan@example.org",
+        ),
+        (
+            "google.ics",
+            "{by: summary, pattern: '^On call: (?P<name>.+)$'}",
+            datetime(2026, 3, 28, 12, tzinfo=UTC),
+            "alice",
+        ),
+    ],
+)
+def test_feeds_shaped_like_the_tools_are_served_refreshed_and_read(
+    runtime, clock, make_team, server, name, rule, at, expected
+):
+    body = (FEEDS / name).read_bytes()
+    clock.set(at)
+    server.routes[SECRET_PATH] = calendar_answer(body)
+    make_team(TEAM.format(url=server.url(SECRET_PATH)).replace("{by: email}", rule))
+    assert refresh_external_rotas(runtime) == 1
+    assert feed_row(runtime).failure_reason is None
+    window_start, window_end = default_window(at)
+    people = [
+        TeamPerson(p, n, (f"{p}@example.org",))
+        for p, n in (("alice", "Alice Archer"), ("bob", "Bob Brown"), ("carol", "Carol Chen"))
+    ]
+    reading = read_feed(
+        body,
+        window_start=window_start,
+        window_end=window_end,
+        zone=ZoneInfo("Europe/London"),
+        rule=match_rule(yaml.safe_load(rule)),
+        people=people,
+    )
+    assert reading.shifts
+    assert stored_shifts(runtime) == len(reading.shifts)
+    assert on_call(runtime, at).person == expected
 
 
 def test_a_feed_that_suddenly_has_nobody_next_week_is_kept_aside_until_confirmed(
