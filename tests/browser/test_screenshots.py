@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, Server, next_monday, run_cli, sign_in
+from tests.browser.test_external_rotas import follow_escalation
 
 SCREENSHOTS = Path(__file__).parents[2] / "build" / "screenshots"
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
@@ -342,3 +343,22 @@ def test_handover_screenshot(
     expect(page.locator("article.handover-report")).to_contain_text("Build failures")
 
     assert shoot(page, f"handover-{width}").stat().st_size > 0
+
+
+@pytest.fixture(scope="module")
+def programme(server: Server, handover_report: int) -> str:
+    """The server following its own escalation feed as an external rota (after the other
+    pictures, which show the example team's rotas alone)."""
+    return follow_escalation(server)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_external_rota_screenshot(
+    new_context: Callable[..., BrowserContext], programme: str, width: str
+):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    sign_in(page, "ada")
+    page.goto("/rotas/programme")
+    expect(page.get_by_role("region", name="External rota")).to_contain_text("Last refreshed")
+
+    assert shoot(page, f"external-rota-{width}").stat().st_size > 0

@@ -10,7 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from dutydesk.db import unit_of_work
 from dutydesk.external_rotas.due import refresh_external_rotas
+from dutydesk.incidents.policy import incident_policy
+from dutydesk.incidents.roles import fill_roles
 from tests.external_rotas.feed_server import FeedServer, answer, calendar_answer, feed_server
 
 MINUTE = timedelta(minutes=1)
@@ -155,3 +158,32 @@ def test_someone_outside_the_team_is_paged_by_the_feeds_email(
     runtime.clock.advance(15 * MINUTE)
     run_cycle()
     assert destinations(pages) == ["bob@example.org", "pat@partner.example"]
+
+
+def test_the_incidents_escalation_contact_is_whoever_the_feed_names(runtime, make_team, server):
+    runtime.clock.set(NOW)
+    server.routes[FEED_PATH] = calendar_answer(CAROL_THIS_WEEK)
+    make_team(TEAM.format(url=server.url(FEED_PATH)) + "incidents: {escalation_rota: escalation}\n")
+    refresh_external_rotas(runtime)
+    with unit_of_work(runtime.read_sessions) as session:
+        roles = {
+            fill.role: (fill.person_id, fill.reason)
+            for fill in fill_roles(session, incident_policy(session), NOW, "bob")
+        }
+    assert roles["escalation"] == ("carol", "escalation rota (escalation)")
+    assert roles["comms"] == ("carol", "escalation rota (escalation): comms rota none is set")
+
+
+def test_a_contact_outside_the_team_fills_no_incident_role(runtime, make_team, server):
+    runtime.clock.set(NOW)
+    server.routes[FEED_PATH] = calendar_answer(
+        feed(("20260309T090000Z", "20260316T090000Z", "pat@partner.example"))
+    )
+    make_team(TEAM.format(url=server.url(FEED_PATH)) + "incidents: {escalation_rota: escalation}\n")
+    refresh_external_rotas(runtime)
+    with unit_of_work(runtime.read_sessions) as session:
+        roles = {
+            fill.role: fill.person_id
+            for fill in fill_roles(session, incident_policy(session), NOW, "bob")
+        }
+    assert roles["escalation"] is None

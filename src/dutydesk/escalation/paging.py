@@ -319,7 +319,7 @@ def _person_for(session: Session, target: Target, now: datetime) -> Person | Non
     if found is None:
         # Someone an external rota's feed names who is not in the team: paged by the e-mail
         # the feed gives (a Person that is never added to the session, to page like one).
-        outsider = contact(session, on_call)
+        outsider = contact(session, target.value, on_call)
         if outsider is not None:
             return Person(id=outsider.id, name=outsider.name, email=outsider.email, notify=[])
     return found

@@ -97,11 +97,6 @@ def contact_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(ExternalContact.id, ExternalContact.name)).all())
 
 
-def contact(session: Session, contact_id: str) -> ExternalContact | None:
-    """A contact by id (the first rota's when several feeds name them)."""
-    return session.scalar(
-        select(ExternalContact)
-        .where(ExternalContact.id == contact_id)
-        .order_by(ExternalContact.rota_id)
-        .limit(1)
-    )
+def contact(session: Session, rota_id: str, contact_id: str) -> ExternalContact | None:
+    """A contact the rota's feed names, by id (one primary-key read)."""
+    return session.get(ExternalContact, (rota_id, contact_id))
