@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from dutydesk.db import unit_of_work
 from dutydesk.errors import Invalid
-from dutydesk.external_rotas.due import refresh_external_rotas
+from dutydesk.external_rotas.due import refresh_external_rotas, wait_for_refresh
 from dutydesk.external_rotas.feed import TeamPerson, default_window, read_feed
 from dutydesk.external_rotas.models import ExternalContact, ExternalRota, ExternalShift
 from dutydesk.external_rotas.refresh import match_rule
@@ -22,6 +22,8 @@ from dutydesk.oncall.service import shifts, who
 from dutydesk.team.teamfile import dump_team_yaml
 from dutydesk.team_as_code.service import export_spec, plan
 from dutydesk.team_as_code.spec import read_team_file
+from dutydesk.worker.cycles import default_cycles
+from dutydesk.worker.loop import Worker
 from tests.external_rotas.feed_server import (
     FEEDS,
     FeedServer,
@@ -264,3 +266,19 @@ def test_a_redacted_url_that_is_not_the_stored_ones_is_refused(runtime, make_tea
     with pytest.raises(Invalid, match="write the feed's whole URL"):
         make_team(TEAM.format(url=f"http://127.0.0.1:{followed.port}/…nope"))
     assert feed_row(runtime).url == followed.url(SECRET_PATH)
+
+
+def test_the_worker_refreshes_in_the_background_and_one_refresh_at_a_time(runtime, clock, followed):
+    worker = Worker(runtime, default_cycles(), worker_id="test")
+    handled = worker.run_once()
+    assert handled["external_rotas"] == 0  # started, not waited for: paging goes on
+    wait_for_refresh(runtime)
+    assert on_call(runtime, NOW).person == "alice"
+    assert len(followed.seen) == 1
+    worker.run_once()  # nothing due: nothing started
+    wait_for_refresh(runtime)
+    assert len(followed.seen) == 1
+    clock.advance(timedelta(minutes=15))
+    worker.run_once()
+    wait_for_refresh(runtime)
+    assert len(followed.seen) == 2

@@ -36,8 +36,9 @@ log = logging.getLogger(__name__)
 _ROTAS = table("rotas", column("id"), column("name"))
 
 
-# The refresh running in each runtime's process, if any.
-_running: weakref.WeakKeyDictionary[Runtime, threading.Thread] = weakref.WeakKeyDictionary()
+# The refresh running for each runtime of this process, by the runtime's id (a runtime is not
+# hashable), with a weak reference to tell a new runtime from a dead one that had its id.
+_running: dict[int, tuple[weakref.ref[Runtime], threading.Thread]] = {}
 _running_lock = threading.Lock()
 
 
@@ -49,8 +50,7 @@ def external_rotas_due(runtime: Runtime, worker_id: str) -> int:
         if not anything_due(session, runtime.clock.now()):
             return 0
     with _running_lock:
-        running = _running.get(runtime)
-        if running is not None and running.is_alive():
+        if _refresh_of(runtime) is not None:
             return 0
         thread = threading.Thread(
             target=_refresh_logging_failures,
@@ -58,7 +58,7 @@ def external_rotas_due(runtime: Runtime, worker_id: str) -> int:
             name="dutydesk-external-rotas",
             daemon=True,
         )
-        _running[runtime] = thread
+        _running[id(runtime)] = (weakref.ref(runtime), thread)
         thread.start()
     return 0
 
@@ -66,9 +66,21 @@ def external_rotas_due(runtime: Runtime, worker_id: str) -> int:
 def wait_for_refresh(runtime: Runtime, timeout: float | None = None) -> None:
     """Wait for the background refresh of this runtime to end (tests; shutting down)."""
     with _running_lock:
-        running = _running.get(runtime)
+        running = _refresh_of(runtime)
     if running is not None:
         running.join(timeout)
+
+
+def _refresh_of(runtime: Runtime) -> threading.Thread | None:
+    """The refresh still running for this runtime, if any (the lock held)."""
+    entry = _running.get(id(runtime))
+    if entry is None:
+        return None
+    owner, thread = entry
+    if owner() is not runtime or not thread.is_alive():
+        del _running[id(runtime)]
+        return None
+    return thread
 
 
 def _refresh_logging_failures(runtime: Runtime) -> None:
