@@ -365,3 +365,13 @@ def test_a_refused_team_file_never_shows_the_whole_url(make_team, external):
         )
     assert "secret-key-123456" not in refused.value.message
     assert "rotas[0].external" in refused.value.message
+
+
+def test_a_fairer_order_is_not_suggested_for_an_external_rota(cli, followed):
+    refused = cli("rota", "suggest", "primary")
+    assert refused.code == 2
+    assert "'primary' is an external rota: its order is set in the tool that owns it" in (
+        refused.err
+    )
+    load = cli("rota", "load", "--rota", "primary", "--from", "2026-03-18", "--to", "2026-03-25")
+    assert load.code == 0 and "alice" in load.out
