@@ -262,7 +262,11 @@ def _read(
             continue
         for person_id, contact in found:
             key = (start_at, end_at, person_id, contact)
-            shifts.setdefault(key, FeedShift(start_at, end_at, person_id, contact, uid))
+            # Identical shifts of two events count once, as the event with the first UID: the
+            # same whichever way the events were read.
+            kept = shifts.get(key)
+            if kept is None or uid < kept.event_uid:
+                shifts[key] = FeedShift(start_at, end_at, person_id, contact, uid)
         if len(shifts) > MAX_SHIFTS:
             raise FeedRefused(
                 RefusalReason.TOO_MANY_OCCURRENCES,
