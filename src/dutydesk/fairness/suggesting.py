@@ -112,9 +112,7 @@ def suggest(session: Session, rota_id: str, first_day: date | None, now: datetim
     [compiled] = chosen_rotas(session, [rota_id])
     plan = compiled.plan
     if plan.external is not None:
-        raise Invalid(
-            f"{rota_id!r} is an external rota: its order is set in the tool that owns it"
-        )
+        raise Invalid(f"{rota_id!r} is an external rota: its order is set in the tool that owns it")
     zone = plan.timezone
     first_day = first_day or default_quarter(now, zone)
     start, end = quarter_bounds(first_day, zone)
