@@ -212,12 +212,22 @@ def test_the_override_command_exits_2_with_the_message(cli, followed):
 def test_the_api_shows_the_rota_with_its_url_redacted_and_who_is_on_it(followed, api):
     rota = api.get("/api/v1/rotas/primary").json()
     assert rota["layers"] == []
+    status = rota["external"].pop("status")
     assert rota["external"] == {
         "url": f"http://127.0.0.1:{followed.port}/….ics",
         "refresh": "30m",
         "stale_after": "2h",
         "match": {"by": "email", "pattern": None, "people": {}},
     }
+    assert status["last_success_at"] == "2026-03-20T12:00:00Z"
+    assert (status["failure_reason"], status["stale"], status["suspect_since"]) == (
+        None,
+        False,
+        None,
+    )
+    assert status["events_read"] == 7
+    listed = {r["id"]: r for r in api.get("/api/v1/rotas").json()}
+    assert listed["primary"]["external"]["status"] == status
     on_call = api.get("/api/v1/rotas/primary/oncall").json()
     assert (on_call["person"], on_call["source"]) == ("alice", "external")
 

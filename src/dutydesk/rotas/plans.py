@@ -123,7 +123,9 @@ def _external_shifts(session: Session) -> dict[str, ExternalShifts]:
             ExternalShift.person_id,
         )
     ):
-        found[rota_id].append((start_at, end_at, person_id))
+        # setdefault: a rota made external since the first query (another transaction's
+        # commit, read committed) has its shifts all the same.
+        found.setdefault(rota_id, []).append((start_at, end_at, person_id))
     return {rota_id: ExternalShifts.of(shifts) for rota_id, shifts in found.items()}
 
 

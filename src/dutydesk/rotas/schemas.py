@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from dutydesk.external_rotas.service import FeedStatus
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.team_section import rota_spec
 
@@ -22,13 +23,36 @@ class LayerRead(BaseModel):
     hours: list[str]
 
 
+class FeedStatusRead(BaseModel):
+    """Where an external rota's copy of its feed stands."""
+
+    last_success_at: datetime | None = Field(
+        description="The last fetch that gave a good copy (or said the kept one is current)."
+    )
+    last_changed_at: datetime | None
+    next_fetch_at: datetime
+    events_read: int
+    failure_reason: str | None = Field(
+        description="Why the latest refresh failed (the last good copy stays in use); null: it"
+        " did not."
+    )
+    failure_message: str | None
+    failing_since: datetime | None
+    stale: bool = Field(description="No good fetch for the rota's stale_after.")
+    suspect_since: datetime | None = Field(
+        description="Since when a new copy that puts nobody on call next week waits to be"
+        " confirmed; null: none waits."
+    )
+
+
 class ExternalRead(BaseModel):
-    """Where an external rota's schedule comes from, as the team file has it."""
+    """Where an external rota's schedule comes from, as the team file has it, and its state."""
 
     url: str = Field(description="The feed's URL, redacted: the rest of it is a secret.")
     refresh: str
     stale_after: str
     match: dict[str, Any]
+    status: FeedStatusRead | None = None
 
 
 class RotaRead(BaseModel):
@@ -44,6 +68,10 @@ class RotaRead(BaseModel):
     )
 
 
-def rota_read(rota: Rota) -> RotaRead:
-    """A stored rota as JSON: the same fields as in the team file."""
-    return RotaRead.model_validate(rota_spec(rota).model_dump())
+def rota_read(rota: Rota, status: FeedStatus | None = None) -> RotaRead:
+    """A stored rota as JSON: the same fields as in the team file, and an external rota's
+    state."""
+    read = RotaRead.model_validate(rota_spec(rota).model_dump())
+    if read.external is not None and status is not None:
+        read.external.status = FeedStatusRead.model_validate(status, from_attributes=True)
+    return read
