@@ -338,6 +338,23 @@ def test_a_match_rule_that_cannot_work_is_refused(rule, message):
                 "ATTENDEE:mailto:alice@example.org\r\n"
             ),
             RefusalReason.TOO_MANY_OCCURRENCES,
+            "event 'e0@test' repeats every second (FREQ=SECONDLY): an on-call feed's shifts"
+            " repeat hourly at most",
+        ),
+        (
+            calendar(
+                "DTSTART:20260301T090000Z\r\nDURATION:PT1M\r\nRRULE:FREQ=MINUTELY;INTERVAL=30\r\n"
+                "ATTENDEE:mailto:alice@example.org\r\n"
+            ),
+            RefusalReason.TOO_MANY_OCCURRENCES,
+            "event 'e0@test' repeats every minute (FREQ=MINUTELY)",
+        ),
+        (
+            calendar(
+                "DTSTART:20251020T090000Z\r\nDURATION:PT1M\r\n"
+                "RRULE:FREQ=HOURLY;BYMINUTE=0,30\r\nATTENDEE:mailto:alice@example.org\r\n"
+            ),
+            RefusalReason.TOO_MANY_OCCURRENCES,
             f"event 'e0@test' repeats more than {MAX_OCCURRENCES_PER_EVENT:,} times",
         ),
         (

@@ -54,6 +54,8 @@ _QUERY_MARGIN = timedelta(days=1)
 # What makes an event recurring, or part of a recurring one.
 _RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 _DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
+# Rules that repeat more often than hourly: refused before they are expanded.
+_TOO_FREQUENT = {"SECONDLY": "second", "MINUTELY": "minute"}
 _NAME_GROUP = "name"
 _SPACES = re.compile(r"\s+")
 
@@ -336,6 +338,19 @@ def _check_events(events: Sequence[icalendar.cal.Component]) -> None:
                         )
                     if name in ("EXDATE", "RECURRENCE-ID"):
                         exceptions += 1
+        for rule in _as_list(event.get("RRULE")):
+            try:
+                frequency = str((rule.get("FREQ") or [""])[0]).upper()
+            except Exception:  # a broken rule: refused as malformed when it is expanded
+                continue
+            if frequency in _TOO_FREQUENT:
+                # Expanding one over the window would make millions of occurrences (the
+                # library builds them before the first is counted); no shift lasts a minute.
+                raise FeedRefused(
+                    RefusalReason.TOO_MANY_OCCURRENCES,
+                    f"event {uid!r} repeats every {_TOO_FREQUENT[frequency]} (FREQ={frequency}):"
+                    " an on-call feed's shifts repeat hourly at most",
+                )
         if exceptions > MAX_RECURRENCE_EXCEPTIONS:
             raise FeedRefused(
                 RefusalReason.TOO_MANY_EXCEPTIONS,
