@@ -94,18 +94,20 @@ def serve(runtime: Runtime) -> Iterator[str]:
         listener.close()
 
 
-@pytest.fixture(params=[SPRING, AUTUMN], ids=["spring", "autumn"])
+@pytest.fixture(scope="module", params=[SPRING, AUTUMN], ids=["spring", "autumn"])
 def quarter(request: pytest.FixtureRequest) -> Quarter:
     return request.param
 
 
-@pytest.fixture
-def oracle(tmp_path: Path, quarter: Quarter) -> Iterator[Oracle]:
-    """The first instance: the example team with overrides and cover, served over HTTP."""
+@pytest.fixture(scope="module")
+def oracle(tmp_path_factory: pytest.TempPathFactory, quarter: Quarter) -> Iterator[Oracle]:
+    """The first instance: the example team with overrides and cover, served over HTTP; one
+    per quarter for the module (its clock stands still, and nothing changes it)."""
     clock = FrozenClock(quarter.start)
+    folder: Path = tmp_path_factory.mktemp("oracle")
     runtime = bootstrap(
         Settings(
-            database_url=f"sqlite:///{tmp_path / 'oracle.sqlite3'}",
+            database_url=f"sqlite:///{folder / 'oracle.sqlite3'}",
             base_url="http://oracle.test",
             secret_key="o" * 32,
         ),
