@@ -186,12 +186,13 @@ def _fire(
                 alerts=alerts,
             )
     after = following(policy, group.step_index, group.loop_index)
-    empty_external = [
-        target.value
-        for target in targets
-        if target.kind == "rota" and is_external(session, target.value)
-    ]
-    if after is not None and queued == 0 and empty_external:
+    # Asked only of a step that paged nobody: every other step runs no query for it.
+    empty_external = (
+        [t.value for t in targets if t.kind == "rota" and is_external(session, t.value)]
+        if after is not None and queued == 0
+        else []
+    )
+    if after is not None and empty_external:
         # The other tool owns that rota and put nobody on it: waiting escalate_after for
         # nobody to answer helps no one, so the next step pages now.
         log_group(
