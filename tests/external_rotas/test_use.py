@@ -5,6 +5,7 @@ stale copy and confirm a suspect one, and a bad team file changes nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -239,6 +240,13 @@ def test_who_feeds_refresh_and_confirm_commands(runtime, clock, cli, followed):
     feeds = cli("rota", "feeds")
     assert f"http://127.0.0.1:{followed.port}/….ics" in feeds.out
     assert SECRET not in feeds.out
+    [listed] = json.loads(cli("rota", "feeds", "--json").out)
+    assert (listed["rota"], listed["source"], listed["refresh_seconds"]) == (
+        "primary",
+        f"http://127.0.0.1:{followed.port}/….ics",
+        1800,
+    )
+    assert (listed["last_success_at"], listed["failure_reason"]) == ("2026-03-20T12:00:00Z", None)
 
     followed.routes[PATH] = answer(404, b"gone")
     refreshed = cli("rota", "refresh", "primary")

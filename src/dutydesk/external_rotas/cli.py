@@ -35,22 +35,10 @@ def rota_feeds(
         zone = team_zone(session)
         statuses = feed_statuses(session, now)
     if as_json:
-        print_json(
-            [
-                {
-                    "rota": s.rota_id,
-                    "source": s.source,
-                    "refresh_seconds": int(s.refresh.total_seconds()),
-                    "last_success_at": s.last_success_at.isoformat() if s.last_success_at else None,
-                    "last_changed_at": s.last_changed_at.isoformat() if s.last_changed_at else None,
-                    "failure_reason": s.failure_reason,
-                    "failure_message": s.failure_message,
-                    "stale": s.stale,
-                    "suspect_since": s.suspect_since.isoformat() if s.suspect_since else None,
-                }
-                for s in statuses
-            ]
-        )
+        # The shape the rotas API gives as an external rota's status, with the rota and source.
+        from dutydesk.external_rotas.schemas import feed_read
+
+        print_json([feed_read(s).model_dump(mode="json") for s in statuses])
         return
     print_table(
         "External rotas",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from dutydesk.external_rotas.schemas import FeedStatusRead
 from dutydesk.external_rotas.service import FeedStatus
 from dutydesk.rotas.models import Rota
 from dutydesk.rotas.team_section import rota_spec
@@ -21,28 +22,6 @@ class LayerRead(BaseModel):
     start: date
     end: date | None
     hours: list[str]
-
-
-class FeedStatusRead(BaseModel):
-    """Where an external rota's copy of its feed stands."""
-
-    last_success_at: datetime | None = Field(
-        description="The last fetch that gave a good copy (or said the kept one is current)."
-    )
-    last_changed_at: datetime | None
-    next_fetch_at: datetime
-    events_read: int
-    failure_reason: str | None = Field(
-        description="Why the latest refresh failed (the last good copy stays in use); null: it"
-        " did not."
-    )
-    failure_message: str | None
-    failing_since: datetime | None
-    stale: bool = Field(description="No good fetch for the rota's stale_after.")
-    suspect_since: datetime | None = Field(
-        description="Since when a new copy that puts nobody on call next week waits to be"
-        " confirmed; null: none waits."
-    )
 
 
 class ExternalRead(BaseModel):
