@@ -5,7 +5,6 @@ once and says so in the alert's log; someone outside the team is paged by their 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +13,8 @@ from dutydesk.db import unit_of_work
 from dutydesk.external_rotas.due import refresh_external_rotas
 from dutydesk.incidents.policy import incident_policy
 from dutydesk.incidents.roles import fill_roles
-from tests.external_rotas.feed_server import FeedServer, answer, calendar_answer, feed_server
+from tests.external_rotas.conftest import PEOPLE
+from tests.external_rotas.feed_server import answer, calendar_answer
 
 MINUTE = timedelta(minutes=1)
 # Monday 9 March 2026, 10:00 UTC.
@@ -24,11 +24,7 @@ FEED_PATH = "/feeds/k3y-escalation-7f9a2c41/escalation.ics"
 TEAM = """
 team: platform
 timezone: Europe/London
-people:
-  - {{id: alice, name: Alice Archer, email: alice@example.org}}
-  - {{id: bob, name: Bob Brown, email: bob@example.org}}
-  - {{id: carol, name: Carol Chen, email: carol@example.org}}
-rotas:
+{people}rotas:
   - id: engineering
     name: Engineering
     layers:
@@ -76,16 +72,10 @@ CAROL_THIS_WEEK = feed(("20260309T090000Z", "20260316T090000Z", "carol@example.o
 
 
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with feed_server() as started:
-        yield started
-
-
-@pytest.fixture
 def team(runtime, make_team, server):
     runtime.clock.set(NOW)
     server.routes[FEED_PATH] = calendar_answer(CAROL_THIS_WEEK)
-    make_team(TEAM.format(url=server.url(FEED_PATH)))
+    make_team(TEAM.format(people=PEOPLE, url=server.url(FEED_PATH)))
     assert refresh_external_rotas(runtime) == 1
     return server
 
@@ -126,7 +116,7 @@ def test_an_empty_external_step_falls_through_at_once_and_says_so(
     server.routes[FEED_PATH] = calendar_answer(
         feed(("20260401T090000Z", "20260408T090000Z", "carol@example.org"))
     )
-    make_team(TEAM.format(url=server.url(FEED_PATH)))
+    make_team(TEAM.format(people=PEOPLE, url=server.url(FEED_PATH)))
     refresh_external_rotas(runtime)
     alert_id = raise_alert()
     run_cycle()
@@ -151,7 +141,7 @@ def test_someone_outside_the_team_is_paged_by_the_feeds_email(
     server.routes[FEED_PATH] = calendar_answer(
         feed(("20260309T090000Z", "20260316T090000Z", "pat@partner.example"))
     )
-    make_team(TEAM.format(url=server.url(FEED_PATH)))
+    make_team(TEAM.format(people=PEOPLE, url=server.url(FEED_PATH)))
     refresh_external_rotas(runtime)
     raise_alert()
     run_cycle()
@@ -163,7 +153,10 @@ def test_someone_outside_the_team_is_paged_by_the_feeds_email(
 def test_the_incidents_escalation_contact_is_whoever_the_feed_names(runtime, make_team, server):
     runtime.clock.set(NOW)
     server.routes[FEED_PATH] = calendar_answer(CAROL_THIS_WEEK)
-    make_team(TEAM.format(url=server.url(FEED_PATH)) + "incidents: {escalation_rota: escalation}\n")
+    make_team(
+        TEAM.format(people=PEOPLE, url=server.url(FEED_PATH))
+        + "incidents: {escalation_rota: escalation}\n"
+    )
     refresh_external_rotas(runtime)
     with unit_of_work(runtime.read_sessions) as session:
         roles = {
@@ -179,7 +172,10 @@ def test_a_contact_outside_the_team_fills_no_incident_role(runtime, make_team, s
     server.routes[FEED_PATH] = calendar_answer(
         feed(("20260309T090000Z", "20260316T090000Z", "pat@partner.example"))
     )
-    make_team(TEAM.format(url=server.url(FEED_PATH)) + "incidents: {escalation_rota: escalation}\n")
+    make_team(
+        TEAM.format(people=PEOPLE, url=server.url(FEED_PATH))
+        + "incidents: {escalation_rota: escalation}\n"
+    )
     refresh_external_rotas(runtime)
     with unit_of_work(runtime.read_sessions) as session:
         roles = {

@@ -45,12 +45,6 @@ LAST_MODIFIED = "Wed, 18 Mar 2026 10:00:00 GMT"
 SIGN_IN_PAGE = b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>...</body></html>"
 
 
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with feed_server() as started:
-        yield started
-
-
 def secret_url(server: FeedServer, host: str = "127.0.0.1") -> str:
     return server.url(f"{SECRET_PATH}?{SECRET_QUERY}", host)
 

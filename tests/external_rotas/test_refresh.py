@@ -4,7 +4,6 @@ the last good copy kept through every kind of failure, and a suspect reading kep
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,12 +23,11 @@ from dutydesk.team_as_code.service import export_spec, plan
 from dutydesk.team_as_code.spec import read_team_file
 from dutydesk.worker.cycles import default_cycles
 from dutydesk.worker.loop import Worker
+from tests.external_rotas.conftest import PEOPLE
 from tests.external_rotas.feed_server import (
     FEEDS,
-    FeedServer,
     answer,
     calendar_answer,
-    feed_server,
     redirect,
 )
 
@@ -51,11 +49,7 @@ NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 TEAM = """
 team: platform
 timezone: Europe/London
-people:
-  - {{id: alice, name: Alice Archer, email: alice@example.org}}
-  - {{id: bob, name: Bob Brown, email: bob@example.org}}
-  - {{id: carol, name: Carol Chen, email: carol@example.org}}
-rotas:
+{people}rotas:
   - id: primary
     name: Primary
     external:
@@ -65,16 +59,10 @@ rotas:
 
 
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with feed_server() as started:
-        yield started
-
-
-@pytest.fixture
 def followed(runtime, clock, make_team, server):
     clock.set(NOW)
     server.routes[SECRET_PATH] = calendar_answer(PAGERDUTY, {"ETag": '"v1"'})
-    make_team(TEAM.format(url=server.url(SECRET_PATH)))
+    make_team(TEAM.format(people=PEOPLE, url=server.url(SECRET_PATH)))
     return server
 
 
@@ -206,7 +194,7 @@ def test_feeds_shaped_like_the_tools_are_served_refreshed_and_read(
     body = (FEEDS / name).read_bytes()
     clock.set(at)
     server.routes[SECRET_PATH] = calendar_answer(body)
-    make_team(TEAM.format(url=server.url(SECRET_PATH)).replace("{by: email}", rule))
+    make_team(TEAM.format(people=PEOPLE, url=server.url(SECRET_PATH)).replace("{by: email}", rule))
     assert refresh_external_rotas(runtime) == 1
     assert feed_row(runtime).failure_reason is None
     window_start, window_end = default_window(at)
@@ -264,7 +252,7 @@ def test_the_url_is_exported_redacted_and_the_export_applies_with_no_change(
 
 def test_a_redacted_url_that_is_not_the_stored_ones_is_refused(runtime, make_team, followed):
     with pytest.raises(Invalid, match="write the feed's whole URL"):
-        make_team(TEAM.format(url=f"http://127.0.0.1:{followed.port}/…nope"))
+        make_team(TEAM.format(people=PEOPLE, url=f"http://127.0.0.1:{followed.port}/…nope"))
     assert feed_row(runtime).url == followed.url(SECRET_PATH)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,7 +20,8 @@ from dutydesk.external_rotas.models import ExternalRota
 from dutydesk.notify.models import OutboxMessage
 from dutydesk.oncall.service import who
 from dutydesk.swaps.service import request_swap
-from tests.external_rotas.feed_server import FEEDS, FeedServer, answer, calendar_answer, feed_server
+from tests.external_rotas.conftest import PEOPLE
+from tests.external_rotas.feed_server import FEEDS, FeedServer, answer, calendar_answer
 from tests.web_fixtures import add_user
 
 PAGERDUTY = (FEEDS / "pagerduty.ics").read_bytes()
@@ -32,11 +32,7 @@ NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)  # Alice Archer's week in the fee
 TEAM = """
 team: platform
 timezone: Europe/London
-people:
-  - {{id: alice, name: Alice Archer, email: alice@example.org}}
-  - {{id: bob, name: Bob Brown, email: bob@example.org}}
-  - {{id: carol, name: Carol Chen, email: carol@example.org}}
-rotas:
+{people}rotas:
   - id: primary
     name: Platform primary
     external:
@@ -47,16 +43,10 @@ rotas:
 
 
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with feed_server() as started:
-        yield started
-
-
-@pytest.fixture
 def followed(runtime, clock, make_team, server) -> FeedServer:
     clock.set(NOW)
     server.routes[PATH] = calendar_answer(PAGERDUTY)
-    make_team(TEAM.format(url=server.url(PATH)))
+    make_team(TEAM.format(people=PEOPLE, url=server.url(PATH)))
     refresh_external_rotas(runtime)
     return server
 
@@ -321,7 +311,7 @@ def test_admins_are_told_once_when_the_copy_turns_stale(runtime, clock, followed
 def test_a_bad_external_rota_is_refused_and_changes_nothing(
     runtime, make_team, followed, external, message
 ):
-    team = TEAM.format(url=followed.url(PATH)).split("    external:")[0]
+    team = TEAM.format(people=PEOPLE, url=followed.url(PATH)).split("    external:")[0]
     with pytest.raises(Invalid, match=re.escape(message)):
         make_team(team + f"    external: {external}\n")
     with unit_of_work(runtime.read_sessions) as session:
@@ -334,7 +324,7 @@ def test_an_external_rota_with_layers_is_refused(make_team, server):
         Invalid, match="an external rota's schedule is its feed's: it has no layers"
     ):
         make_team(
-            TEAM.format(url=server.url(PATH))
+            TEAM.format(people=PEOPLE, url=server.url(PATH))
             + "    layers: [{members: [alice], shift: 1w, handoff: 'Mon 09:00', start: 2026-01-05}]\n"
         )
 
@@ -346,7 +336,7 @@ def test_a_new_person_with_the_contacts_email_turns_their_shifts_into_theirs(
     with unit_of_work(runtime.read_sessions) as session:
         assert who(session, ["primary"], later)[0].now.person == "ext:pat@partner.example"
     make_team(
-        TEAM.format(url=followed.url(PATH)).replace(
+        TEAM.format(people=PEOPLE, url=followed.url(PATH)).replace(
             "rotas:", "  - {id: pat, name: Pat Partner, email: pat@partner.example}\nrotas:"
         )
     )
@@ -359,7 +349,7 @@ def test_a_new_person_with_the_contacts_email_turns_their_shifts_into_theirs(
 
 def test_turning_it_into_a_rota_of_our_own_drops_the_followed_shifts(runtime, make_team, followed):
     make_team(
-        TEAM.format(url=followed.url(PATH)).split("    external:")[0]
+        TEAM.format(people=PEOPLE, url=followed.url(PATH)).split("    external:")[0]
         + "    layers: [{members: [bob], shift: 1w, handoff: 'Mon 09:00', start: 2026-01-05}]\n"
     )
     with unit_of_work(runtime.read_sessions) as session:
