@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import (
     PHONE,
@@ -83,10 +83,14 @@ def test_the_tenant_portals_pages_break_no_accessibility_rule(
         found += violations(axe, page)
         page.get_by_label("Your work e-mail address").fill("ann@acme.com")
         page.get_by_role("button", name="E-mail me a sign-in link").click()
+        # A click returns before the next page has loaded: axe on a page mid-navigation finds
+        # no document, so wait for the page each time.
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
         found += violations(axe, page)  # check your e-mail
         page.goto(mailed_portal_link(server, "ann@acme.com"))
         found += violations(axe, page)  # sign in as …?
         page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("status")).to_have_text("You are signed in.")
         found += violations(axe, page)  # the list, with the flash
         for path in (f"/portal/tickets/{numbers['acme']}", "/portal/new"):
             page.goto(path)
